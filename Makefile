@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: Apache-2.0
+# Herald: make [BOARD=<board>] <goal>.  Goals: all run test bench size lint
+# deps clean distclean help.  A board is a folder boards/<name>/ whose
+# board.mk this file includes; adding a board never edits this file.
+
+BOARD   ?= native
+BUILD   ?= build
+VARIANT ?=
+V       ?= 0
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+.DEFAULT_GOAL := all
+
+ifeq ($(wildcard boards/$(BOARD)/board.mk),)
+$(error unknown BOARD '$(BOARD)': boards/ has $(notdir $(wildcard boards/*)))
+endif
+
+DEPS_DIR := $(BUILD)/deps
+OUT      := $(BUILD)/$(BOARD)$(if $(VARIANT),-$(VARIANT))
+DEPOUT   := $(BUILD)/$(BOARD)-deps
+Q        := $(if $(filter 1,$(V)),,@)
+
+# ---- dependencies: fetched from Debian sources unless the user points at a copy
+MBEDTLS_DIR ?= $(DEPS_DIR)/mbedtls-3.6.6
+LWIP_DIR    ?= $(DEPS_DIR)/lwip-2.2.1
+CJSON_DIR   ?= $(DEPS_DIR)/cJSON-1.7.18
+
+# ---- toolchain defaults; board.mk may override any of them
+CSTD      := -std=c11
+WARN      := -Wall -Wextra -Werror
+FW_WARN   := -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual
+INCLUDES   = -Ifirmware/include -Iboards/$(BOARD) -I. -I$(CJSON_DIR) -I$(MBEDTLS_DIR)/include
+BOARD_CFLAGS  :=
+BOARD_LDFLAGS :=
+BOARD_DEPS    := cjson
+PORT_SRCS     :=
+MBEDTLS_CFLAGS :=
+
+include boards/$(BOARD)/board.mk
+
+ifeq ($(VARIANT),asan)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+CFLAGS_ALL = $(CSTD) $(WARN) -g $(BOARD_CFLAGS) $(SAN_FLAGS) $(INCLUDES) -MMD -MP
+LDFLAGS_ALL = $(BOARD_LDFLAGS) $(SAN_FLAGS)
+
+# Fetch what this board needs (only packages the user did not point at) before
+# anything else: make builds the stamp as an included makefile, then restarts
+# with the sources in place so the wildcards below see them.
+dep_var_mbedtls := MBEDTLS_DIR
+dep_var_lwip    := LWIP_DIR
+dep_var_cjson   := CJSON_DIR
+FETCH_PKGS := $(foreach p,$(BOARD_DEPS),$(if $(filter file,$(origin $(dep_var_$(p)))),$(p)))
+NO_DEPS_GOALS := clean distclean help
+ifeq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+include $(DEPS_DIR)/ready-$(BOARD).mk
+endif
+$(DEPS_DIR)/ready-$(BOARD).mk: tools/fetch-deps.sh
+	$(Q)tools/bootstrap.sh build
+	$(Q)$(if $(FETCH_PKGS),tools/fetch-deps.sh $(DEPS_DIR) $(FETCH_PKGS))
+	$(Q)$(foreach p,$(BOARD_DEPS),test -d "$($(dep_var_$(p)))" || { echo "make: $(dep_var_$(p))=$($(dep_var_$(p))) is not a folder" >&2; exit 1; };)
+	$(Q)mkdir -p $(@D) && echo "# dependencies of $(BOARD) are in place" > $@
+
+# ---- sources
+FW_SRCS     := $(wildcard firmware/src/*.c)
+CJSON_SRCS  := $(CJSON_DIR)/cJSON.c
+MBEDTLS_SRCS := $(if $(filter mbedtls,$(BOARD_DEPS)),$(wildcard $(MBEDTLS_DIR)/library/*.c))
+TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+TOOL_NAMES  := $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c))
+
+obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+FW_OBJS   := $(call obj,$(FW_SRCS))
+PORT_OBJS := $(call obj,$(PORT_SRCS))
+CJSON_OBJS := $(patsubst $(CJSON_DIR)/%.c,$(DEPOUT)/cjson/%.o,$(CJSON_SRCS))
+MBEDTLS_OBJS := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(DEPOUT)/mbedtls/%.o,$(MBEDTLS_SRCS))
+
+LIB_HERALD  := $(OUT)/libherald.a
+LIB_PORT    := $(OUT)/libherald-port.a
+LIB_CJSON   := $(DEPOUT)/libcjson.a
+LIB_MBEDTLS := $(if $(MBEDTLS_OBJS),$(DEPOUT)/libmbedtls.a)
+LIBS_ALL     = $(LIB_PORT) $(LIB_HERALD) $(LIB_MBEDTLS) $(LIB_CJSON)
+
+$(OUT)/obj/firmware/%.o: firmware/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) $(FW_WARN) -c $< -o $@
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# Third-party code is built once per board, with its own warnings left alone.
+$(DEPOUT)/cjson/%.o: $(CJSON_DIR)/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $(notdir $<)"
+	$(Q)$(CC) $(CSTD) -g $(BOARD_CFLAGS) -c $< -o $@
+
+$(DEPOUT)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      mbedtls/$(notdir $<)"
+	$(Q)$(CC) $(CSTD) -g $(BOARD_CFLAGS) $(INCLUDES) -I$(MBEDTLS_DIR)/library $(MBEDTLS_CFLAGS) -c $< -o $@
+
+%.a:
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIB_HERALD): $(FW_OBJS)
+$(LIB_PORT): $(PORT_OBJS)
+$(LIB_CJSON): $(CJSON_OBJS)
+$(DEPOUT)/libmbedtls.a: $(MBEDTLS_OBJS)
+
+# ---- host tools: tools/<name>/*.c becomes $(OUT)/bin/<name>
+define tool_rule
+$(OUT)/bin/$(1): $(call obj,$(wildcard tools/$(1)/*.c)) $$(LIBS_ALL)
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(LIBS_ALL) $$(HOST_LIBS)
+endef
+$(foreach t,$(TOOL_NAMES),$(eval $(call tool_rule,$(t))))
+TOOLS := $(addprefix $(OUT)/bin/,$(TOOL_NAMES))
+
+# ---- unit tests: tests/unit/test_<x>.c becomes $(OUT)/tests/test_<x>
+TEST_SUPPORT_OBJS := $(call obj,$(TEST_SUPPORT_SRCS))
+$(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIBS_ALL)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIBS_ALL) -lcmocka $(HOST_LIBS)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+
+-include $(shell find $(OUT) $(DEPOUT) -type f -name '*.d' 2>/dev/null)
+
+# ---- goals
+.PHONY: all run test bench size lint deps clean distclean help libs tools unit-bins
+.SECONDARY:
+
+libs: $(LIB_HERALD) $(LIB_PORT)
+tools: $(TOOLS)
+unit-bins: $(UNIT_BINS)
+
+deps:
+	@echo "dependencies for $(BOARD): $(BOARD_DEPS)"
+	@$(foreach p,$(BOARD_DEPS),echo "  $(p): $($(dep_var_$(p)))";)
+
+clean:
+	rm -rf $(BUILD)/$(BOARD) $(BUILD)/$(BOARD)-* $(BUILD)/reports
+
+distclean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make [BOARD=$(notdir $(wildcard boards/*))] all|run|test|bench|size|lint|deps|clean|distclean"
+	@echo "  MBEDTLS_DIR, LWIP_DIR, CJSON_DIR: use your own copies instead of fetching"
+
+# The board decides what each goal means for it (boards/<board>/board.mk
+# defines board-all, board-run, ...); a goal it does not implement says so.
+all: board-all
+run: board-run
+test: board-test
+bench: board-bench
+size: board-size
+lint: board-lint
+
+not-implemented = @echo "make $(1): not implemented yet for BOARD=$(BOARD)" >&2; exit 2

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: Apache-2.0
+# native: the Linux host.  Builds the agent, the POSIX and Mbed TLS ports,
+# the CLI and host tools, and runs every test suite (also under ASan+UBSan).
+
+BOARD_CFLAGS  := -O2 -D_DEFAULT_SOURCE
+BOARD_DEPS    := mbedtls cjson
+PORT_SRCS     := $(wildcard port/posix/*.c port/mbedtls/*.c)
+MBEDTLS_CFLAGS := -DMBEDTLS_USER_CONFIG_FILE='"boards/native/mbedtls_user_config.h"'
+HOST_LIBS     :=
+
+.PHONY: board-all board-run board-test board-bench board-size board-lint
+
+board-all: libs tools
+
+board-test:
+	$(Q)tools/bootstrap.sh test
+	$(Q)$(MAKE) --no-print-directory BOARD=native unit-bins tools
+	$(Q)$(MAKE) --no-print-directory BOARD=native VARIANT=asan unit-bins tools
+	$(Q)tools/run-tests.sh $(BUILD)
+
+board-run:
+	$(call not-implemented,run)
+
+board-bench:
+	$(call not-implemented,bench)
+
+board-size:
+	$(call not-implemented,size)
+
+board-lint:
+	$(call not-implemented,lint)

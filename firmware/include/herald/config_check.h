@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Stop the build on impossible configurations rather than fail at run time. */
+#ifndef HERALD_CONFIG_CHECK_H
+#define HERALD_CONFIG_CHECK_H
+
+#if HERALD_TCACHE_ARENA_SIZE < 256 || HERALD_TCACHE_ARENA_SIZE > 65535
+#error "HERALD_TCACHE_ARENA_SIZE must be 256..65535 (entries are addressed by 16-bit offsets)"
+#endif
+#if HERALD_TCACHE_MAX_TEMPLATES < 1 || HERALD_TCACHE_MAX_TEMPLATES > 255
+#error "HERALD_TCACHE_MAX_TEMPLATES must be 1..255"
+#endif
+#if HERALD_MAX_VARS < 1 || HERALD_MAX_VARS > 64
+#error "HERALD_MAX_VARS must be 1..64"
+#endif
+#if HERALD_VAR_MAX_LEN < 1 || HERALD_VAR_MAX_LEN > 65535
+#error "HERALD_VAR_MAX_LEN must be 1..65535"
+#endif
+#if HERALD_NAME_MAX_LEN < 8 || HERALD_NAME_MAX_LEN > 255
+#error "HERALD_NAME_MAX_LEN must be 8..255"
+#endif
+#if HERALD_TARGET_MAX_LEN < 8 || HERALD_TARGET_MAX_LEN > 255
+#error "HERALD_TARGET_MAX_LEN must be 8..255"
+#endif
+#if HERALD_TEXT_MAX_LEN < 8 || HERALD_TEXT_MAX_LEN > 1024
+#error "HERALD_TEXT_MAX_LEN must be 8..1024"
+#endif
+#if HERALD_BATCH_MAX_TARGETS < 1 || HERALD_BATCH_MAX_TARGETS > 10000
+#error "HERALD_BATCH_MAX_TARGETS must be 1..10000: the platform refuses more"
+#endif
+#if HERALD_JSON_ARENA_SIZE < 1024
+#error "HERALD_JSON_ARENA_SIZE must be at least 1024"
+#endif
+#if HERALD_ENABLE_LOG != 0 && HERALD_ENABLE_LOG != 1
+#error "HERALD_ENABLE_LOG must be 0 or 1"
+#endif
+
+#endif
