@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* HTTP/1.1 response reader: an incremental parser fed whatever bytes the
+ * transport produced, reading the status line and headers into one bounded
+ * buffer and the body (Content-Length, chunked, or until close) into another.
+ * It never writes past either buffer; oversize input is a status. */
+#ifndef HERALD_HTTP_H
+#define HERALD_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "herald/types.h"
+
+/* herald_http_feed() returns this (> 0) while the response is incomplete. */
+#define HERALD_HTTP_MORE 1
+
+typedef struct {
+    int status;                  /* 100..599 */
+    int conn_close;              /* "Connection: close" seen, or HTTP/1.0 without keep-alive */
+    int chunked;                 /* Transfer-Encoding: chunked */
+    int64_t content_length;      /* -1 when absent */
+    int64_t retry_after_s;       /* Retry-After in seconds; -1 when absent */
+    int64_t ratelimit_limit;     /* X-RateLimit-Limit; -1 when absent */
+    int64_t ratelimit_remaining; /* X-RateLimit-Remaining; -1 when absent */
+    int64_t ratelimit_reset;     /* X-RateLimit-Reset (unix s); -1 when absent */
+    const char *body;            /* in the caller's body buffer, NUL-terminated */
+    size_t body_len;
+} herald_http_response_t;
+
+typedef struct {
+    /* caller buffers */
+    char *hdr;
+    size_t hdr_cap;
+    char *body;
+    size_t body_cap;
+    /* parser state (private) */
+    int state;
+    size_t hdr_len;
+    size_t chunk_left;
+    size_t line_len;
+    herald_http_response_t resp;
+} herald_http_reader_t;
+
+/* Prepare a reader for one response.  hdr_cap and body_cap are at least 64;
+ * the body buffer keeps one byte for the terminating NUL. */
+void herald_http_reader_init(herald_http_reader_t *r, char *hdr, size_t hdr_cap,
+                             char *body, size_t body_cap);
+
+/* Feed len bytes.  *consumed receives how many were used (bytes after the end
+ * of the response are left for the caller).  Returns HERALD_OK when the
+ * response is complete (r->resp is then valid), HERALD_HTTP_MORE when more
+ * bytes are needed, or an error, after which the connection must be closed:
+ * HERALD_E_HTTP_MALFORMED (bad status line or header),
+ * HERALD_E_HTTP_HEADER_TOO_LARGE, HERALD_E_HTTP_BODY_TOO_LARGE,
+ * HERALD_E_HTTP_CHUNK (bad chunk size or framing). */
+int herald_http_feed(herald_http_reader_t *r, const char *data, size_t len, size_t *consumed);
+
+/* The peer closed the connection.  Completes a body delimited by close
+ * (HERALD_OK); otherwise HERALD_E_NET_CLOSED (closed before the response
+ * was complete). */
+int herald_http_eof(herald_http_reader_t *r);
+
+#endif

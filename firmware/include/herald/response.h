@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The platform's answer to a send: the success object (bare or wrapped in
+ * {"data": ...}) or the error envelope, read into fixed fields.  Strings too
+ * long for a field are cut at a UTF-8 boundary and flagged, never overflowed. */
+#ifndef HERALD_RESPONSE_H
+#define HERALD_RESPONSE_H
+
+#include <stddef.h>
+#include "herald/types.h"
+
+#define HERALD_RESULT_MAX_CHANNELS 6
+
+typedef struct {
+    char notification_id[64];
+    char template_key[64];
+    char mode[16];
+    char title[128];
+    char tag[64];
+    char sent_from[32];
+    char created_at[32];
+    char channels[HERALD_RESULT_MAX_CHANNELS][16];
+    size_t nchannels;
+} herald_send_result_t;
+
+typedef struct {
+    int http_status;
+    char code[48];             /* e.g. "ERR_INVALID_VARIABLES"; "" when none */
+    char message[160];
+    char dev_message[160];
+    char details[256];         /* the details object as compact JSON; "" when none */
+} herald_platform_error_t;
+
+/* Read a response body given its HTTP status.
+ * HERALD_OK: 200, 201 or 202 with a success object (notificationId required);
+ *   *result filled, *err cleared.
+ * Platform error: the envelope's code mapped to its own status
+ *   (ERR_BAD_REQUEST -> HERALD_E_PLATFORM_BAD_REQUEST, ERR_INVALID_VARIABLES,
+ *   ERR_TEMPLATE_NOT_APPROVED, ERR_TARGET_LIMIT_EXCEEDED, ERR_INVALID_MODE,
+ *   ERR_UNAUTHORIZED, ERR_NOT_FOUND, ERR_TOO_MANY_REQUESTS each to theirs);
+ *   an unknown code gives HERALD_E_PLATFORM_UNKNOWN with its text kept in
+ *   *err.  Without an envelope the HTTP status decides: 401 UNAUTHORIZED,
+ *   403 FORBIDDEN, 404 NOT_FOUND, 429 RATE_LIMITED, 5xx SERVER, other 4xx
+ *   BAD_REQUEST.
+ * HERALD_E_RESPONSE_INVALID: a 2xx whose body is not JSON or has no
+ *   notificationId. */
+herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
+                                      herald_send_result_t *result, herald_platform_error_t *err);
+
+/* Write the result as one compact JSON object (for the CLI's stdout). */
+herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_sink_fn sink, void *ctx);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdint.h>
+#include "herald/config.h"
+#include "json_arena.h"
+
+#define ALIGN 8u
+
+static union {
+    uint64_t align_;
+    unsigned char bytes[HERALD_JSON_ARENA_SIZE];
+} arena;
+static size_t arena_used;
+static size_t arena_peak;
+static int arena_exhausted;
+
+static void *arena_malloc(size_t size)
+{
+    size_t start = (arena_used + (ALIGN - 1u)) & ~(size_t)(ALIGN - 1u);
+    if (start > sizeof arena.bytes || size > sizeof arena.bytes - start) {
+        arena_exhausted = 1;
+        return NULL;
+    }
+    arena_used = start + size;
+    if (arena_used > arena_peak) {
+        arena_peak = arena_used;
+    }
+    return &arena.bytes[start];
+}
+
+static void arena_free(void *p)
+{
+    (void)p; /* released all at once by the next begin */
+}
+
+void herald_json_arena_begin(void)
+{
+    cJSON_Hooks hooks = { arena_malloc, arena_free };
+    cJSON_InitHooks(&hooks);
+    arena_used = 0u;
+    arena_exhausted = 0;
+}
+
+cJSON *herald_json_parse(const char *json, size_t len, int *exhausted)
+{
+    cJSON *root;
+    herald_json_arena_begin();
+    root = cJSON_ParseWithLength(json, len);
+    if (exhausted) {
+        *exhausted = arena_exhausted;
+    }
+    return root;
+}
+
+size_t herald_json_arena_peak(void)
+{
+    return arena_peak;
+}
