@@ -25,7 +25,8 @@ typedef struct {
     size_t value_len;
 } herald_var_t;
 
-/* Length of a variable's value, resolving value_len 0 with strlen. */
+/* Length of a variable's value, resolving value_len 0 with strlen (0 for a
+ * NULL variable or value). */
 size_t herald_var_len(const herald_var_t *v);
 
 typedef struct {
@@ -40,24 +41,31 @@ typedef struct {
     const char *tag;               /* optional: NULL for none */
 } herald_notification_t;
 
-/* Checks that need no template: key or id given (not both missing), mode
+/* Checks that need no template, in this order: key or id given (a NULL or
+ * empty string counts as not given; the key is used when both are), mode
  * valid, target count for the mode (realtime 1, batch
  * 1..HERALD_BATCH_MAX_TARGETS), each target non-empty, valid UTF-8 and at
  * most HERALD_TARGET_MAX_LEN, title and tag valid UTF-8 and at most
- * HERALD_TEXT_MAX_LEN, every variable value valid UTF-8 without NUL and at
- * most HERALD_VAR_MAX_LEN, no variable named twice.
- * Statuses: HERALD_E_INVALID_ARG (NULL, or neither key nor id),
- * HERALD_E_MODE_INVALID, HERALD_E_TARGET_LIMIT, HERALD_E_TARGET_INVALID,
- * HERALD_E_TEXT_INVALID, HERALD_E_VAR_INVALID, HERALD_E_VAR_TOO_LONG,
+ * HERALD_TEXT_MAX_LEN (empty is allowed), at most HERALD_MAX_VARS variables,
+ * every variable name 1..HERALD_NAME_MAX_LEN bytes of UTF-8, every value
+ * valid UTF-8 without NUL and at most HERALD_VAR_MAX_LEN, no variable named
+ * twice.  Costs O(ntargets + nvars^2).
+ * Statuses: HERALD_E_INVALID_ARG (NULL notification, NULL vars or targets
+ * with a nonzero count, a NULL variable name or value, neither key nor id,
+ * or a key or id that is not 1..HERALD_NAME_MAX_LEN bytes of UTF-8),
+ * HERALD_E_MODE_INVALID, HERALD_E_TARGET_LIMIT, HERALD_E_TARGET_INVALID
+ * (also a NULL target), HERALD_E_TEXT_INVALID, HERALD_E_VAR_UNDECLARED (more
+ * than HERALD_MAX_VARS variables: no template declares that many),
+ * HERALD_E_VAR_INVALID (bad value or name), HERALD_E_VAR_TOO_LONG,
  * HERALD_E_VAR_DUPLICATE. */
 herald_status_t herald_check_shape(const herald_notification_t *n);
 
 /* herald_check_shape, then against the cached template (found by key, else
- * by id): HERALD_E_TEMPLATE_UNKNOWN (not cached),
+ * by id), in this order: HERALD_E_TEMPLATE_UNKNOWN (not cached),
  * HERALD_E_TEMPLATE_NOT_APPROVED (draft or archived), HERALD_E_VAR_MISSING
  * (a declared variable not supplied), HERALD_E_VAR_UNDECLARED (a supplied
- * variable the schema does not declare).  On success *view (may be NULL)
- * receives the template. */
+ * variable the schema does not declare).  HERALD_E_INVALID_ARG also for a
+ * NULL cache.  On success *view (may be NULL) receives the template. */
 herald_status_t herald_check(herald_tcache_t *c, const herald_notification_t *n, herald_tview_t *view);
 
 #endif

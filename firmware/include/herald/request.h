@@ -12,17 +12,25 @@
 #include "herald/types.h"
 #include "herald/notification.h"
 
-/* Stream the body to sink.  HERALD_E_INVALID_ARG for a NULL notification or
- * one with neither key nor id; any sink error is returned unchanged.  It does
- * not re-run the schema check: call herald_check_shape first. */
+/* Stream the body to sink, in few large writes (short pieces are gathered in
+ * a 128-byte stack buffer; long strings go straight from the caller's
+ * memory).  HERALD_E_INVALID_ARG, before any byte is written, for a NULL
+ * notification or sink, neither key nor id, a bad mode, or a NULL pointer
+ * among vars (name, value) or targets; any sink error is returned unchanged
+ * and ends the writing.  It does not re-run the schema check: call
+ * herald_check_shape first. */
 herald_status_t herald_request_write(const herald_notification_t *n, herald_sink_fn sink, void *ctx);
 
 /* The exact body length, for Content-Length, computed by the same code with a
- * counting sink (no buffer). */
+ * counting sink (no buffer).  Statuses as herald_request_write, plus
+ * HERALD_E_INVALID_ARG for a NULL len; *len is 0 on error. */
 herald_status_t herald_request_length(const herald_notification_t *n, size_t *len);
 
 /* Write s (len bytes) as a JSON string with quotes, escaping '"', '\\' and
- * every control character below 0x20; UTF-8 passes through unchanged. */
+ * every control character below 0x20 (\b \f \n \r \t, the rest as \u00xx
+ * with lowercase hex); 0x7F and UTF-8 pass through unchanged.
+ * HERALD_E_INVALID_ARG: NULL sink, or NULL s with len > 0; else the first
+ * sink error. */
 herald_status_t herald_json_write_string(herald_sink_fn sink, void *ctx, const char *s, size_t len);
 
 #endif

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdint.h>
+#include <string.h>
+#include "herald/render.h"
+#include "json_escape.h"
+
+/* Smallest streaming window the API accepts.  Escapes may straddle a flush:
+ * the sink sees one byte stream, so that is still exact. */
+#define WINDOW_MIN 8u
+
+typedef struct {
+    herald_str_t tmpl;
+    const herald_var_t *vars;
+    size_t nvars;
+    herald_render_mode_t mode;
+} job_t;
+
+/* Where rendered bytes go.  With a sink the buffer is the caller's window,
+ * flushed whenever it fills; without one it is the caller's output buffer,
+ * written only while the total still fits, so one pass both renders and
+ * measures. */
+typedef struct {
+    char *buf;
+    size_t cap;
+    size_t len;               /* bytes waiting in the window */
+    size_t total;             /* bytes produced so far */
+    herald_sink_fn sink;
+    void *ctx;
+} out_t;
+
+static herald_status_t out_put(void *vctx, const char *data, size_t len)
+{
+    out_t *o = vctx;
+
+    if (!o->sink) {
+        if (len > SIZE_MAX - o->total) {
+            return HERALD_E_NOSPACE;
+        }
+        o->total += len;
+        if (o->total <= o->cap) {
+            memcpy(o->buf + (o->total - len), data, len);
+        }
+        return HERALD_OK;
+    }
+    while (len > 0u) {
+        size_t room = o->cap - o->len;
+        size_t n = len < room ? len : room;
+        memcpy(o->buf + o->len, data, n);
+        o->len += n;
+        data += n;
+        len -= n;
+        if (o->len == o->cap) {
+            herald_status_t st = o->sink(o->ctx, o->buf, o->len);
+            if (st != HERALD_OK) {
+                return st;
+            }
+            o->len = 0u;
+        }
+    }
+    return HERALD_OK;
+}
+
+/* First "cc" in [p, end), or end. */
+static const char *find_pair(const char *p, const char *end, char c)
+{
+    while (p < end) {
+        const char *hit = memchr(p, c, (size_t)(end - p));
+        if (!hit || hit + 1 >= end) {
+            break;
+        }
+        if (hit[1] == c) {
+            return hit;
+        }
+        p = hit + 2;  /* hit[1] is not c, so no pair can start there */
+    }
+    return end;
+}
+
+static const herald_var_t *lookup(const job_t *j, const char *name, size_t len)
+{
+    for (size_t i = 0u; i < j->nvars; i++) {
+        const char *vn = j->vars[i].name;
+        if (vn && strlen(vn) == len && memcmp(vn, name, len) == 0) {
+            return &j->vars[i];
+        }
+    }
+    return NULL;
+}
+
+static herald_status_t emit(const job_t *j, out_t *o, const char *data, size_t len)
+{
+    if (!o || len == 0u) {
+        return HERALD_OK;
+    }
+    if (j->mode == HERALD_RENDER_JSON) {
+        return herald_json_escape(out_put, o, data, len);
+    }
+    return out_put(o, data, len);
+}
+
+/* Walk the template; with o NULL it only validates. */
+static herald_status_t walk(const job_t *j, out_t *o)
+{
+    const char *p = j->tmpl.ptr;
+    const char *end = p + j->tmpl.len;
+    herald_status_t st;
+
+    while (p < end) {
+        const char *open = find_pair(p, end, '{');
+        const char *name;
+        const char *close;
+        const herald_var_t *v;
+
+        st = emit(j, o, p, (size_t)(open - p));
+        if (st != HERALD_OK || open == end) {
+            return st;
+        }
+        name = open + 2;
+        close = find_pair(name, end, '}');
+        if (close == end) {
+            return HERALD_E_TEMPLATE_SYNTAX;
+        }
+        p = close + 2;
+        while (name < close && (*name == ' ' || *name == '\t')) {
+            name++;
+        }
+        while (close > name && (close[-1] == ' ' || close[-1] == '\t')) {
+            close--;
+        }
+        if (name == close) {
+            return HERALD_E_TEMPLATE_SYNTAX;
+        }
+        v = lookup(j, name, (size_t)(close - name));
+        if (!v) {
+            return HERALD_E_PLACEHOLDER_UNKNOWN;
+        }
+        st = emit(j, o, v->value, herald_var_len(v));
+        if (st != HERALD_OK) {
+            return st;
+        }
+    }
+    return HERALD_OK;
+}
+
+static herald_status_t job_init(job_t *j, herald_str_t tmpl, const herald_var_t *vars,
+                                size_t nvars, herald_render_mode_t mode)
+{
+    if ((!tmpl.ptr && tmpl.len > 0u) || (!vars && nvars > 0u) ||
+        (mode != HERALD_RENDER_RAW && mode != HERALD_RENDER_JSON)) {
+        return HERALD_E_INVALID_ARG;
+    }
+    j->tmpl = tmpl;
+    if (!j->tmpl.ptr) {
+        j->tmpl.ptr = "";
+    }
+    j->vars = vars;
+    j->nvars = nvars;
+    j->mode = mode;
+    return HERALD_OK;
+}
+
+herald_status_t herald_render(herald_str_t tmpl, const herald_var_t *vars, size_t nvars,
+                              herald_render_mode_t mode, char *out, size_t cap, size_t *needed)
+{
+    job_t j;
+    out_t o = { out, cap > 0u ? cap - 1u : 0u, 0u, 0u, NULL, NULL };
+    herald_status_t st;
+
+    if (needed) {
+        *needed = 0u;
+    }
+    if (!out && cap > 0u) {
+        return HERALD_E_INVALID_ARG;
+    }
+    st = job_init(&j, tmpl, vars, nvars, mode);
+    if (st == HERALD_OK) {
+        st = walk(&j, &o);
+    }
+    if (st == HERALD_OK) {
+        if (needed) {
+            *needed = o.total;
+        }
+        if (cap == 0u || o.total > o.cap) {
+            st = HERALD_E_NOSPACE;
+        } else {
+            out[o.total] = '\0';
+        }
+    }
+    if (st != HERALD_OK && cap > 0u) {
+        out[0] = '\0';   /* never leave a prefix that looks like a result */
+    }
+    return st;
+}
+
+herald_status_t herald_render_stream(herald_str_t tmpl, const herald_var_t *vars, size_t nvars,
+                                     herald_render_mode_t mode, char *window, size_t window_len,
+                                     herald_sink_fn sink, void *ctx)
+{
+    job_t j;
+    out_t o = { window, window_len, 0u, 0u, sink, ctx };
+    herald_status_t st;
+
+    if (!window || window_len < WINDOW_MIN || !sink) {
+        return HERALD_E_INVALID_ARG;
+    }
+    st = job_init(&j, tmpl, vars, nvars, mode);
+    if (st == HERALD_OK) {
+        st = walk(&j, NULL);     /* a bad template must emit nothing */
+    }
+    if (st == HERALD_OK) {
+        st = walk(&j, &o);
+    }
+    if (st == HERALD_OK && o.len > 0u) {
+        st = sink(ctx, window, o.len);
+    }
+    return st;
+}

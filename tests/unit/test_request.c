@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cJSON.h"
+#include "herald/request.h"
+
+#define SEED_BODY                                                                              \
+    "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\","  \
+    "\"orderId\":\"ORD-12345\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\","       \
+    "\"title\":\"Order Confirmed\"}"
+
+static const herald_var_t seed_vars[] = {
+    { "customerName", "Jane", 0u },
+    { "orderId", "ORD-12345", 0u },
+};
+static const char *const seed_targets[] = { "user-jane-123" };
+
+static herald_notification_t seed(void)
+{
+    herald_notification_t n = {
+        .template_key = "order-confirmation",
+        .vars = seed_vars,
+        .nvars = 2u,
+        .targets = seed_targets,
+        .ntargets = 1u,
+        .mode = HERALD_MODE_REALTIME,
+        .title = "Order Confirmed",
+    };
+    return n;
+}
+
+/* Writes the body into buf (NUL-terminated) and checks that
+ * herald_request_length agrees with the bytes written. */
+static size_t write_body(const herald_notification_t *n, char *buf, size_t cap)
+{
+    herald_buf_sink_t b = { buf, cap - 1u, 0u };
+    size_t len = 12345u;
+    assert_int_equal(herald_request_write(n, herald_buf_sink, &b), HERALD_OK);
+    assert_int_equal(herald_request_length(n, &len), HERALD_OK);
+    assert_int_equal(len, b.len);
+    buf[b.len] = '\0';
+    return b.len;
+}
+
+/* Records every sink call; fails with fail_st on call number fail_at (1-based). */
+typedef struct {
+    char buf[512];
+    size_t len;
+    size_t calls;
+    size_t fail_at;
+    herald_status_t fail_st;
+} rec_t;
+
+static herald_status_t rec_sink(void *ctx, const char *data, size_t len)
+{
+    rec_t *r = ctx;
+    r->calls++;
+    if (r->fail_at != 0u && r->calls >= r->fail_at) {
+        return r->fail_st;
+    }
+    assert_true(len <= sizeof r->buf - r->len);
+    memcpy(r->buf + r->len, data, len);
+    r->len += len;
+    return HERALD_OK;
+}
+
+static cJSON *parse(const char *s, size_t len)
+{
+    cJSON *root;
+    cJSON_InitHooks(NULL);   /* plain malloc, whatever ran before */
+    root = cJSON_ParseWithLength(s, len);
+    assert_non_null(root);
+    return root;
+}
+
+static void assert_member_string(const cJSON *obj, const char *name, const char *want)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    assert_non_null(it);
+    assert_true(cJSON_IsString(it));
+    assert_string_equal(it->valuestring, want);
+}
+
+static void test_seed_example_exact_bytes(void **state)
+{
+    herald_notification_t n = seed();
+    char buf[512];
+    size_t len;
+    (void)state;
+    len = write_body(&n, buf, sizeof buf);
+    assert_string_equal(buf, SEED_BODY);
+    assert_int_equal(len, sizeof(SEED_BODY) - 1u);
+    assert_int_equal(len, 171u);
+}
+
+static void test_seed_example_parses_to_exact_fields(void **state)
+{
+    herald_notification_t n = seed();
+    char buf[512];
+    size_t len;
+    cJSON *root;
+    const cJSON *tmpl;
+    const cJSON *vars;
+    const cJSON *targets;
+    (void)state;
+    n.tag = "orders";
+    len = write_body(&n, buf, sizeof buf);
+    root = parse(buf, len);
+    assert_int_equal(cJSON_GetArraySize(root), 5);
+    tmpl = cJSON_GetObjectItemCaseSensitive(root, "template");
+    assert_true(cJSON_IsObject(tmpl));
+    assert_int_equal(cJSON_GetArraySize(tmpl), 2);
+    assert_member_string(tmpl, "key", "order-confirmation");
+    vars = cJSON_GetObjectItemCaseSensitive(tmpl, "variables");
+    assert_true(cJSON_IsObject(vars));
+    assert_int_equal(cJSON_GetArraySize(vars), 2);
+    assert_member_string(vars, "customerName", "Jane");
+    assert_member_string(vars, "orderId", "ORD-12345");
+    targets = cJSON_GetObjectItemCaseSensitive(root, "targets");
+    assert_true(cJSON_IsArray(targets));
+    assert_int_equal(cJSON_GetArraySize(targets), 1);
+    assert_string_equal(cJSON_GetArrayItem(targets, 0)->valuestring, "user-jane-123");
+    assert_member_string(root, "mode", "realtime");
+    assert_member_string(root, "title", "Order Confirmed");
+    assert_member_string(root, "tag", "orders");
+    cJSON_Delete(root);
+}
+
+static void test_id_batch_no_vars_no_title(void **state)
+{
+    static const char *const targets[] = { "a", "b\"c", "d" };
+    herald_notification_t n = {
+        .template_id = "tpl_42",
+        .targets = targets,
+        .ntargets = 3u,
+        .mode = HERALD_MODE_BATCH,
+        .tag = "",
+    };
+    char buf[256];
+    (void)state;
+    write_body(&n, buf, sizeof buf);
+    assert_string_equal(buf, "{\"template\":{\"id\":\"tpl_42\",\"variables\":{}},"
+                             "\"targets\":[\"a\",\"b\\\"c\",\"d\"],\"mode\":\"batch\",\"tag\":\"\"}");
+    /* The key wins when both are given; an empty key counts as absent. */
+    n.template_key = "k";
+    write_body(&n, buf, sizeof buf);
+    assert_non_null(strstr(buf, "{\"template\":{\"key\":\"k\","));
+    n.template_key = "";
+    write_body(&n, buf, sizeof buf);
+    assert_non_null(strstr(buf, "{\"template\":{\"id\":\"tpl_42\","));
+}
+
+static void test_values_are_escaped_with_explicit_length(void **state)
+{
+    static const herald_var_t vars[] = { { "q\"", "a\0b\\", 4u } };
+    herald_notification_t n = seed();
+    char buf[256];
+    (void)state;
+    n.vars = vars;
+    n.nvars = 1u;
+    n.title = NULL;
+    write_body(&n, buf, sizeof buf);
+    assert_string_equal(buf, "{\"template\":{\"key\":\"order-confirmation\",\"variables\":"
+                             "{\"q\\\"\":\"a\\u0000b\\\\\"}},\"targets\":[\"user-jane-123\"],"
+                             "\"mode\":\"realtime\"}");
+}
+
+static void test_few_sink_calls(void **state)
+{
+    herald_notification_t n = seed();
+    rec_t r = { .len = 0u };
+    (void)state;
+    /* 171 bytes of short tokens: staged, not one call per token. */
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_OK);
+    assert_int_equal(r.len, sizeof(SEED_BODY) - 1u);
+    assert_memory_equal(r.buf, SEED_BODY, r.len);
+    assert_true(r.calls <= 2u);
+}
+
+static void test_sink_error_propagates_from_every_call(void **state)
+{
+    herald_notification_t n = seed();
+    rec_t ok = { .len = 0u };
+    (void)state;
+    n.title = "a title long enough that the body needs more than one staged write, "
+              "and then some more words";
+    assert_int_equal(herald_request_write(&n, rec_sink, &ok), HERALD_OK);
+    assert_true(ok.calls >= 2u);
+    for (size_t at = 1u; at <= ok.calls; at++) {
+        rec_t r = { .len = 0u, .fail_at = at, .fail_st = HERALD_E_NET_CLOSED };
+        assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_NET_CLOSED);
+        assert_int_equal(r.calls, at);   /* nothing written after the error */
+    }
+}
+
+static void test_strings_of_every_length_keep_order(void **state)
+{
+    static char text[301];
+    static char buf[2048];
+    herald_notification_t n = seed();
+    herald_var_t v[1] = { { "v", text, 0u } };
+    (void)state;
+    /* Every length across the staging buffer's size and its large-run cut,
+     * as a value and as a title, so each lands at many stage fill levels. */
+    for (size_t len = 0u; len < sizeof text; len++) {
+        size_t out_len;
+        cJSON *root;
+        for (size_t i = 0u; i < len; i++) {
+            text[i] = (char)('a' + i % 26u);
+        }
+        text[len] = '\0';
+        n.vars = v;
+        n.nvars = 1u;
+        n.title = text;
+        n.tag = text + len / 2u;
+        out_len = write_body(&n, buf, sizeof buf);
+        root = parse(buf, out_len);
+        assert_member_string(root, "title", text);
+        assert_member_string(root, "tag", text + len / 2u);
+        assert_member_string(cJSON_GetObjectItemCaseSensitive(
+                                 cJSON_GetObjectItemCaseSensitive(root, "template"), "variables"),
+                             "v", text);
+        cJSON_Delete(root);
+    }
+}
+
+static void test_invalid_args(void **state)
+{
+    static const char *const null_target[] = { NULL };
+    static const herald_var_t null_value[] = { { "x", NULL, 0u } };
+    herald_notification_t n = seed();
+    rec_t r = { .len = 0u };
+    size_t len = 7u;
+    (void)state;
+    assert_int_equal(herald_request_write(NULL, rec_sink, &r), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_request_write(&n, NULL, &r), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_request_length(&n, NULL), HERALD_E_INVALID_ARG);
+    n.template_key = NULL;
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_request_length(&n, &len), HERALD_E_INVALID_ARG);
+    assert_int_equal(len, 0u);
+    n = seed();
+    n.mode = (herald_mode_t)7;
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
+    n = seed();
+    n.targets = null_target;
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
+    n = seed();
+    n.vars = null_value;
+    n.nvars = 1u;
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
+    assert_int_equal(r.calls, 0u);   /* refused before any byte */
+}
+
+static void json_string(const char *s, size_t len, char *buf, size_t cap)
+{
+    herald_buf_sink_t b = { buf, cap - 1u, 0u };
+    assert_int_equal(herald_json_write_string(herald_buf_sink, &b, s, len), HERALD_OK);
+    buf[b.len] = '\0';
+}
+
+static void test_escapes_every_control_char(void **state)
+{
+    static const char *const want[0x20] = {
+        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+        "\\b",     "\\t",     "\\n",     "\\u000b", "\\f",     "\\r",     "\\u000e", "\\u000f",
+        "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+        "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+    };
+    char all[0x20];
+    char expect[0x20 * 6 + 3];
+    char buf[256];
+    (void)state;
+    for (int c = 0; c < 0x20; c++) {
+        char one = (char)c;
+        char e[16];
+        all[c] = (char)c;
+        json_string(&one, 1u, buf, sizeof buf);
+        strcpy(e, "\"");
+        strcat(e, want[c]);
+        strcat(e, "\"");
+        assert_string_equal(buf, e);
+    }
+    /* All 32 at once: more escapes in a row than the escaper batches. */
+    strcpy(expect, "\"");
+    for (int c = 0; c < 0x20; c++) {
+        strcat(expect, want[c]);
+    }
+    strcat(expect, "\"");
+    json_string(all, sizeof all, buf, sizeof buf);
+    assert_string_equal(buf, expect);
+}
+
+static void test_escapes_quotes_backslash_passes_utf8(void **state)
+{
+    static const char in[] = "say \"hi\" \\ a/b \x7f caf\xc3\xa9 \xe6\xbc\xa2 \xf0\x9f\x98\x80";
+    char buf[128];
+    cJSON *root;
+    (void)state;
+    json_string(in, sizeof in - 1u, buf, sizeof buf);
+    assert_string_equal(buf, "\"say \\\"hi\\\" \\\\ a/b \x7f caf\xc3\xa9 \xe6\xbc\xa2 \xf0\x9f\x98\x80\"");
+    root = parse(buf, strlen(buf));
+    assert_true(cJSON_IsString(root));
+    assert_string_equal(root->valuestring, in);
+    cJSON_Delete(root);
+    json_string("", 0u, buf, sizeof buf);
+    assert_string_equal(buf, "\"\"");
+    assert_int_equal(herald_json_write_string(NULL, NULL, "x", 1u), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_json_write_string(herald_buf_sink, NULL, NULL, 1u), HERALD_E_INVALID_ARG);
+}
+
+static void test_control_chars_roundtrip_through_cjson(void **state)
+{
+    static const herald_var_t vars[] = { { "v", "\x01\x1f\t\n\"\\\x7f", 0u } };
+    herald_notification_t n = seed();
+    char buf[256];
+    size_t len;
+    cJSON *root;
+    const cJSON *v;
+    (void)state;
+    n.vars = vars;
+    n.nvars = 1u;
+    len = write_body(&n, buf, sizeof buf);
+    root = parse(buf, len);
+    v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "template"),
+                                         "variables");
+    assert_int_equal(cJSON_GetArraySize(v), 1);
+    assert_member_string(v, "v", "\x01\x1f\t\n\"\\\x7f");
+    cJSON_Delete(root);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_example_exact_bytes),
+        cmocka_unit_test(test_seed_example_parses_to_exact_fields),
+        cmocka_unit_test(test_id_batch_no_vars_no_title),
+        cmocka_unit_test(test_values_are_escaped_with_explicit_length),
+        cmocka_unit_test(test_few_sink_calls),
+        cmocka_unit_test(test_sink_error_propagates_from_every_call),
+        cmocka_unit_test(test_strings_of_every_length_keep_order),
+        cmocka_unit_test(test_invalid_args),
+        cmocka_unit_test(test_escapes_every_control_char),
+        cmocka_unit_test(test_escapes_quotes_backslash_passes_utf8),
+        cmocka_unit_test(test_control_chars_roundtrip_through_cjson),
+    };
+    return cmocka_run_group_tests_name("request", tests, NULL, NULL);
+}
