@@ -28,7 +28,7 @@ CJSON_DIR   ?= $(DEPS_DIR)/cJSON-1.7.18
 CSTD      := -std=c11
 WARN      := -Wall -Wextra -Werror
 FW_WARN   := -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual
-INCLUDES   = -Ifirmware/include -Iboards/$(BOARD) -I. -I$(CJSON_DIR) -I$(MBEDTLS_DIR)/include
+INCLUDES   = -Ifirmware/include -Iboards/$(BOARD) -I. -I$(CJSON_DIR) -I$(MBEDTLS_DIR)/include $(BOARD_INCLUDES)
 BOARD_CFLAGS  :=
 BOARD_LDFLAGS :=
 BOARD_DEPS    := cjson
@@ -41,7 +41,7 @@ ifeq ($(VARIANT),asan)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-CFLAGS_ALL = $(CSTD) $(WARN) -g $(BOARD_CFLAGS) $(SAN_FLAGS) $(INCLUDES) -MMD -MP
+CFLAGS_ALL = $(CSTD) $(WARN) -g $(BOARD_CFLAGS) $(SAN_FLAGS) $(INCLUDES) $(MBEDTLS_CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(BOARD_LDFLAGS) $(SAN_FLAGS)
 
 # Fetch what this board needs (only packages the user did not point at) before
@@ -86,6 +86,8 @@ $(OUT)/obj/firmware/%.o: firmware/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_ALL) $(FW_WARN) -c $< -o $@
+
+$(OUT)/obj/tests/%.o: INCLUDES += -Itests/support
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -5,6 +5,7 @@
 BOARD_CFLAGS  := -O2 -D_DEFAULT_SOURCE
 BOARD_DEPS    := mbedtls cjson
 PORT_SRCS     := $(wildcard port/posix/*.c port/mbedtls/*.c)
+BOARD_INCLUDES := -Iport/posix -Iport/mbedtls
 MBEDTLS_CFLAGS := -DMBEDTLS_USER_CONFIG_FILE='"boards/native/mbedtls_user_config.h"'
 HOST_LIBS     :=
 

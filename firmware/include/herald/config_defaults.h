@@ -48,6 +48,48 @@
 #define HERALD_JSON_ARENA_SIZE 16384
 #endif
 
+/* Longest host name of the platform's base URL (16..253). */
+#ifndef HERALD_HOST_MAX_LEN
+#define HERALD_HOST_MAX_LEN 128
+#endif
+
+/* Request-head buffer; the body is streamed through it too (256..4096). */
+#ifndef HERALD_TX_HEAD_MAX
+#define HERALD_TX_HEAD_MAX 512
+#endif
+
+/* Response status line + headers, and response body buffers (256..16384). */
+#ifndef HERALD_HTTP_HDR_MAX
+#define HERALD_HTTP_HDR_MAX 1024
+#endif
+#ifndef HERALD_HTTP_BODY_MAX
+#define HERALD_HTTP_BODY_MAX 1024
+#endif
+
+/* Bytes read from the transport per step (64..4096). */
+#ifndef HERALD_RX_CHUNK
+#define HERALD_RX_CHUNK 256
+#endif
+
+/* Connect, send and response timeouts, each, in ms. */
+#ifndef HERALD_TIMEOUT_MS
+#define HERALD_TIMEOUT_MS 10000u
+#endif
+
+/* Full-jitter backoff: delay = random(0, min(cap, base * 2^n)). */
+#ifndef HERALD_BACKOFF_BASE_MS
+#define HERALD_BACKOFF_BASE_MS 500u
+#endif
+#ifndef HERALD_BACKOFF_CAP_MS
+#define HERALD_BACKOFF_CAP_MS 60000u
+#endif
+
+/* Sends tried before a notification is reported failed; 0: no limit
+ * (at-least-once: keep trying until it expires). */
+#ifndef HERALD_MAX_ATTEMPTS
+#define HERALD_MAX_ATTEMPTS 0u
+#endif
+
 /* Log through the hal log sink (1) or compile every log call away (0). */
 #ifndef HERALD_ENABLE_LOG
 #define HERALD_ENABLE_LOG 0

@@ -63,7 +63,9 @@
     X(HERALD_E_FLASH,                  -101, "flash error") \
     X(HERALD_E_EXPIRED,                -102, "notification expired before delivery") \
     X(HERALD_E_BUSY,                   -103, "busy: try again later") \
-    X(HERALD_E_NOT_SUPPORTED,          -104, "not supported by this build or board")
+    X(HERALD_E_NOT_SUPPORTED,          -104, "not supported by this build or board") \
+    X(HERALD_E_QUEUE_EMPTY,            -105, "queue is empty") \
+    X(HERALD_E_PAUSED,                 -106, "sending is paused until new credentials are set")
 
 typedef enum {
 #define HERALD_X_ENUM(name, value, text) name = (value),

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The agent: raise a notification with one call, and let herald_poll() deliver
+ * it to the platform's one-call API over the transport (TLS) the application
+ * binds.  Non-blocking throughout: herald_poll() does what can be done now and
+ * says when it next needs to run, which suits a bare-metal super-loop, an RTOS
+ * task and a Linux poll() loop alike.  No heap: every buffer is in the agent
+ * struct or given by the caller. */
+#ifndef HERALD_HERALD_H
+#define HERALD_HERALD_H
+
+#include "herald/config.h"
+#include "herald/types.h"
+#include "herald/template.h"
+#include "herald/notification.h"
+#include "herald/http.h"
+#include "herald/response.h"
+#include "herald/queue.h"
+#include "hal/herald_net.h"
+#include "hal/herald_rng.h"
+#include "hal/herald_log.h"
+#include "hal/herald_clock.h"
+
+/* What the result callback receives for each notification, once. */
+typedef struct {
+    uint32_t handle;                      /* as returned by herald_notify */
+    herald_status_t status;               /* HERALD_OK when the platform accepted it */
+    uint32_t attempts;                    /* sends tried, including this one */
+    const herald_send_result_t *result;   /* on HERALD_OK, else NULL */
+    const herald_platform_error_t *error; /* when the platform refused it, else NULL */
+} herald_outcome_t;
+
+typedef void (*herald_result_fn)(void *ctx, const herald_outcome_t *outcome);
+
+typedef struct {
+    const char *app_id;          /* required: letters, digits, '-', '_', '.' */
+    const char *api_key;         /* required; never logged, never in any output */
+    const char *region;          /* "us", "eu" or "in"; used when base_url is NULL */
+    const char *base_url;        /* "https://host[:port]"; overrides region */
+    herald_net_t *transport;     /* the TLS stream (port/mbedtls over TCP) */
+    herald_rng_t *rng;           /* backoff jitter; NULL: no jitter (tests only) */
+    herald_log_t *log;           /* NULL: silent */
+    herald_tcache_t *templates;  /* NULL: no local schema check */
+    herald_queue_t *queue;       /* where accepted notifications wait */
+    herald_result_fn on_result;  /* NULL: no callback */
+    void *result_ctx;
+    uint32_t timeout_ms;         /* connect, send and response each; 0: HERALD_TIMEOUT_MS */
+    uint32_t backoff_base_ms;    /* 0: HERALD_BACKOFF_BASE_MS */
+    uint32_t backoff_cap_ms;     /* 0: HERALD_BACKOFF_CAP_MS */
+    uint16_t max_attempts;       /* 0: HERALD_MAX_ATTEMPTS; then reported and retired */
+    const herald_clock_t *clock; /* wall time for X-RateLimit-Reset; NULL: ignore it */
+} herald_config_t;
+
+typedef struct {
+    uint32_t raised;             /* herald_notify calls */
+    uint32_t refused_local;      /* refused by the local check */
+    uint32_t queued;             /* accepted into the queue */
+    uint32_t sent;               /* accepted by the platform */
+    uint32_t refused_platform;   /* permanent platform errors */
+    uint32_t retried;            /* transient failures that were retried */
+    uint32_t failed;             /* given up after max_attempts */
+    uint32_t expired;
+    uint32_t requests;           /* HTTP requests written */
+    uint32_t connects;           /* transport connections opened */
+    uint64_t bytes_sent;         /* application bytes (HTTP) */
+    uint64_t bytes_received;
+} herald_counters_t;
+
+typedef enum {
+    HERALD_ST_IDLE = 0,
+    HERALD_ST_CONNECTING,
+    HERALD_ST_SENDING,
+    HERALD_ST_RECEIVING
+} herald_state_t;
+
+typedef struct {
+    herald_config_t cfg;
+    char host[HERALD_HOST_MAX_LEN + 1];
+    uint16_t port;
+    herald_state_t state;
+    int connected;               /* the transport holds an open connection */
+    int paused_auth;             /* 401/403 seen: hold the queue until herald_set_credentials */
+    uint64_t now_ms;
+    uint64_t deadline_ms;        /* of the current I/O step */
+    uint64_t next_try_ms;        /* earliest time to send the head of the queue */
+    uint32_t attempts;           /* of the head of the queue */
+    uint32_t head_seq;
+    int reused;                  /* current request runs on a reused connection */
+    int fresh_retry_used;        /* the one free resend after a stale keep-alive */
+    int got_response_bytes;
+    uint32_t rx_total;
+    herald_status_t last_status; /* of the latest attempt or outcome */
+    /* request being written: head in tx, then the body from the queue record */
+    char tx[HERALD_TX_HEAD_MAX];
+    size_t tx_len, tx_off;
+    herald_queue_rec_t rec;
+    size_t body_off;
+    /* response */
+    herald_http_reader_t reader;
+    char rx_hdr[HERALD_HTTP_HDR_MAX];
+    char rx_body[HERALD_HTTP_BODY_MAX];
+    char rx_buf[HERALD_RX_CHUNK];
+    size_t rx_len, rx_off;
+    herald_send_result_t result;
+    herald_platform_error_t error;
+    herald_counters_t counters;
+} herald_agent_t;
+
+/* Bind the agent to its configuration (copied; the strings, transport,
+ * queue and cache must outlive the agent).
+ * HERALD_E_INVALID_ARG: missing app id, key, transport or queue, a header
+ *   value with control characters, or an unknown region.
+ * HERALD_E_URL_INVALID: base_url is not https://host[:port]. */
+herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg);
+
+/* Raise a notification.  It is checked at once (against the cached template
+ * when there is one, else its shape only) and, if good, encoded and queued;
+ * nothing touches the network here.  *handle (may be NULL) identifies it in
+ * the result callback.
+ * Local refusals: every status of herald_check / herald_check_shape.
+ * HERALD_E_QUEUE_FULL: no room (nothing is dropped silently).
+ * HERALD_E_NOSPACE: the encoded request is larger than a queue record may be. */
+herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n, uint32_t *handle);
+
+/* Do what can be done now.  Returns the milliseconds until the agent next
+ * needs to run if nothing happens on the network (0: call again as soon as
+ * the transport may have progressed, e.g. after a short poll()). */
+uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms);
+
+/* 1 when nothing is queued or in flight. */
+int herald_idle(const herald_agent_t *a);
+
+/* New credentials after a 401/403: sending resumes.  Same checks as init. */
+herald_status_t herald_set_credentials(herald_agent_t *a, const char *app_id, const char *api_key);
+
+/* Close the connection (e.g. before power-down); queued records stay. */
+void herald_close(herald_agent_t *a);
+
+const herald_counters_t *herald_counters(const herald_agent_t *a);
+
+/* The status of the latest attempt or outcome (HERALD_OK after a success):
+ * why a notification is still queued. */
+herald_status_t herald_last_status(const herald_agent_t *a);
+
+#endif

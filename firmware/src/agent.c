@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The agent loop: notify() checks and queues; poll() walks one request at a
+ * time through connect -> send (head, then the body streamed from the queue
+ * record) -> receive -> classify, and schedules retries.  Only the head of
+ * the queue is ever in flight, so the queue stays a plain FIFO. */
+#include <string.h>
+#include "herald/herald.h"
+#include "herald/request.h"
+
+#define API_PATH "/v3/business-messaging/api/notifications/send"
+#define NO_TIMER 0xFFFFFFFFu
+
+#if HERALD_ENABLE_LOG
+#define LOG(a, lvl, msg) prv_log((a), (lvl), (msg))
+static void prv_log(const herald_agent_t *a, herald_log_level_t lvl, const char *msg)
+{
+    if (a->cfg.log && a->cfg.log->write) {
+        a->cfg.log->write(a->cfg.log->ctx, lvl, msg);
+    }
+}
+#else
+#define LOG(a, lvl, msg) ((void)(a), (void)(lvl), (void)(msg))
+#endif
+
+/* ---- small text builders over a bounded buffer ---------------------------- */
+
+typedef struct {
+    char *p;
+    size_t cap;
+    size_t len;
+    int overflow;
+} prv_text_t;
+
+static void text_put(prv_text_t *t, const char *s, size_t n)
+{
+    if (t->overflow || n > t->cap - t->len) {
+        t->overflow = 1;
+        return;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+}
+
+static void text_str(prv_text_t *t, const char *s)
+{
+    text_put(t, s, strlen(s));
+}
+
+static void text_u32(prv_text_t *t, uint32_t v)
+{
+    char d[10];
+    size_t n = 0u;
+    do {
+        d[sizeof d - 1u - n] = (char)('0' + (v % 10u));
+        v /= 10u;
+        n++;
+    } while (v != 0u);
+    text_put(t, &d[sizeof d - n], n);
+}
+
+/* ---- configuration --------------------------------------------------------- */
+
+/* Header values go on the wire verbatim, so anything that could split or end
+ * a header line (CR, LF, other controls) is refused up front. */
+static int header_value_ok(const char *s, int id_chars_only)
+{
+    if (!s || !*s) {
+        return 0;
+    }
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x21u || c == 0x7Fu) {
+            return 0;
+        }
+        if (id_chars_only && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                               c == '-' || c == '_' || c == '.')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
+{
+    static const char scheme[] = "https://";
+    const char *h, *end, *p;
+    size_t hlen;
+    uint32_t port = 443u;
+
+    for (size_t i = 0; i < sizeof scheme - 1u; i++) {
+        char c = url[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != scheme[i]) {
+            return HERALD_E_URL_INVALID;
+        }
+    }
+    h = url + sizeof scheme - 1u;
+    if (*h == '[') { /* IPv6 literal */
+        end = strchr(h, ']');
+        if (!end) {
+            return HERALD_E_URL_INVALID;
+        }
+        h++;
+        p = end + 1;
+    } else {
+        end = h + strcspn(h, ":/?#");
+        p = end;
+    }
+    hlen = (size_t)(end - h);
+    if (hlen == 0u || hlen > HERALD_HOST_MAX_LEN) {
+        return HERALD_E_URL_INVALID;
+    }
+    for (size_t i = 0; i < hlen; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (c <= 0x20u || c >= 0x7Fu || c == '@') {
+            return HERALD_E_URL_INVALID;
+        }
+    }
+    if (*p == ':') {
+        port = 0u;
+        p++;
+        if (*p < '0' || *p > '9') {
+            return HERALD_E_URL_INVALID;
+        }
+        while (*p >= '0' && *p <= '9') {
+            port = port * 10u + (uint32_t)(*p - '0');
+            if (port > 65535u) {
+                return HERALD_E_URL_INVALID;
+            }
+            p++;
+        }
+        if (port == 0u) {
+            return HERALD_E_URL_INVALID;
+        }
+    }
+    if (*p == '/') {
+        p++;
+    }
+    if (*p != '\0') {
+        return HERALD_E_URL_INVALID; /* the API path is fixed; a base has none */
+    }
+    memcpy(a->host, h, hlen);
+    a->host[hlen] = '\0';
+    a->port = (uint16_t)port;
+    return HERALD_OK;
+}
+
+static herald_status_t set_endpoint(herald_agent_t *a)
+{
+    prv_text_t t = { a->host, sizeof a->host - 1u, 0u, 0 };
+    const char *r = a->cfg.region;
+    if (a->cfg.base_url) {
+        return parse_base_url(a, a->cfg.base_url);
+    }
+    if (!r || (strcmp(r, "us") != 0 && strcmp(r, "eu") != 0 && strcmp(r, "in") != 0)) {
+        return HERALD_E_INVALID_ARG;
+    }
+    text_str(&t, a->cfg.app_id);
+    text_str(&t, ".api-");
+    text_str(&t, r);
+    text_str(&t, ".cometchat.io");
+    if (t.overflow) {
+        return HERALD_E_INVALID_ARG;
+    }
+    a->host[t.len] = '\0';
+    a->port = 443u;
+    return HERALD_OK;
+}
+
+/* Writes the request head; returns its length, or 0 when it does not fit. */
+static size_t write_head(herald_agent_t *a, uint32_t body_len)
+{
+    prv_text_t t = { a->tx, sizeof a->tx, 0u, 0 };
+    text_str(&t, "POST " API_PATH " HTTP/1.1\r\nHost: ");
+    if (strchr(a->host, ':')) {
+        text_str(&t, "[");
+        text_str(&t, a->host);
+        text_str(&t, "]");
+    } else {
+        text_str(&t, a->host);
+    }
+    if (a->port != 443u) {
+        text_str(&t, ":");
+        text_u32(&t, a->port);
+    }
+    text_str(&t, "\r\nappid: ");
+    text_str(&t, a->cfg.app_id);
+    text_str(&t, "\r\napikey: ");
+    text_str(&t, a->cfg.api_key);
+    text_str(&t, "\r\nContent-Type: application/json\r\nContent-Length: ");
+    text_u32(&t, body_len);
+    text_str(&t, "\r\nConnection: keep-alive\r\n\r\n");
+    return t.overflow ? 0u : t.len;
+}
+
+static herald_status_t check_credentials(const char *app_id, const char *api_key)
+{
+    return header_value_ok(app_id, 1) && header_value_ok(api_key, 0) ? HERALD_OK : HERALD_E_INVALID_ARG;
+}
+
+herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
+{
+    herald_status_t st;
+    if (!a || !cfg || !cfg->transport || !cfg->queue) {
+        return HERALD_E_INVALID_ARG;
+    }
+    st = check_credentials(cfg->app_id, cfg->api_key);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    memset(a, 0, sizeof *a);
+    a->cfg = *cfg;
+    if (!a->cfg.timeout_ms) {
+        a->cfg.timeout_ms = HERALD_TIMEOUT_MS;
+    }
+    if (!a->cfg.backoff_base_ms) {
+        a->cfg.backoff_base_ms = HERALD_BACKOFF_BASE_MS;
+    }
+    if (!a->cfg.backoff_cap_ms) {
+        a->cfg.backoff_cap_ms = HERALD_BACKOFF_CAP_MS;
+    }
+    if (!a->cfg.max_attempts) {
+        a->cfg.max_attempts = HERALD_MAX_ATTEMPTS;
+    }
+    st = set_endpoint(a);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    if (write_head(a, 0xFFFFFFFFu) == 0u) {
+        return HERALD_E_INVALID_ARG; /* host, app id or key too long for the head buffer */
+    }
+    return HERALD_OK;
+}
+
+herald_status_t herald_set_credentials(herald_agent_t *a, const char *app_id, const char *api_key)
+{
+    herald_status_t st = check_credentials(app_id, api_key);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    a->cfg.app_id = app_id;
+    a->cfg.api_key = api_key;
+    st = set_endpoint(a);
+    if (st == HERALD_OK && write_head(a, 0xFFFFFFFFu) == 0u) {
+        st = HERALD_E_INVALID_ARG;
+    }
+    if (st == HERALD_OK) {
+        a->paused_auth = 0;
+        a->next_try_ms = a->now_ms;
+    }
+    return st;
+}
+
+/* ---- notify ---------------------------------------------------------------- */
+
+herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n, uint32_t *handle)
+{
+    herald_queue_t *q;
+    herald_tview_t view;
+    herald_status_t st;
+    size_t len = 0u;
+    uint32_t seq = 0u;
+
+    if (!a || !n) {
+        return HERALD_E_INVALID_ARG;
+    }
+    a->counters.raised++;
+    st = herald_check_shape(n);
+    if (st == HERALD_OK && a->cfg.templates) {
+        /* The cache judges only templates it holds; the platform judges the rest. */
+        st = herald_check(a->cfg.templates, n, &view);
+        if (st == HERALD_E_TEMPLATE_UNKNOWN) {
+            st = HERALD_OK;
+        }
+    }
+    if (st == HERALD_OK) {
+        st = herald_request_length(n, &len);
+    }
+    if (st != HERALD_OK) {
+        a->counters.refused_local++;
+        return st;
+    }
+    q = a->cfg.queue;
+    st = q->begin(q->ctx, len, &seq);
+    if (st == HERALD_OK) {
+        st = herald_request_write(n, q->write, q->ctx);
+        st = (st == HERALD_OK) ? q->commit(q->ctx) : st;
+        if (st != HERALD_OK) {
+            q->abort(q->ctx);
+        }
+    }
+    if (st != HERALD_OK) {
+        return st;
+    }
+    a->counters.queued++;
+    if (handle) {
+        *handle = seq;
+    }
+    return HERALD_OK;
+}
+
+/* ---- delivery ---------------------------------------------------------------- */
+
+static void drop_connection(herald_agent_t *a)
+{
+    if (a->connected || a->state == HERALD_ST_CONNECTING) {
+        a->cfg.transport->close(a->cfg.transport->ctx);
+    }
+    a->connected = 0;
+}
+
+void herald_close(herald_agent_t *a)
+{
+    drop_connection(a);
+    a->state = HERALD_ST_IDLE;
+}
+
+static void report(herald_agent_t *a, herald_status_t st, int with_error)
+{
+    herald_outcome_t o;
+    o.handle = a->rec.seq;
+    o.status = st;
+    o.attempts = a->attempts;
+    o.result = (st == HERALD_OK) ? &a->result : NULL;
+    o.error = with_error ? &a->error : NULL;
+    a->last_status = st;
+    if (a->cfg.on_result) {
+        a->cfg.on_result(a->cfg.result_ctx, &o);
+    }
+}
+
+static void retire(herald_agent_t *a)
+{
+    herald_queue_t *q = a->cfg.queue;
+    (void)q->retire(q->ctx, a->rec.seq);
+    a->attempts = 0u;
+    a->fresh_retry_used = 0;
+    a->next_try_ms = a->now_ms;
+}
+
+static uint32_t backoff_ms(herald_agent_t *a, uint32_t failures)
+{
+    uint64_t ceiling = a->cfg.backoff_base_ms;
+    uint32_t r = 0xFFFFFFFFu;
+    while (failures-- > 1u && ceiling < a->cfg.backoff_cap_ms) {
+        ceiling *= 2u;
+    }
+    if (ceiling > a->cfg.backoff_cap_ms) {
+        ceiling = a->cfg.backoff_cap_ms;
+    }
+    if (!a->cfg.rng || a->cfg.rng->fill(a->cfg.rng->ctx, (uint8_t *)&r, sizeof r) != 0) {
+        return (uint32_t)ceiling; /* no randomness: plain exponential */
+    }
+    return (uint32_t)((uint64_t)r % (ceiling + 1u));
+}
+
+/* A transient failure: try again later, unless attempts are used up. */
+static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
+{
+    a->last_status = st;
+    a->state = HERALD_ST_IDLE;
+    if (a->cfg.max_attempts && a->attempts >= a->cfg.max_attempts) {
+        a->counters.failed++;
+        report(a, st, st <= HERALD_E_PLATFORM_BAD_REQUEST && st >= HERALD_E_PLATFORM_UNKNOWN);
+        retire(a);
+        return;
+    }
+    a->counters.retried++;
+    if (wait_s >= 0) {
+        a->next_try_ms = a->now_ms + (uint64_t)wait_s * 1000u;
+    } else {
+        a->next_try_ms = a->now_ms + backoff_ms(a, a->attempts);
+    }
+}
+
+static void fail_io(herald_agent_t *a, herald_status_t st)
+{
+    drop_connection(a);
+    LOG(a, HERALD_LOG_WARN, herald_status_str(st));
+    /* A kept-alive connection the server closed while idle fails before any
+     * answer: resend once at once on a fresh connection, without counting it. */
+    if (a->reused && !a->got_response_bytes && !a->fresh_retry_used &&
+        (st == HERALD_E_NET_CLOSED || st == HERALD_E_NET)) {
+        a->fresh_retry_used = 1;
+        a->attempts--;
+        a->state = HERALD_ST_IDLE;
+        a->next_try_ms = a->now_ms;
+        return;
+    }
+    retry_later(a, st, -1);
+}
+
+static int is_permanent(herald_status_t st, int http_status)
+{
+    switch (st) {
+    case HERALD_E_PLATFORM_BAD_REQUEST:
+    case HERALD_E_PLATFORM_INVALID_VARIABLES:
+    case HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED:
+    case HERALD_E_PLATFORM_TARGET_LIMIT:
+    case HERALD_E_PLATFORM_INVALID_MODE:
+    case HERALD_E_PLATFORM_NOT_FOUND:
+    case HERALD_E_RESPONSE_INVALID: /* a 2xx we cannot read: resending would duplicate */
+        return 1;
+    case HERALD_E_PLATFORM_UNKNOWN:
+        return http_status >= 400 && http_status < 500 && http_status != 429;
+    default:
+        return 0;
+    }
+}
+
+static void complete(herald_agent_t *a)
+{
+    const herald_http_response_t *r = &a->reader.resp;
+    herald_status_t st = herald_response_parse(r->status, r->body, r->body_len, &a->result, &a->error);
+    int64_t wait_s = -1;
+
+    a->counters.bytes_received += a->rx_total;
+    if (r->conn_close) {
+        drop_connection(a);
+    }
+    a->state = HERALD_ST_IDLE;
+    if (st == HERALD_OK) {
+        a->counters.sent++;
+        report(a, st, 0);
+        retire(a);
+    } else if (st == HERALD_E_PLATFORM_UNAUTHORIZED || st == HERALD_E_PLATFORM_FORBIDDEN) {
+        /* Credentials will not fix themselves: hold the queue, keep the record,
+         * and do not burn its attempts. */
+        a->attempts--;
+        a->paused_auth = 1;
+        report(a, st, 1);
+    } else if (is_permanent(st, r->status)) {
+        a->counters.refused_platform++;
+        report(a, st, 1);
+        retire(a);
+    } else {
+        if (r->status == 429 || r->status == 503) {
+            if (r->retry_after_s >= 0) {
+                wait_s = r->retry_after_s;
+            } else if (r->ratelimit_reset > 0 && a->cfg.clock && a->cfg.clock->wall_s) {
+                int64_t now_s = a->cfg.clock->wall_s(a->cfg.clock->ctx);
+                wait_s = (now_s > 0 && r->ratelimit_reset > now_s) ? r->ratelimit_reset - now_s : -1;
+            }
+        }
+        retry_later(a, st, wait_s);
+    }
+}
+
+static int start_request(herald_agent_t *a)
+{
+    herald_queue_t *q = a->cfg.queue;
+    uint8_t probe;
+    if (q->peek(q->ctx, &a->rec) != HERALD_OK) {
+        return 0;
+    }
+    if (a->rec.seq != a->head_seq) {
+        a->head_seq = a->rec.seq;
+        a->attempts = 0u;
+        a->fresh_retry_used = 0;
+    }
+    a->tx_len = write_head(a, a->rec.body_len);
+    a->tx_off = 0u;
+    a->body_off = 0u;
+    a->got_response_bytes = 0;
+    a->rx_total = 0u;
+    a->attempts++;
+    /* A kept-alive connection may have been closed by the server while idle;
+     * finding out now avoids sending into a dead socket. */
+    if (a->connected && a->cfg.transport->recv(a->cfg.transport->ctx, &probe, 1u) != 0) {
+        drop_connection(a);
+    }
+    a->reused = a->connected;
+    a->state = a->connected ? HERALD_ST_SENDING : HERALD_ST_CONNECTING;
+    a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
+    if (a->state == HERALD_ST_SENDING) {
+        a->counters.requests++;
+    }
+    return 1;
+}
+
+/* One step of I/O.  Returns 1 when progress was made and another step may
+ * make more, 0 when waiting on the network or a timer. */
+static int step(herald_agent_t *a)
+{
+    herald_net_t *t = a->cfg.transport;
+    int r;
+
+    switch (a->state) {
+    case HERALD_ST_IDLE:
+        if (a->paused_auth || a->now_ms < a->next_try_ms) {
+            return 0;
+        }
+        return start_request(a);
+
+    case HERALD_ST_CONNECTING:
+        r = t->connect(t->ctx, a->host, a->port);
+        if (r > 0) {
+            a->connected = 1;
+            a->counters.connects++;
+            a->counters.requests++;
+            a->state = HERALD_ST_SENDING;
+            a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
+            return 1;
+        }
+        if (r < 0) {
+            fail_io(a, (herald_status_t)r);
+            return 1;
+        }
+        break;
+
+    case HERALD_ST_SENDING:
+        if (a->tx_off == a->tx_len) {
+            size_t n = a->rec.body_len - a->body_off;
+            herald_status_t st;
+            if (n == 0u) {
+                herald_http_reader_init(&a->reader, a->rx_hdr, sizeof a->rx_hdr, a->rx_body, sizeof a->rx_body);
+                a->rx_len = 0u;
+                a->rx_off = 0u;
+                a->state = HERALD_ST_RECEIVING;
+                a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
+                return 1;
+            }
+            n = n < sizeof a->tx ? n : sizeof a->tx;
+            st = a->cfg.queue->read(a->cfg.queue->ctx, &a->rec, a->body_off, a->tx, n);
+            if (st != HERALD_OK) {
+                fail_io(a, st);
+                return 1;
+            }
+            a->body_off += n;
+            a->tx_len = n;
+            a->tx_off = 0u;
+        }
+        r = t->send(t->ctx, (const uint8_t *)a->tx + a->tx_off, a->tx_len - a->tx_off);
+        if (r > 0) {
+            a->tx_off += (size_t)r;
+            a->counters.bytes_sent += (uint64_t)r;
+            a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
+            return 1;
+        }
+        if (r < 0) {
+            fail_io(a, (herald_status_t)r);
+            return 1;
+        }
+        break;
+
+    case HERALD_ST_RECEIVING:
+        if (a->rx_off == a->rx_len) {
+            r = t->recv(t->ctx, (uint8_t *)a->rx_buf, sizeof a->rx_buf);
+            if (r == 0) {
+                break;
+            }
+            if (r < 0) {
+                int st = (r == HERALD_E_NET_CLOSED && a->got_response_bytes) ? herald_http_eof(&a->reader) : r;
+                if (st == HERALD_OK) {
+                    drop_connection(a);
+                    complete(a);
+                } else {
+                    fail_io(a, (herald_status_t)st);
+                }
+                return 1;
+            }
+            a->got_response_bytes = 1;
+            a->rx_total += (uint32_t)r;
+            a->rx_len = (size_t)r;
+            a->rx_off = 0u;
+        }
+        {
+            size_t used = 0u;
+            int st = herald_http_feed(&a->reader, a->rx_buf + a->rx_off, a->rx_len - a->rx_off, &used);
+            a->rx_off += used;
+            if (st == HERALD_OK) {
+                if (a->rx_off != a->rx_len) {
+                    drop_connection(a); /* bytes beyond the response: the stream is out of step */
+                }
+                complete(a);
+            } else if (st != HERALD_HTTP_MORE) {
+                fail_io(a, (herald_status_t)st);
+            } else {
+                a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
+            }
+        }
+        return 1;
+    }
+    if (a->state != HERALD_ST_IDLE && a->now_ms >= a->deadline_ms) {
+        fail_io(a, HERALD_E_TIMEOUT);
+        return 1;
+    }
+    return 0;
+}
+
+uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms)
+{
+    herald_queue_t *q = a->cfg.queue;
+    unsigned budget = 64u; /* bounded work per call keeps the super-loop responsive */
+    a->now_ms = now_ms;
+    while (budget-- > 0u && step(a)) {
+    }
+    if (a->state != HERALD_ST_IDLE) {
+        return 0u;
+    }
+    if (a->paused_auth || q->count(q->ctx) == 0u) {
+        return NO_TIMER;
+    }
+    if (a->next_try_ms > now_ms) {
+        uint64_t d = a->next_try_ms - now_ms;
+        return d > NO_TIMER - 1u ? NO_TIMER - 1u : (uint32_t)d;
+    }
+    return 0u;
+}
+
+int herald_idle(const herald_agent_t *a)
+{
+    return a->state == HERALD_ST_IDLE && a->cfg.queue->count(a->cfg.queue->ctx) == 0u;
+}
+
+herald_status_t herald_last_status(const herald_agent_t *a)
+{
+    return a->last_status;
+}
+
+const herald_counters_t *herald_counters(const herald_agent_t *a)
+{
+    return &a->counters;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* RAM queue: records laid end to end in the caller's buffer as
+ * [u32 seq][u32 len][body, padded to 4].  Records leave from the front; when
+ * the free space at the end is too small the live records are moved down to
+ * offset 0 (rare, and bounded by the buffer size). */
+#include <string.h>
+#include "herald/queue.h"
+
+#define REC_HDR 8u
+
+static size_t pad4(size_t n)
+{
+    return (n + 3u) & ~(size_t)3u;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static herald_status_t rq_begin(void *ctx, size_t len, uint32_t *seq)
+{
+    herald_ram_queue_t *q = ctx;
+    size_t need;
+    if (q->writing) {
+        return HERALD_E_BUSY;
+    }
+    if (len > q->cap || pad4(len) + REC_HDR > q->cap) {
+        return HERALD_E_NOSPACE;
+    }
+    need = REC_HDR + pad4(len);
+    if (q->cap - q->tail < need && q->head > 0u) {
+        memmove(q->buf, q->buf + q->head, q->tail - q->head);
+        q->tail -= q->head;
+        q->head = 0u;
+    }
+    if (q->cap - q->tail < need) {
+        return HERALD_E_QUEUE_FULL;
+    }
+    put_u32(q->buf + q->tail, q->next_seq);
+    put_u32(q->buf + q->tail + 4u, (uint32_t)len);
+    *seq = q->next_seq;
+    q->wr = q->tail + REC_HDR;
+    q->wr_end = q->wr + len;
+    q->writing = 1;
+    return HERALD_OK;
+}
+
+static herald_status_t rq_write(void *ctx, const char *data, size_t len)
+{
+    herald_ram_queue_t *q = ctx;
+    if (!q->writing || len > q->wr_end - q->wr) {
+        return HERALD_E_INVALID_ARG;
+    }
+    memcpy(q->buf + q->wr, data, len);
+    q->wr += len;
+    return HERALD_OK;
+}
+
+static herald_status_t rq_commit(void *ctx)
+{
+    herald_ram_queue_t *q = ctx;
+    if (!q->writing || q->wr != q->wr_end) {
+        return HERALD_E_INVALID_ARG;
+    }
+    q->tail += REC_HDR + pad4(get_u32(q->buf + q->tail + 4u));
+    q->count++;
+    q->next_seq++;
+    q->writing = 0;
+    return HERALD_OK;
+}
+
+static void rq_abort(void *ctx)
+{
+    herald_ram_queue_t *q = ctx;
+    q->writing = 0;
+}
+
+static herald_status_t rq_peek(void *ctx, herald_queue_rec_t *out)
+{
+    herald_ram_queue_t *q = ctx;
+    if (q->count == 0u) {
+        return HERALD_E_QUEUE_EMPTY;
+    }
+    out->seq = get_u32(q->buf + q->head);
+    out->body_len = get_u32(q->buf + q->head + 4u);
+    return HERALD_OK;
+}
+
+static herald_status_t rq_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
+{
+    herald_ram_queue_t *q = ctx;
+    if (q->count == 0u || get_u32(q->buf + q->head) != rec->seq || off > rec->body_len ||
+        len > rec->body_len - off) {
+        return HERALD_E_INVALID_ARG;
+    }
+    memcpy(buf, q->buf + q->head + REC_HDR + off, len);
+    return HERALD_OK;
+}
+
+static herald_status_t rq_retire(void *ctx, uint32_t seq)
+{
+    herald_ram_queue_t *q = ctx;
+    if (q->count == 0u || get_u32(q->buf + q->head) != seq) {
+        return HERALD_E_INVALID_ARG; /* only the oldest is ever in flight */
+    }
+    q->head += REC_HDR + pad4(get_u32(q->buf + q->head + 4u));
+    if (--q->count == 0u) {
+        q->head = 0u;
+        q->tail = 0u;
+    }
+    return HERALD_OK;
+}
+
+static size_t rq_count(void *ctx)
+{
+    return ((herald_ram_queue_t *)ctx)->count;
+}
+
+herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t cap, herald_queue_t *out)
+{
+    if (!q || !buf || !out || cap < 64u) {
+        return HERALD_E_INVALID_ARG;
+    }
+    memset(q, 0, sizeof *q);
+    q->buf = buf;
+    q->cap = cap & ~(size_t)3u;
+    q->next_seq = 1u;
+    out->begin = rq_begin;
+    out->write = rq_write;
+    out->commit = rq_commit;
+    out->abort = rq_abort;
+    out->peek = rq_peek;
+    out->read = rq_read;
+    out->retire = rq_retire;
+    out->count = rq_count;
+    out->ctx = q;
+    return HERALD_OK;
+}

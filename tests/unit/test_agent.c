@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The agent loop against an in-memory transport: exact request bytes,
+ * keep-alive, retry classes, backoff, Retry-After, auth pause, timeouts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "herald/herald.h"
+#include "mock_net.h"
+
+static const char SEED_BODY[] =
+    "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\","
+    "\"orderId\":\"ORD-12345\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\","
+    "\"title\":\"Order Confirmed\"}";
+
+static const char OK_BODY[] =
+    "{\"notificationId\":\"notif_abc123\",\"templateKey\":\"order-confirmation\","
+    "\"channels\":[\"in_app\",\"push\"],\"mode\":\"realtime\",\"title\":\"Order Confirmed\","
+    "\"sentFrom\":\"api\",\"createdAt\":\"2024-01-15T09:30:00.000Z\"}";
+
+static char *responses[32];
+static size_t nresponses;
+
+static const char *resp(int status, const char *headers, const char *body)
+{
+    char *r = malloc(2048);
+    snprintf(r, 2048, "HTTP/1.1 %d X\r\n%sContent-Length: %zu\r\n\r\n%s", status, headers, strlen(body), body);
+    responses[nresponses++] = r;
+    return r;
+}
+
+typedef struct {
+    herald_agent_t agent;
+    mock_net_t net;
+    herald_net_t transport;
+    herald_ram_queue_t rq;
+    herald_queue_t queue;
+    uint8_t qbuf[4096];
+    herald_rng_t rng;
+    uint32_t rng_value;
+    herald_outcome_t outcomes[16];
+    herald_send_result_t results[16];
+    size_t noutcomes;
+    uint64_t now;
+} fixture_t;
+
+static fixture_t *fx;
+
+static int fixed_rng(void *ctx, uint8_t *buf, size_t len)
+{
+    uint32_t v = *(uint32_t *)ctx;
+    memcpy(buf, &v, len < sizeof v ? len : sizeof v);
+    return 0;
+}
+
+static void on_result(void *ctx, const herald_outcome_t *o)
+{
+    fixture_t *f = ctx;
+    assert_true(f->noutcomes < 16u);
+    f->outcomes[f->noutcomes] = *o;
+    if (o->result) {
+        f->results[f->noutcomes] = *o->result;
+    }
+    f->noutcomes++;
+}
+
+static int setup(void **state)
+{
+    herald_config_t cfg;
+    fx = calloc(1, sizeof *fx);
+    mock_net_init(&fx->net, &fx->transport);
+    assert_int_equal(herald_ram_queue_init(&fx->rq, fx->qbuf, sizeof fx->qbuf, &fx->queue), HERALD_OK);
+    fx->rng.fill = fixed_rng;
+    fx->rng.ctx = &fx->rng_value;
+    fx->rng_value = 0xFFFFFFFFu;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app_id = "app1";
+    cfg.api_key = "key-secret";
+    cfg.base_url = "https://127.0.0.1:8443";
+    cfg.transport = &fx->transport;
+    cfg.queue = &fx->queue;
+    cfg.rng = &fx->rng;
+    cfg.on_result = on_result;
+    cfg.result_ctx = fx;
+    cfg.timeout_ms = 1000;
+    cfg.backoff_base_ms = 100;
+    cfg.backoff_cap_ms = 1000;
+    assert_int_equal(herald_init(&fx->agent, &cfg), HERALD_OK);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < nresponses; i++) {
+        free(responses[i]);
+    }
+    nresponses = 0;
+    free(fx);
+    return 0;
+}
+
+static const herald_var_t seed_vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
+static const char *const seed_target[] = { "user-jane-123" };
+static const herald_notification_t seed = {
+    "order-confirmation", NULL, seed_vars, 2, seed_target, 1, HERALD_MODE_REALTIME, "Order Confirmed", NULL,
+};
+
+/* Poll at a fixed time until the agent waits on a timer or is idle. */
+static uint32_t run(fixture_t *f)
+{
+    uint32_t next = 0;
+    for (int i = 0; i < 200; i++) {
+        next = herald_poll(&f->agent, f->now);
+        if (next != 0u) {
+            break;
+        }
+    }
+    return next;
+}
+
+static void test_seed_request_bytes_and_answer(void **state)
+{
+    fixture_t *f = *state;
+    char expect[1024];
+    uint32_t h = 0;
+    f->net.script[0] = resp(200, "Content-Type: application/json\r\n", OK_BODY);
+    f->net.nscript = 1;
+    f->net.max_send = 37; /* partial sends must be resumed exactly */
+    assert_int_equal(herald_notify(&f->agent, &seed, &h), HERALD_OK);
+    assert_int_equal(f->net.connects, 0); /* notify never touches the network */
+    assert_int_equal(run(f), 0xFFFFFFFFu);
+    snprintf(expect, sizeof expect,
+             "POST /v3/business-messaging/api/notifications/send HTTP/1.1\r\n"
+             "Host: 127.0.0.1:8443\r\nappid: app1\r\napikey: key-secret\r\n"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: keep-alive\r\n\r\n%s",
+             strlen(SEED_BODY), SEED_BODY);
+    f->net.sent[f->net.sent_len] = '\0';
+    assert_string_equal(f->net.sent, expect);
+    assert_int_equal(f->noutcomes, 1);
+    assert_int_equal(f->outcomes[0].status, HERALD_OK);
+    assert_int_equal(f->outcomes[0].handle, h);
+    assert_string_equal(f->results[0].notification_id, "notif_abc123");
+    assert_int_equal(f->results[0].nchannels, 2);
+    assert_true(herald_idle(&f->agent));
+    assert_int_equal(herald_counters(&f->agent)->sent, 1);
+}
+
+static void test_keep_alive_reuses_one_connection(void **state)
+{
+    fixture_t *f = *state;
+    for (int i = 0; i < 5; i++) {
+        f->net.script[i] = resp(200, "", OK_BODY);
+        assert_int_equal(herald_notify(&f->agent, &seed, NULL), HERALD_OK);
+    }
+    f->net.nscript = 5;
+    run(f);
+    assert_int_equal(f->noutcomes, 5);
+    assert_int_equal(f->net.connects, 1);
+    assert_int_equal(f->net.requests, 5);
+}
+
+static void test_server_error_retried_with_jittered_backoff(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t wait;
+    f->net.script[0] = resp(500, "", "{\"error\":{\"code\":\"ERR_INTERNAL\",\"message\":\"boom\"}}");
+    f->net.script[1] = resp(502, "", "");
+    f->net.script[2] = resp(200, "", OK_BODY);
+    f->net.nscript = 3;
+    f->rng_value = 1000u; /* 1000 % (100+1) = 91; then 1000 % (200+1) = 196 */
+    herald_notify(&f->agent, &seed, NULL);
+    wait = run(f);
+    assert_int_equal(wait, 91);
+    assert_int_equal(f->noutcomes, 0);
+    f->now += 91;
+    wait = run(f);
+    assert_int_equal(wait, 196);
+    f->now += 196;
+    run(f);
+    assert_int_equal(f->noutcomes, 1);
+    assert_int_equal(f->outcomes[0].status, HERALD_OK);
+    assert_int_equal(f->outcomes[0].attempts, 3);
+    assert_int_equal(herald_counters(&f->agent)->retried, 2);
+}
+
+static void test_permanent_error_retired_and_next_goes_on(void **state)
+{
+    fixture_t *f = *state;
+    f->net.script[0] = resp(400, "", "{\"error\":{\"code\":\"ERR_INVALID_VARIABLES\",\"message\":\"bad\","
+                                     "\"details\":{\"orderId\":\"required\"}}}");
+    f->net.script[1] = resp(200, "", OK_BODY);
+    f->net.nscript = 2;
+    herald_notify(&f->agent, &seed, NULL);
+    herald_notify(&f->agent, &seed, NULL);
+    assert_int_equal(run(f), 0xFFFFFFFFu);
+    assert_int_equal(f->noutcomes, 2);
+    assert_int_equal(f->outcomes[0].status, HERALD_E_PLATFORM_INVALID_VARIABLES);
+    assert_non_null(f->outcomes[0].error);
+    assert_int_equal(f->outcomes[0].attempts, 1);
+    assert_int_equal(f->outcomes[1].status, HERALD_OK);
+}
+
+static void test_unauthorized_pauses_until_new_credentials(void **state)
+{
+    fixture_t *f = *state;
+    f->net.script[0] = resp(401, "", "{\"error\":{\"code\":\"ERR_UNAUTHORIZED\",\"message\":\"no\"}}");
+    f->net.script[1] = resp(200, "", OK_BODY);
+    f->net.nscript = 2;
+    herald_notify(&f->agent, &seed, NULL);
+    assert_int_equal(run(f), 0xFFFFFFFFu);
+    assert_int_equal(f->noutcomes, 1);
+    assert_int_equal(f->outcomes[0].status, HERALD_E_PLATFORM_UNAUTHORIZED);
+    f->now += 3600u * 1000u;
+    run(f);
+    assert_int_equal(f->net.requests, 1); /* held, not retried */
+    assert_false(herald_idle(&f->agent));
+    assert_int_equal(herald_set_credentials(&f->agent, "app1", "new\r\nkey"), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_set_credentials(&f->agent, "app1", "key-2"), HERALD_OK);
+    run(f);
+    assert_int_equal(f->noutcomes, 2);
+    assert_int_equal(f->outcomes[1].status, HERALD_OK);
+    assert_int_equal(f->outcomes[1].attempts, 1); /* the 401 burned no attempt */
+    assert_non_null(strstr(f->net.sent + f->net.sent_len - 400, "apikey: key-2\r\n"));
+}
+
+static void test_retry_after_is_honoured(void **state)
+{
+    fixture_t *f = *state;
+    f->net.script[0] = resp(429, "Retry-After: 7\r\n", "{\"error\":{\"code\":\"ERR_TOO_MANY_REQUESTS\"}}");
+    f->net.script[1] = resp(200, "", OK_BODY);
+    f->net.nscript = 2;
+    herald_notify(&f->agent, &seed, NULL);
+    assert_int_equal(run(f), 7000);
+    f->now += 6999;
+    run(f);
+    assert_int_equal(f->net.requests, 1);
+    f->now += 1;
+    run(f);
+    assert_int_equal(f->noutcomes, 1);
+    assert_int_equal(f->outcomes[0].status, HERALD_OK);
+}
+
+static void test_stale_keep_alive_resent_on_fresh_connection(void **state)
+{
+    fixture_t *f = *state;
+    f->net.script[0] = resp(200, "", OK_BODY);
+    f->net.script[1] = MOCK_CLOSE; /* the server had closed the idle connection */
+    f->net.script[2] = resp(200, "", OK_BODY);
+    f->net.nscript = 3;
+    herald_notify(&f->agent, &seed, NULL);
+    run(f);
+    herald_notify(&f->agent, &seed, NULL);
+    run(f);
+    assert_int_equal(f->noutcomes, 2);
+    assert_int_equal(f->outcomes[1].status, HERALD_OK);
+    assert_int_equal(f->outcomes[1].attempts, 1);
+    assert_int_equal(f->net.connects, 2);
+}
+
+static void test_silent_server_times_out_and_retries(void **state)
+{
+    fixture_t *f = *state;
+    f->net.script[0] = MOCK_SILENT;
+    f->net.script[1] = resp(200, "", OK_BODY);
+    f->net.nscript = 2;
+    f->rng_value = 0;
+    herald_notify(&f->agent, &seed, NULL);
+    assert_int_equal(run(f), 0);
+    f->now += 999;
+    assert_int_equal(run(f), 0);
+    f->now += 1;
+    run(f); /* timed out, retried at once (jitter 0) on a new connection */
+    assert_int_equal(herald_last_status(&f->agent), HERALD_OK);
+    assert_int_equal(f->noutcomes, 1);
+    assert_int_equal(f->net.connects, 2);
+}
+
+static void test_connect_failure_is_transient(void **state)
+{
+    fixture_t *f = *state;
+    f->net.connect_result = HERALD_E_TLS_VERIFY;
+    f->rng_value = 50;
+    herald_notify(&f->agent, &seed, NULL);
+    assert_int_equal(run(f), 50);
+    assert_int_equal(herald_last_status(&f->agent), HERALD_E_TLS_VERIFY);
+    assert_int_equal(f->noutcomes, 0);
+}
+
+static void test_local_refusal_never_queues(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const two[] = { "a", "b" };
+    herald_notification_t n = seed;
+    n.targets = two;
+    n.ntargets = 2;
+    assert_int_equal(herald_notify(&f->agent, &n, NULL), HERALD_E_TARGET_LIMIT);
+    assert_true(herald_idle(&f->agent));
+    assert_int_equal(herald_counters(&f->agent)->refused_local, 1);
+}
+
+static void test_init_endpoints(void **state)
+{
+    herald_agent_t *a = calloc(1, sizeof *a);
+    herald_config_t cfg;
+    fixture_t *f = *state;
+    static const char *bad[] = { "http://x", "https://", "https://h:0", "https://h:65536", "https://h/path",
+                                 "https://h:12x", "ftp://h" };
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app_id = "myapp";
+    cfg.api_key = "k";
+    cfg.region = "eu";
+    cfg.transport = &f->transport;
+    cfg.queue = &f->queue;
+    assert_int_equal(herald_init(a, &cfg), HERALD_OK);
+    assert_string_equal(a->host, "myapp.api-eu.cometchat.io");
+    assert_int_equal(a->port, 443);
+    cfg.region = "mars";
+    assert_int_equal(herald_init(a, &cfg), HERALD_E_INVALID_ARG);
+    cfg.base_url = "HTTPS://[::1]:9443/";
+    assert_int_equal(herald_init(a, &cfg), HERALD_OK);
+    assert_string_equal(a->host, "::1");
+    assert_int_equal(a->port, 9443);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cfg.base_url = bad[i];
+        assert_int_equal(herald_init(a, &cfg), HERALD_E_URL_INVALID);
+    }
+    cfg.base_url = NULL;
+    cfg.region = "us";
+    cfg.app_id = "my app";
+    assert_int_equal(herald_init(a, &cfg), HERALD_E_INVALID_ARG);
+    free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_seed_request_bytes_and_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep_alive_reuses_one_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_error_retried_with_jittered_backoff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_permanent_error_retired_and_next_goes_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unauthorized_pauses_until_new_credentials, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_after_is_honoured, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_keep_alive_resent_on_fresh_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_silent_server_times_out_and_retries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connect_failure_is_transient, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_local_refusal_never_queues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_init_endpoints, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
+}
