@@ -17,7 +17,7 @@ typedef struct {
     int status;                  /* 100..599 */
     int conn_close;              /* "Connection: close" seen, or HTTP/1.0 without keep-alive */
     int chunked;                 /* Transfer-Encoding: chunked */
-    int64_t content_length;      /* -1 when absent */
+    int64_t content_length;      /* -1 when absent (or when chunked, which wins) */
     int64_t retry_after_s;       /* Retry-After in seconds; -1 when absent */
     int64_t ratelimit_limit;     /* X-RateLimit-Limit; -1 when absent */
     int64_t ratelimit_remaining; /* X-RateLimit-Remaining; -1 when absent */
@@ -33,10 +33,11 @@ typedef struct {
     char *body;
     size_t body_cap;
     /* parser state (private) */
-    int state;
-    size_t hdr_len;
-    size_t chunk_left;
-    size_t line_len;
+    int state;                   /* a phase, or the (negative) error it stopped on */
+    int flags;                   /* Connection tokens and version seen so far */
+    size_t hdr_len;              /* bytes of hdr kept (header block, then trailers) */
+    size_t chunk_left;           /* body bytes still due in this chunk or body */
+    size_t line_len;             /* bytes of the line being read, after hdr_len */
     herald_http_response_t resp;
 } herald_http_reader_t;
 
@@ -45,18 +46,24 @@ typedef struct {
 void herald_http_reader_init(herald_http_reader_t *r, char *hdr, size_t hdr_cap,
                              char *body, size_t body_cap);
 
-/* Feed len bytes.  *consumed receives how many were used (bytes after the end
- * of the response are left for the caller).  Returns HERALD_OK when the
- * response is complete (r->resp is then valid), HERALD_HTTP_MORE when more
- * bytes are needed, or an error, after which the connection must be closed:
+/* Feed len bytes (any split works, down to one byte at a time).  *consumed
+ * receives how many were used (bytes after the end of the response are left
+ * for the caller, who re-inits the reader to read the next one).  Interim 1xx
+ * responses are skipped.  The status line and headers, as received with their
+ * line ends, must fit hdr_cap; the body must fit body_cap - 1.  Returns
+ * HERALD_OK when the response is complete (r->resp is then valid; later calls
+ * consume nothing and return HERALD_OK again), HERALD_HTTP_MORE when more
+ * bytes are needed, or an error, which sticks and after which the connection
+ * must be closed:
  * HERALD_E_HTTP_MALFORMED (bad status line or header),
  * HERALD_E_HTTP_HEADER_TOO_LARGE, HERALD_E_HTTP_BODY_TOO_LARGE,
  * HERALD_E_HTTP_CHUNK (bad chunk size or framing). */
 int herald_http_feed(herald_http_reader_t *r, const char *data, size_t len, size_t *consumed);
 
 /* The peer closed the connection.  Completes a body delimited by close
- * (HERALD_OK); otherwise HERALD_E_NET_CLOSED (closed before the response
- * was complete). */
+ * (HERALD_OK, also when the response was already complete); a reader that
+ * already failed returns its error; otherwise HERALD_E_NET_CLOSED (closed
+ * before the response was complete, e.g. a short Content-Length body). */
 int herald_http_eof(herald_http_reader_t *r);
 
 #endif

@@ -20,6 +20,7 @@ typedef struct {
     char created_at[32];
     char channels[HERALD_RESULT_MAX_CHANNELS][16];
     size_t nchannels;
+    int truncated;             /* 1 when a string was cut or channels were dropped */
 } herald_send_result_t;
 
 typedef struct {
@@ -28,25 +29,37 @@ typedef struct {
     char message[160];
     char dev_message[160];
     char details[256];         /* the details object as compact JSON; "" when none */
+    int truncated;             /* 1 when a string or the details were cut */
 } herald_platform_error_t;
 
-/* Read a response body given its HTTP status.
- * HERALD_OK: 200, 201 or 202 with a success object (notificationId required);
- *   *result filled, *err cleared.
- * Platform error: the envelope's code mapped to its own status
- *   (ERR_BAD_REQUEST -> HERALD_E_PLATFORM_BAD_REQUEST, ERR_INVALID_VARIABLES,
- *   ERR_TEMPLATE_NOT_APPROVED, ERR_TARGET_LIMIT_EXCEEDED, ERR_INVALID_MODE,
- *   ERR_UNAUTHORIZED, ERR_NOT_FOUND, ERR_TOO_MANY_REQUESTS each to theirs);
- *   an unknown code gives HERALD_E_PLATFORM_UNKNOWN with its text kept in
- *   *err.  Without an envelope the HTTP status decides: 401 UNAUTHORIZED,
+/* Read a response body given its HTTP status.  *result and *err are always
+ * cleared first; err->http_status is always set.
+ * HERALD_OK: a 2xx (the platform uses 200, 201 or 202) with a success object
+ *   (notificationId required), bare or as {"data": {...}}; *result filled.
+ * Platform error: an {"error": {...}} envelope (with any status, but on a
+ *   2xx a success object wins) has its code, message, devMessage and details
+ *   copied into *err and its code mapped to its own status
+ *   (ERR_BAD_REQUEST -> HERALD_E_PLATFORM_BAD_REQUEST,
+ *   ERR_INVALID_VARIABLES, ERR_TEMPLATE_NOT_APPROVED, ERR_TARGET_LIMIT_EXCEEDED,
+ *   ERR_INVALID_MODE, ERR_UNAUTHORIZED, ERR_FORBIDDEN, ERR_NOT_FOUND,
+ *   ERR_TOO_MANY_REQUESTS each to theirs); an unknown code gives
+ *   HERALD_E_PLATFORM_UNKNOWN with its text kept, except with a 429 or 5xx
+ *   status, which stay transient (RATE_LIMITED, SERVER).  Without an envelope
+ *   (or without a code in it) the HTTP status decides: 401 UNAUTHORIZED,
  *   403 FORBIDDEN, 404 NOT_FOUND, 429 RATE_LIMITED, 5xx SERVER, other 4xx
  *   BAD_REQUEST.
- * HERALD_E_RESPONSE_INVALID: a 2xx whose body is not JSON or has no
- *   notificationId. */
+ * HERALD_E_RESPONSE_INVALID: a 2xx whose body is not JSON (or too big for
+ *   the JSON arena), or has neither a notificationId string nor an error
+ *   envelope with a code.
+ * HERALD_E_HTTP_STATUS: a status outside 2xx, 4xx and 5xx without an
+ *   envelope code. */
 herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
                                       herald_send_result_t *result, herald_platform_error_t *err);
 
-/* Write the result as one compact JSON object (for the CLI's stdout). */
+/* Write the result as one compact JSON object (for the CLI's stdout):
+ * {"notificationId":..,"templateKey":..,"channels":[..],"mode":..,"title":..,
+ *  "tag":..,"sentFrom":..,"createdAt":..} in this order, leaving out empty
+ * fields other than notificationId.  Returns the first sink error. */
 herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_sink_fn sink, void *ctx);
 
 #endif

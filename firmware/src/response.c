@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+#include "herald/response.h"
+#include "herald/request.h"
+#include "json_arena.h"
+
+static const struct {
+    const char *code;
+    herald_status_t st;
+} ERROR_CODES[] = {
+    { "ERR_BAD_REQUEST", HERALD_E_PLATFORM_BAD_REQUEST },
+    { "ERR_INVALID_VARIABLES", HERALD_E_PLATFORM_INVALID_VARIABLES },
+    { "ERR_TEMPLATE_NOT_APPROVED", HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED },
+    { "ERR_TARGET_LIMIT_EXCEEDED", HERALD_E_PLATFORM_TARGET_LIMIT },
+    { "ERR_INVALID_MODE", HERALD_E_PLATFORM_INVALID_MODE },
+    { "ERR_UNAUTHORIZED", HERALD_E_PLATFORM_UNAUTHORIZED },
+    { "ERR_FORBIDDEN", HERALD_E_PLATFORM_FORBIDDEN },
+    { "ERR_NOT_FOUND", HERALD_E_PLATFORM_NOT_FOUND },
+    { "ERR_TOO_MANY_REQUESTS", HERALD_E_PLATFORM_RATE_LIMITED },
+};
+
+/* What the HTTP status alone says, when the body does not say more. */
+static herald_status_t by_http_status(int http)
+{
+    if (http >= 200 && http <= 299) {
+        return HERALD_E_RESPONSE_INVALID;
+    }
+    switch (http) {
+    case 401: return HERALD_E_PLATFORM_UNAUTHORIZED;
+    case 403: return HERALD_E_PLATFORM_FORBIDDEN;
+    case 404: return HERALD_E_PLATFORM_NOT_FOUND;
+    case 429: return HERALD_E_PLATFORM_RATE_LIMITED;
+    default: break;
+    }
+    if (http >= 500 && http <= 599) {
+        return HERALD_E_PLATFORM_SERVER;
+    }
+    return (http >= 400 && http <= 499) ? HERALD_E_PLATFORM_BAD_REQUEST : HERALD_E_HTTP_STATUS;
+}
+
+/* The longest prefix of s[0..n) that does not end inside a UTF-8 sequence. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    size_t lead = n, need;
+    unsigned char c;
+    while (lead > 0 && n - lead < 3u && ((unsigned char)s[lead - 1u] & 0xC0u) == 0x80u) {
+        lead--;
+    }
+    if (lead == 0) {
+        return n;
+    }
+    lead--;
+    c = (unsigned char)s[lead];
+    need = c >= 0xF0u ? 4u : c >= 0xE0u ? 3u : c >= 0xC0u ? 2u : 1u;
+    return lead + need > n ? lead : n;
+}
+
+/* Copy a JSON string item into dst[cap] ("" for anything else); sets
+ * *truncated when it had to be cut. */
+static void copy_string(char *dst, size_t cap, const cJSON *item, int *truncated)
+{
+    size_t n = 0;
+    if (cJSON_IsString(item) && item->valuestring != NULL) {
+        n = strlen(item->valuestring);
+        if (n >= cap) {
+            n = utf8_cut(item->valuestring, cap - 1u);
+            *truncated = 1;
+        }
+        memcpy(dst, item->valuestring, n);
+    }
+    dst[n] = '\0';
+}
+
+static const cJSON *field(const cJSON *obj, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+static herald_status_t read_success(const cJSON *root, herald_send_result_t *res)
+{
+    const cJSON *obj = root;
+    const cJSON *id = field(root, "notificationId");
+    const cJSON *ch;
+    if (id == NULL && cJSON_IsObject(field(root, "data"))) {
+        obj = field(root, "data");
+        id = field(obj, "notificationId");
+    }
+    if (!cJSON_IsString(id) || id->valuestring == NULL || id->valuestring[0] == '\0') {
+        return HERALD_E_RESPONSE_INVALID;
+    }
+    copy_string(res->notification_id, sizeof res->notification_id, id, &res->truncated);
+    copy_string(res->template_key, sizeof res->template_key, field(obj, "templateKey"), &res->truncated);
+    copy_string(res->mode, sizeof res->mode, field(obj, "mode"), &res->truncated);
+    copy_string(res->title, sizeof res->title, field(obj, "title"), &res->truncated);
+    copy_string(res->tag, sizeof res->tag, field(obj, "tag"), &res->truncated);
+    copy_string(res->sent_from, sizeof res->sent_from, field(obj, "sentFrom"), &res->truncated);
+    copy_string(res->created_at, sizeof res->created_at, field(obj, "createdAt"), &res->truncated);
+    ch = field(obj, "channels");
+    if (cJSON_IsArray(ch)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, ch) {
+            if (!cJSON_IsString(it)) {
+                continue; /* not a channel name: ignored like any unknown data */
+            }
+            if (res->nchannels == HERALD_RESULT_MAX_CHANNELS) {
+                res->truncated = 1;
+                break;
+            }
+            copy_string(res->channels[res->nchannels], sizeof res->channels[0], it, &res->truncated);
+            res->nchannels++;
+        }
+    }
+    return HERALD_OK;
+}
+
+/* details as compact JSON, printed in place; when it does not fit, cJSON has
+ * written a prefix of whole tokens, which is kept and cut at a UTF-8 boundary
+ * (the last byte is never handed to cJSON, so the prefix stays terminated). */
+static void print_details(cJSON *details, herald_platform_error_t *err)
+{
+    char *out = err->details;
+    memset(out, 0, sizeof err->details);
+    if (details == NULL || cJSON_IsNull(details)) {
+        return;
+    }
+    if (!cJSON_PrintPreallocated(details, out, (int)(sizeof err->details - 1u), 0)) {
+        out[utf8_cut(out, strlen(out))] = '\0';
+        err->truncated = 1;
+    }
+}
+
+static herald_status_t read_error(cJSON *env, int http, herald_platform_error_t *err)
+{
+    const cJSON *code = field(env, "code");
+    size_t i;
+    copy_string(err->code, sizeof err->code, code, &err->truncated);
+    copy_string(err->message, sizeof err->message, field(env, "message"), &err->truncated);
+    copy_string(err->dev_message, sizeof err->dev_message, field(env, "devMessage"), &err->truncated);
+    print_details(cJSON_GetObjectItemCaseSensitive(env, "details"), err);
+    if (!cJSON_IsString(code) || code->valuestring == NULL) {
+        return by_http_status(http);
+    }
+    for (i = 0; i < sizeof ERROR_CODES / sizeof ERROR_CODES[0]; i++) {
+        if (strcmp(code->valuestring, ERROR_CODES[i].code) == 0) {
+            return ERROR_CODES[i].st;
+        }
+    }
+    /* A new code on a 429 or 5xx is still worth retrying; elsewhere it is
+     * reported as it came. */
+    if (http == 429 || (http >= 500 && http <= 599)) {
+        return by_http_status(http);
+    }
+    return HERALD_E_PLATFORM_UNKNOWN;
+}
+
+herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
+                                      herald_send_result_t *result, herald_platform_error_t *err)
+{
+    cJSON *root = NULL;
+    cJSON *env;
+    memset(result, 0, sizeof *result);
+    memset(err, 0, sizeof *err);
+    err->http_status = http_status;
+    if (body != NULL && len > 0) {
+        root = herald_json_parse(body, len, NULL);
+    }
+    /* read_success() writes nothing until notificationId is found. */
+    if (http_status >= 200 && http_status <= 299 && cJSON_IsObject(root) &&
+        read_success(root, result) == HERALD_OK) {
+        return HERALD_OK;
+    }
+    env = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "error") : NULL;
+    if (cJSON_IsObject(env)) {
+        return read_error(env, http_status, err);
+    }
+    return by_http_status(http_status);
+}
+
+static herald_status_t put(herald_sink_fn sink, void *ctx, const char *s)
+{
+    return sink(ctx, s, strlen(s));
+}
+
+/* key (with its leading comma and colon) and value, when the value is set. */
+static herald_status_t put_field(herald_sink_fn sink, void *ctx, const char *key, const char *v)
+{
+    herald_status_t st = HERALD_OK;
+    if (v[0] != '\0') {
+        st = put(sink, ctx, key);
+        if (st == HERALD_OK) {
+            st = herald_json_write_string(sink, ctx, v, strlen(v));
+        }
+    }
+    return st;
+}
+
+herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_sink_fn sink, void *ctx)
+{
+    size_t n = r->nchannels < HERALD_RESULT_MAX_CHANNELS ? r->nchannels : HERALD_RESULT_MAX_CHANNELS;
+    size_t i;
+    herald_status_t st = put(sink, ctx, "{\"notificationId\":");
+    if (st == HERALD_OK) {
+        st = herald_json_write_string(sink, ctx, r->notification_id, strlen(r->notification_id));
+    }
+    if (st == HERALD_OK) {
+        st = put_field(sink, ctx, ",\"templateKey\":", r->template_key);
+    }
+    if (st == HERALD_OK && n > 0) {
+        st = put(sink, ctx, ",\"channels\":[");
+        for (i = 0; i < n && st == HERALD_OK; i++) {
+            st = i > 0 ? put(sink, ctx, ",") : HERALD_OK;
+            if (st == HERALD_OK) {
+                st = herald_json_write_string(sink, ctx, r->channels[i], strlen(r->channels[i]));
+            }
+        }
+        if (st == HERALD_OK) {
+            st = put(sink, ctx, "]");
+        }
+    }
+    if (st == HERALD_OK) {
+        st = put_field(sink, ctx, ",\"mode\":", r->mode);
+    }
+    if (st == HERALD_OK) {
+        st = put_field(sink, ctx, ",\"title\":", r->title);
+    }
+    if (st == HERALD_OK) {
+        st = put_field(sink, ctx, ",\"tag\":", r->tag);
+    }
+    if (st == HERALD_OK) {
+        st = put_field(sink, ctx, ",\"sentFrom\":", r->sent_from);
+    }
+    if (st == HERALD_OK) {
+        st = put_field(sink, ctx, ",\"createdAt\":", r->created_at);
+    }
+    return st == HERALD_OK ? put(sink, ctx, "}") : st;
+}
