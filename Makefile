@@ -103,7 +103,10 @@ $(DEPOUT)/cjson/%.o: $(CJSON_DIR)/%.c
 $(DEPOUT)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      mbedtls/$(notdir $<)"
-	$(Q)$(CC) $(CSTD) -g $(BOARD_CFLAGS) $(INCLUDES) -I$(MBEDTLS_DIR)/library $(MBEDTLS_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CSTD) -g $(BOARD_CFLAGS) $(INCLUDES) -I$(MBEDTLS_DIR)/library $(MBEDTLS_CFLAGS) -MMD -MP -c $< -o $@
+
+# The board's Mbed TLS configuration shapes every object of the library.
+$(MBEDTLS_OBJS): $(wildcard boards/$(BOARD)/mbedtls*.h)
 
 %.a:
 	@mkdir -p $(@D)

@@ -20,7 +20,9 @@ board-test:
 	$(Q)tools/run-tests.sh $(BUILD)
 
 board-run:
-	$(call not-implemented,run)
+	$(Q)tools/bootstrap.sh run
+	$(Q)$(MAKE) --no-print-directory BOARD=native tools
+	$(Q)tools/run-demo.sh $(BUILD)
 
 board-bench:
 	$(call not-implemented,bench)

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared pieces of the herald CLI. */
+#ifndef HERALD_CLI_H
+#define HERALD_CLI_H
+
+#include <stddef.h>
+#include "herald/herald.h"
+
+/* Exit codes: each failure class has its own, so scripts can tell them apart. */
+enum {
+    EXIT_DELIVERED = 0,
+    EXIT_INTERNAL = 1,
+    EXIT_USAGE = 2,
+    EXIT_REFUSED_LOCAL = 3,
+    EXIT_REFUSED_PLATFORM = 4,
+    EXIT_UNDELIVERED = 5,
+    EXIT_QUEUED = 6
+};
+
+#define CLI_MAX_VARS 64
+
+typedef struct {
+    const char *app_id, *api_key, *region, *base_url, *ca, *templates;
+    const char *template_key, *template_id, *mode, *title, *tag, *queue;
+    const char **targets;
+    size_t ntargets;
+    herald_var_t vars[CLI_MAX_VARS];
+    size_t nvars;
+    double wait_s;
+    int wait_given;
+} cli_opts_t;
+
+/* Read a whole file; NULL (and a message on stderr) on failure. */
+char *cli_read_file(const char *path, size_t *len);
+
+/* Load template JSON or a template image (by its magic) into c. */
+int cli_load_templates(herald_tcache_t *c, const char *path);
+
+/* One line on stderr: "herald: <what>: <STATUS> (<text>)". */
+void cli_fail(const char *what, herald_status_t st);
+
+/* The send path over TLS; returns an exit code. */
+int cli_send(const cli_opts_t *o, herald_tcache_t *cache);
+
+#endif
