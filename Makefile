@@ -50,7 +50,7 @@ LDFLAGS_ALL = $(BOARD_LDFLAGS) $(SAN_FLAGS)
 dep_var_mbedtls := MBEDTLS_DIR
 dep_var_lwip    := LWIP_DIR
 dep_var_cjson   := CJSON_DIR
-FETCH_PKGS := $(foreach p,$(BOARD_DEPS),$(if $(filter file,$(origin $(dep_var_$(p)))),$(p)))
+FETCH_PKGS := $(strip $(foreach p,$(BOARD_DEPS),$(if $(filter file,$(origin $(dep_var_$(p)))),$(p))))
 NO_DEPS_GOALS := clean distclean help
 ifeq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 else
