@@ -73,19 +73,27 @@ typedef struct {
 herald_status_t herald_tcache_init(herald_tcache_t *c, void *arena, size_t arena_size);
 
 /* Insert or replace (same key) a template, evicting least recently used
- * templates until it fits.
- * HERALD_E_INVALID_ARG: empty key, name or key too long, too many vars.
- * HERALD_E_CACHE_FULL: the template is larger than the whole arena. */
+ * templates (c->evictions counts them) until it fits in both the arena and
+ * the index.  t's strings must not point into this cache's own arena.
+ * HERALD_E_INVALID_ARG: NULL pointers, empty key, key, id or variable name
+ * longer than HERALD_NAME_MAX_LEN, more than HERALD_MAX_VARS variables, an
+ * empty or repeated variable name, status or type out of range.
+ * HERALD_E_CACHE_FULL: the template is larger than the whole arena (the
+ * cache is left unchanged). */
 herald_status_t herald_tcache_put(herald_tcache_t *c, const herald_template_t *t);
 
-/* Look a template up by key and mark it recently used.
- * HERALD_E_TEMPLATE_UNKNOWN: not cached. */
+/* Look a template up by key and mark it recently used; out may be NULL.
+ * HERALD_E_TEMPLATE_UNKNOWN: not cached.  HERALD_E_INVALID_ARG: c NULL. */
 herald_status_t herald_tcache_find(herald_tcache_t *c, herald_str_t key, herald_tview_t *out);
 
-/* Look a template up by platform id (linear; ids are the rare path). */
+/* Look a template up by platform id (linear; ids are the rare path) and
+ * mark it recently used; out may be NULL.
+ * HERALD_E_TEMPLATE_UNKNOWN: no template has that id (an empty id never
+ * matches).  HERALD_E_INVALID_ARG: c NULL. */
 herald_status_t herald_tcache_find_id(herald_tcache_t *c, herald_str_t id, herald_tview_t *out);
 
-/* Remove by key.  HERALD_E_TEMPLATE_UNKNOWN: not cached. */
+/* Remove by key.  HERALD_E_TEMPLATE_UNKNOWN: not cached.
+ * HERALD_E_INVALID_ARG: c NULL. */
 herald_status_t herald_tcache_remove(herald_tcache_t *c, herald_str_t key);
 
 /* Number of cached templates, and the i-th in index order (for iteration,
@@ -97,19 +105,34 @@ herald_status_t herald_tcache_at(const herald_tcache_t *c, size_t i, herald_tvie
 herald_status_t herald_tview_var(const herald_tview_t *v, size_t i, herald_tvar_t *out);
 
 /* Load the platform's template JSON: one template object, an array of them,
- * or either wrapped as {"data": ...} (a paged list).  All or nothing: if any
+ * or either wrapped as {"data": ...} (a paged list; other top-level members
+ * are ignored).  Per template: "key", else "templateId", is the key; "id"
+ * optional; "status" draft|approved|archived required; "variableSchema"
+ * optional {name: {"type": string|image|action}}; push text at
+ * content.push.{title,body} or push.{title,body}, optional; "updatedAt"
+ * optional ISO-8601 (Z or +hh:mm).  A null member counts as absent.
+ * Templates are added to what the cache holds (same key replaces; a document
+ * larger than the cache evicts as put does).  All or nothing: if any
  * template is malformed nothing is inserted.  cJSON runs on a static arena of
  * HERALD_JSON_ARENA_SIZE bytes (not reentrant).  *loaded (may be NULL)
- * receives the number inserted.
- * HERALD_E_JSON_PARSE: not JSON.  HERALD_E_JSON_SHAPE: a field missing or of
- * the wrong type.  HERALD_E_NOSPACE: the JSON arena is too small. */
+ * receives the number inserted (0 on error).
+ * HERALD_E_JSON_PARSE: not JSON.  HERALD_E_JSON_SHAPE: a field missing, of
+ * the wrong type or value, or one put would refuse (e.g. a key too long).
+ * HERALD_E_NOSPACE: the JSON arena is too small.  HERALD_E_CACHE_FULL: a
+ * template is larger than the whole cache arena.  HERALD_E_INVALID_ARG: NULL
+ * c or json. */
 herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t len, size_t *loaded);
 
 /* The compact binary image: magic "HTPL", version, count, payload length,
  * CRC-32 of the payload, then the packed templates.  Written from a cache
- * through a sink; loaded from a flat buffer (e.g. memory-mapped flash)
- * without parsing JSON.  A bad image loads nothing.
- * HERALD_E_IMAGE_MAGIC / _VERSION / _TRUNCATED / _CORRUPT say why. */
+ * through a sink (write: any sink error is returned unchanged); loaded from a
+ * flat buffer (e.g. memory-mapped flash; bytes after the payload are ignored)
+ * without parsing JSON, added to what the cache holds like herald_tjson_load.
+ * A bad image loads nothing.  *loaded (may be NULL) gets the count, 0 on error.
+ * HERALD_E_IMAGE_MAGIC / _VERSION / _TRUNCATED / _CORRUPT say why (a record
+ * this build cannot hold, e.g. more than HERALD_MAX_VARS variables, counts as
+ * corrupt).  HERALD_E_CACHE_FULL: a template is larger than the whole arena.
+ * HERALD_E_INVALID_ARG: NULL c, sink or img. */
 #define HERALD_TIMAGE_VERSION 1u
 herald_status_t herald_timage_write(const herald_tcache_t *c, herald_sink_fn sink, void *ctx);
 herald_status_t herald_timage_load(herald_tcache_t *c, const uint8_t *img, size_t len, size_t *loaded);
