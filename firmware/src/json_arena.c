@@ -42,9 +42,21 @@ void herald_json_arena_begin(void)
 
 cJSON *herald_json_parse(const char *json, size_t len, int *exhausted)
 {
+    const char *end = NULL;
     cJSON *root;
     herald_json_arena_begin();
-    root = cJSON_ParseWithLength(json, len);
+    root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    /* cJSON stops after the first value; anything but white space after it
+     * means the document is not JSON. */
+    if (root && end) {
+        size_t off = (size_t)(end - json);
+        while (off < len && (json[off] == ' ' || json[off] == '\t' || json[off] == '\n' || json[off] == '\r')) {
+            off++;
+        }
+        if (off < len) {
+            root = NULL;
+        }
+    }
     if (exhausted) {
         *exhausted = arena_exhausted;
     }
