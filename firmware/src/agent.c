@@ -259,9 +259,9 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
 {
     herald_queue_t *q;
     herald_tview_t view;
+    herald_queue_rec_t meta;
     herald_status_t st;
     size_t len = 0u;
-    uint32_t seq = 0u;
 
     if (!a || !n) {
         return HERALD_E_INVALID_ARG;
@@ -282,8 +282,13 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
         a->counters.refused_local++;
         return st;
     }
+    if ((uint64_t)len > 0xFFFFFFFFu) {
+        return HERALD_E_NOSPACE;
+    }
     q = a->cfg.queue;
-    st = q->begin(q->ctx, len, &seq);
+    memset(&meta, 0, sizeof meta);
+    meta.body_len = (uint32_t)len;
+    st = q->begin(q->ctx, &meta);
     if (st == HERALD_OK) {
         st = herald_request_write(n, q->write, q->ctx);
         st = (st == HERALD_OK) ? q->commit(q->ctx) : st;
@@ -296,7 +301,7 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
     }
     a->counters.queued++;
     if (handle) {
-        *handle = seq;
+        *handle = meta.seq;
     }
     return HERALD_OK;
 }

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* RAM queue: records laid end to end in the caller's buffer as
- * [u32 seq][u32 len][body, padded to 4].  Records leave from the front; when
+ * [u32 seq][u32 len][u32 expires][u32 priority][body, padded to 4].  Records leave from the front; when
  * the free space at the end is too small the live records are moved down to
  * offset 0 (rare, and bounded by the buffer size). */
 #include <string.h>
 #include "herald/queue.h"
 
-#define REC_HDR 8u
+#define REC_HDR 16u
 
 static size_t pad4(size_t n)
 {
@@ -25,9 +25,10 @@ static uint32_t get_u32(const uint8_t *p)
     return v;
 }
 
-static herald_status_t rq_begin(void *ctx, size_t len, uint32_t *seq)
+static herald_status_t rq_begin(void *ctx, herald_queue_rec_t *meta)
 {
     herald_ram_queue_t *q = ctx;
+    size_t len = meta->body_len;
     size_t need;
     if (q->writing) {
         return HERALD_E_BUSY;
@@ -46,7 +47,9 @@ static herald_status_t rq_begin(void *ctx, size_t len, uint32_t *seq)
     }
     put_u32(q->buf + q->tail, q->next_seq);
     put_u32(q->buf + q->tail + 4u, (uint32_t)len);
-    *seq = q->next_seq;
+    put_u32(q->buf + q->tail + 8u, meta->expires_s);
+    put_u32(q->buf + q->tail + 12u, meta->priority);
+    meta->seq = q->next_seq;
     q->wr = q->tail + REC_HDR;
     q->wr_end = q->wr + len;
     q->writing = 1;
@@ -91,6 +94,8 @@ static herald_status_t rq_peek(void *ctx, herald_queue_rec_t *out)
     }
     out->seq = get_u32(q->buf + q->head);
     out->body_len = get_u32(q->buf + q->head + 4u);
+    out->expires_s = get_u32(q->buf + q->head + 8u);
+    out->priority = (uint8_t)get_u32(q->buf + q->head + 12u);
     return HERALD_OK;
 }
 

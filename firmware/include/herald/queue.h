@@ -14,12 +14,16 @@
 typedef struct {
     uint32_t seq;       /* assigned by the queue, increasing; the notification's handle */
     uint32_t body_len;  /* bytes of the request body */
+    uint32_t expires_s; /* unix seconds after which it is not sent; 0: never */
+    uint8_t priority;   /* 0 routine, 1 system alert */
 } herald_queue_rec_t;
 
 typedef struct herald_queue {
-    /* Start a record of len bytes.  *seq receives its number.
-     * HERALD_E_QUEUE_FULL: no room now; HERALD_E_NOSPACE: never fits. */
-    herald_status_t (*begin)(void *ctx, size_t len, uint32_t *seq);
+    /* Start a record whose body_len, expires_s and priority are taken from
+     * *meta; its number is written to meta->seq.
+     * HERALD_E_QUEUE_FULL: no room now; HERALD_E_NOSPACE: never fits;
+     * HERALD_E_FLASH: the medium failed. */
+    herald_status_t (*begin)(void *ctx, herald_queue_rec_t *meta);
     /* Append bytes to the record begun (a herald_sink_fn). */
     herald_status_t (*write)(void *ctx, const char *data, size_t len);
     /* Make the record durable and visible; abort drops it instead. */
