@@ -255,6 +255,38 @@ herald_status_t herald_set_credentials(herald_agent_t *a, const char *app_id, co
 
 /* ---- notify ---------------------------------------------------------------- */
 
+static int64_t wall_now(const herald_agent_t *a)
+{
+    return (a->cfg.clock && a->cfg.clock->wall_s) ? a->cfg.clock->wall_s(a->cfg.clock->ctx) : -1;
+}
+
+static void report(herald_agent_t *a, herald_status_t st, int with_error);
+
+/* Make room under HERALD_FULL_DROP_OLDEST: retire the oldest record that is
+ * not in flight and tell the application which one went. */
+static int drop_oldest(herald_agent_t *a)
+{
+    herald_queue_t *q = a->cfg.queue;
+    herald_queue_rec_t rec;
+    if (q->peek(q->ctx, &rec) != HERALD_OK || (a->state != HERALD_ST_IDLE && rec.seq == a->rec.seq)) {
+        return 0;
+    }
+    if (q->retire(q->ctx, rec.seq) != HERALD_OK) {
+        return 0;
+    }
+    a->counters.dropped++;
+    {
+        herald_queue_rec_t keep = a->rec;
+        uint32_t attempts = a->attempts;
+        a->rec = rec;
+        a->attempts = (rec.seq == a->head_seq) ? attempts : 0u;
+        report(a, HERALD_E_QUEUE_FULL, 0);
+        a->rec = keep;
+        a->attempts = attempts;
+    }
+    return 1;
+}
+
 herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n, uint32_t *handle)
 {
     herald_queue_t *q;
@@ -275,6 +307,10 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
             st = HERALD_OK;
         }
     }
+    if (st == HERALD_OK && n->expires_at != 0u) {
+        int64_t now_s = wall_now(a);
+        st = now_s < 0 ? HERALD_E_NOT_SUPPORTED : (now_s >= (int64_t)n->expires_at ? HERALD_E_EXPIRED : HERALD_OK);
+    }
     if (st == HERALD_OK) {
         st = herald_request_length(n, &len);
     }
@@ -288,7 +324,11 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
     q = a->cfg.queue;
     memset(&meta, 0, sizeof meta);
     meta.body_len = (uint32_t)len;
+    meta.expires_s = n->expires_at;
     st = q->begin(q->ctx, &meta);
+    while (st == HERALD_E_QUEUE_FULL && a->cfg.full_policy == HERALD_FULL_DROP_OLDEST && drop_oldest(a)) {
+        st = q->begin(q->ctx, &meta);
+    }
     if (st == HERALD_OK) {
         st = herald_request_write(n, q->write, q->ctx);
         st = (st == HERALD_OK) ? q->commit(q->ctx) : st;
@@ -297,6 +337,9 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
         }
     }
     if (st != HERALD_OK) {
+        if (st == HERALD_E_QUEUE_FULL) {
+            a->counters.dropped++;
+        }
         return st;
     }
     a->counters.queued++;
@@ -444,8 +487,8 @@ static void complete(herald_agent_t *a)
         if (r->status == 429 || r->status == 503) {
             if (r->retry_after_s >= 0) {
                 wait_s = r->retry_after_s;
-            } else if (r->ratelimit_reset > 0 && a->cfg.clock && a->cfg.clock->wall_s) {
-                int64_t now_s = a->cfg.clock->wall_s(a->cfg.clock->ctx);
+            } else if (r->ratelimit_reset > 0) {
+                int64_t now_s = wall_now(a);
                 wait_s = (now_s > 0 && r->ratelimit_reset > now_s) ? r->ratelimit_reset - now_s : -1;
             }
         }
@@ -464,6 +507,15 @@ static int start_request(herald_agent_t *a)
         a->head_seq = a->rec.seq;
         a->attempts = 0u;
         a->fresh_retry_used = 0;
+    }
+    if (a->rec.expires_s != 0u) {
+        int64_t now_s = wall_now(a);
+        if (now_s >= (int64_t)a->rec.expires_s) {
+            a->counters.expired++;
+            report(a, HERALD_E_EXPIRED, 0);
+            retire(a);
+            return 1;
+        }
     }
     a->tx_len = write_head(a, a->rec.body_len);
     a->tx_off = 0u;

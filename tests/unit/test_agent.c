@@ -46,6 +46,8 @@ typedef struct {
     herald_send_result_t results[16];
     size_t noutcomes;
     uint64_t now;
+    int64_t wall;
+    herald_clock_t clock;
 } fixture_t;
 
 static fixture_t *fx;
@@ -66,6 +68,11 @@ static void on_result(void *ctx, const herald_outcome_t *o)
         f->results[f->noutcomes] = *o->result;
     }
     f->noutcomes++;
+}
+
+static int64_t fixture_wall(void *ctx)
+{
+    return ((fixture_t *)ctx)->wall;
 }
 
 static int setup(void **state)
@@ -89,6 +96,10 @@ static int setup(void **state)
     cfg.timeout_ms = 1000;
     cfg.backoff_base_ms = 100;
     cfg.backoff_cap_ms = 1000;
+    fx->wall = 1700000000;
+    fx->clock.wall_s = fixture_wall;
+    fx->clock.ctx = fx;
+    cfg.clock = &fx->clock;
     assert_int_equal(herald_init(&fx->agent, &cfg), HERALD_OK);
     *state = fx;
     return 0;
@@ -108,7 +119,7 @@ static int teardown(void **state)
 static const herald_var_t seed_vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
 static const char *const seed_target[] = { "user-jane-123" };
 static const herald_notification_t seed = {
-    "order-confirmation", NULL, seed_vars, 2, seed_target, 1, HERALD_MODE_REALTIME, "Order Confirmed", NULL,
+    "order-confirmation", NULL, seed_vars, 2, seed_target, 1, HERALD_MODE_REALTIME, "Order Confirmed", NULL, 0,
 };
 
 /* Poll at a fixed time until the agent waits on a timer or is idle. */
@@ -304,6 +315,60 @@ static void test_local_refusal_never_queues(void **state)
     assert_int_equal(herald_counters(&f->agent)->refused_local, 1);
 }
 
+static void test_expiry_while_queued_is_reported_and_retired(void **state)
+{
+    fixture_t *f = *state;
+    herald_notification_t n = seed;
+    f->net.script[0] = resp(503, "Retry-After: 60\r\n", "");
+    f->net.script[1] = resp(200, "", OK_BODY);
+    f->net.nscript = 2;
+    n.expires_at = (uint32_t)f->wall - 1u;
+    assert_int_equal(herald_notify(&f->agent, &n, NULL), HERALD_E_EXPIRED);
+    n.expires_at = (uint32_t)f->wall + 30u;
+    assert_int_equal(herald_notify(&f->agent, &n, NULL), HERALD_OK);
+    assert_int_equal(herald_notify(&f->agent, &seed, NULL), HERALD_OK); /* queued behind it, no expiry */
+    assert_int_equal(run(f), 60000); /* 503 + Retry-After: 60 */
+    f->now += 60000;
+    f->wall += 60;
+    run(f);
+    assert_int_equal(f->noutcomes, 2);
+    assert_int_equal(f->outcomes[0].status, HERALD_E_EXPIRED);
+    assert_int_equal(f->outcomes[1].status, HERALD_OK);
+    assert_int_equal(f->net.requests, 2); /* the expired one was never sent again */
+    assert_int_equal(herald_counters(&f->agent)->expired, 1);
+}
+
+static void test_expiry_needs_a_wall_clock(void **state)
+{
+    fixture_t *f = *state;
+    herald_notification_t n = seed;
+    f->agent.cfg.clock = NULL;
+    n.expires_at = 1u;
+    assert_int_equal(herald_notify(&f->agent, &n, NULL), HERALD_E_NOT_SUPPORTED);
+}
+
+static void test_full_queue_refuses_or_drops_oldest(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t first = 0, h = 0;
+    size_t accepted = 0;
+    herald_status_t st = HERALD_OK;
+    while ((st = herald_notify(&f->agent, &seed, accepted == 0 ? &first : &h)) == HERALD_OK) {
+        accepted++;
+    }
+    assert_int_equal(st, HERALD_E_QUEUE_FULL);
+    assert_true(accepted > 10);
+    assert_int_equal(herald_counters(&f->agent)->dropped, 1);
+    assert_int_equal(f->noutcomes, 0); /* refused: the caller was told, nothing dropped */
+    f->agent.cfg.full_policy = HERALD_FULL_DROP_OLDEST;
+    assert_int_equal(herald_notify(&f->agent, &seed, &h), HERALD_OK);
+    assert_int_equal(f->noutcomes, 1);
+    assert_int_equal(f->outcomes[0].status, HERALD_E_QUEUE_FULL);
+    assert_int_equal(f->outcomes[0].handle, first);
+    assert_int_equal(herald_counters(&f->agent)->dropped, 2);
+    assert_int_equal(f->queue.count(f->queue.ctx), accepted);
+}
+
 static void test_init_endpoints(void **state)
 {
     herald_agent_t *a = calloc(1, sizeof *a);
@@ -350,6 +415,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_silent_server_times_out_and_retries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_failure_is_transient, setup, teardown),
         cmocka_unit_test_setup_teardown(test_local_refusal_never_queues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expiry_while_queued_is_reported_and_retired, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expiry_needs_a_wall_clock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_queue_refuses_or_drops_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_endpoints, setup, teardown),
     };
     return cmocka_run_group_tests_name("agent", tests, NULL, NULL);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* herald-burst: send N copies of the seed notification through one agent
  * over TLS and print one JSON line of what it cost: delivered, handshakes
- * (full and resumed), bytes on the wire both ways, Mbed TLS heap peak.  Used
- * by the integration tests (keep-alive, resumption, TLS versions) and by
- * `make bench`. */
+ * (full and resumed), bytes on the wire both ways, Mbed TLS heap peak, and
+ * per kind of handshake (full, resumed) its bytes each way and the heap peak
+ * of a connection that began with it.  Used by the integration tests
+ * (keep-alive, resumption, TLS versions) and by `make bench`. */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,42 @@ typedef struct {
     unsigned ok, failed;
     herald_status_t last;
 } tally_t;
+
+/* What one kind of handshake cost: the last one's bytes each way, and the
+ * highest heap peak of a connection that began with one. */
+typedef struct {
+    uint32_t seen, sent, received;
+    size_t heap_peak;
+} hs_cost_t;
+
+/* Call after every poll: notes the bytes of a handshake that just completed. */
+static void note_handshake(const herald_tls_t *tls, hs_cost_t *full, hs_cost_t *resumed)
+{
+    herald_tls_stats_t ts = herald_tls_stats(tls);
+    hs_cost_t *k = ts.full_handshakes != full->seen ? full : ts.resumed_handshakes != resumed->seen ? resumed : NULL;
+    full->seen = ts.full_handshakes;
+    resumed->seen = ts.resumed_handshakes;
+    if (k) {
+        k->sent = ts.handshake_sent;
+        k->received = ts.handshake_received;
+    }
+}
+
+/* Call when a connection ends: its heap peak goes to the kind of handshake
+ * it began with (full when the connection held both), and the peak restarts. */
+static void note_connection_end(const herald_tls_t *tls, uint32_t *full0, uint32_t *resumed0, hs_cost_t *full,
+                                hs_cost_t *resumed)
+{
+    herald_tls_stats_t ts = herald_tls_stats(tls);
+    size_t peak = herald_tls_heap_stats().peak_bytes;
+    hs_cost_t *k = ts.full_handshakes != *full0 ? full : ts.resumed_handshakes != *resumed0 ? resumed : NULL;
+    if (k && peak > k->heap_peak) {
+        k->heap_peak = peak;
+    }
+    *full0 = ts.full_handshakes;
+    *resumed0 = ts.resumed_handshakes;
+    herald_tls_heap_reset_peak();
+}
 
 static void on_result(void *ctx, const herald_outcome_t *o)
 {
@@ -60,7 +97,7 @@ int main(int argc, char **argv)
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
     static const char *const target[] = { "user-jane-123" };
     herald_notification_t n = { "order-confirmation", NULL, vars, 2, target, 1, HERALD_MODE_REALTIME,
-                                "Order Confirmed", NULL };
+                                "Order Confirmed", NULL, 0 };
     herald_posix_net_t tcp;
     herald_net_t tcp_net, tls_net;
     herald_tls_t tls;
@@ -77,6 +114,9 @@ int main(int argc, char **argv)
     size_t ca_len;
     unsigned sent = 0;
     uint64_t deadline;
+    hs_cost_t full = { 0, 0, 0, 0 }, resumed = { 0, 0, 0, 0 };
+    uint32_t full0 = 0, resumed0 = 0;
+    size_t heap_peak_all = 0;
 
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--base-url")) base = argv[i + 1];
@@ -137,7 +177,10 @@ int main(int argc, char **argv)
         }
         if (herald_idle(&agent) && sent < count) {
             if (reconnect_every && sent > 0 && sent % reconnect_every == 0) {
+                size_t peak = herald_tls_heap_stats().peak_bytes;
+                heap_peak_all = peak > heap_peak_all ? peak : heap_peak_all;
                 herald_close(&agent);
+                note_connection_end(&tls, &full0, &resumed0, &full, &resumed);
             }
             if (herald_notify(&agent, &n, NULL) != HERALD_OK) {
                 fprintf(stderr, "herald-burst: notify refused\n");
@@ -145,7 +188,9 @@ int main(int argc, char **argv)
             }
             sent++;
         }
-        if (herald_poll(&agent, now) == 0u && !herald_idle(&agent)) {
+        uint32_t next = herald_poll(&agent, now);
+        note_handshake(&tls, &full, &resumed);
+        if (next == 0u && !herald_idle(&agent)) {
             pfd.fd = herald_posix_net_fd(&tcp);
             pfd.events = POLLIN | (agent.state == HERALD_ST_RECEIVING ? 0 : POLLOUT);
             if (pfd.fd >= 0) {
@@ -156,13 +201,18 @@ int main(int argc, char **argv)
     herald_close(&agent);
     ts = herald_tls_stats(&tls);
     hs = herald_tls_heap_stats();
+    heap_peak_all = hs.peak_bytes > heap_peak_all ? hs.peak_bytes : heap_peak_all;
+    note_connection_end(&tls, &full0, &resumed0, &full, &resumed);
     printf("{\"sent\":%u,\"delivered\":%u,\"failed\":%u,\"last_error\":\"%s\",\"full_handshakes\":%u,"
            "\"resumed_handshakes\":%u,\"connects\":%u,\"wire_bytes_sent\":%llu,\"wire_bytes_received\":%llu,"
-           "\"http_bytes_sent\":%llu,\"http_bytes_received\":%llu,\"tls_heap_peak\":%zu}\n",
+           "\"http_bytes_sent\":%llu,\"http_bytes_received\":%llu,\"tls_heap_peak\":%zu,"
+           "\"full_handshake_sent\":%u,\"full_handshake_received\":%u,\"full_heap_peak\":%zu,"
+           "\"resumed_handshake_sent\":%u,\"resumed_handshake_received\":%u,\"resumed_heap_peak\":%zu}\n",
            sent, tally.ok, tally.failed, herald_status_name(tally.last), ts.full_handshakes, ts.resumed_handshakes,
            herald_counters(&agent)->connects, (unsigned long long)ts.bytes_sent,
            (unsigned long long)ts.bytes_received, (unsigned long long)herald_counters(&agent)->bytes_sent,
-           (unsigned long long)herald_counters(&agent)->bytes_received, hs.peak_bytes);
+           (unsigned long long)herald_counters(&agent)->bytes_received, heap_peak_all, full.sent, full.received,
+           full.heap_peak, resumed.sent, resumed.received, resumed.heap_peak);
     herald_tls_free(&tls);
     free(ca);
     return tally.ok == count ? 0 : 1;

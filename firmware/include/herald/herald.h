@@ -31,6 +31,14 @@ typedef struct {
 
 typedef void (*herald_result_fn)(void *ctx, const herald_outcome_t *outcome);
 
+/* What herald_notify does when the queue is full.  Either way it is counted
+ * and reported, never silent. */
+typedef enum {
+    HERALD_FULL_REFUSE = 0,      /* refuse the new one: HERALD_E_QUEUE_FULL */
+    HERALD_FULL_DROP_OLDEST = 1  /* drop the oldest waiting one; its outcome is
+                                    reported as HERALD_E_QUEUE_FULL */
+} herald_full_policy_t;
+
 typedef struct {
     const char *app_id;          /* required: letters, digits, '-', '_', '.' */
     const char *api_key;         /* required; never logged, never in any output */
@@ -47,7 +55,9 @@ typedef struct {
     uint32_t backoff_base_ms;    /* 0: HERALD_BACKOFF_BASE_MS */
     uint32_t backoff_cap_ms;     /* 0: HERALD_BACKOFF_CAP_MS */
     uint16_t max_attempts;       /* 0: HERALD_MAX_ATTEMPTS; then reported and retired */
-    const herald_clock_t *clock; /* wall time for X-RateLimit-Reset; NULL: ignore it */
+    const herald_clock_t *clock; /* wall time for expiry and X-RateLimit-Reset;
+                                    NULL: neither can be honoured */
+    herald_full_policy_t full_policy; /* when the queue is full */
 } herald_config_t;
 
 typedef struct {
@@ -59,6 +69,7 @@ typedef struct {
     uint32_t retried;            /* transient failures that were retried */
     uint32_t failed;             /* given up after max_attempts */
     uint32_t expired;
+    uint32_t dropped;            /* refused or dropped because the queue was full */
     uint32_t requests;           /* HTTP requests written */
     uint32_t connects;           /* transport connections opened */
     uint64_t bytes_sent;         /* application bytes (HTTP) */
@@ -117,7 +128,11 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg);
  * nothing touches the network here.  *handle (may be NULL) identifies it in
  * the result callback.
  * Local refusals: every status of herald_check / herald_check_shape.
- * HERALD_E_QUEUE_FULL: no room (nothing is dropped silently).
+ * HERALD_E_QUEUE_FULL: no room and the policy is to refuse (with
+ *   HERALD_FULL_DROP_OLDEST the oldest waiting notification is dropped and
+ *   reported through the callback instead).
+ * HERALD_E_NOT_SUPPORTED: an expiry was given but the agent has no wall clock.
+ * HERALD_E_EXPIRED: the expiry has already passed.
  * HERALD_E_NOSPACE: the encoded request is larger than a queue record may be. */
 herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n, uint32_t *handle);
 

@@ -39,6 +39,8 @@ typedef struct {
     herald_mode_t mode;
     const char *title;             /* optional: NULL for none */
     const char *tag;               /* optional: NULL for none */
+    uint32_t expires_at;           /* unix seconds after which it must not be
+                                      sent (reported HERALD_E_EXPIRED); 0: never */
 } herald_notification_t;
 
 /* Checks that need no template, in this order: key or id given (a NULL or
