@@ -139,7 +139,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 -include $(shell find $(OUT) $(DEPOUT) -type f -name '*.d' 2>/dev/null)
 
 # ---- goals
-.PHONY: all run test bench size lint deps clean distclean help libs tools unit-bins
+.PHONY: all run test bench size lint fuzz coverage deps clean distclean help libs tools unit-bins
 .SECONDARY:
 
 libs: $(LIB_HERALD) $(LIB_PORT)
@@ -157,7 +157,7 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "make [BOARD=$(notdir $(wildcard boards/*))] all|run|test|bench|size|lint|deps|clean|distclean"
+	@echo "make [BOARD=$(notdir $(wildcard boards/*))] all|run|test|bench|size|lint|fuzz|coverage|deps|clean|distclean"
 	@echo "  MBEDTLS_DIR, LWIP_DIR, CJSON_DIR: use your own copies instead of fetching"
 
 # The board decides what each goal means for it (boards/<board>/board.mk
@@ -168,5 +168,7 @@ test: board-test
 bench: board-bench
 size: board-size
 lint: board-lint
+fuzz: board-fuzz
+coverage: board-coverage
 
 not-implemented = @echo "make $(1): not implemented yet for BOARD=$(BOARD)" >&2; exit 2

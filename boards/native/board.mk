@@ -9,7 +9,7 @@ BOARD_INCLUDES := -Iport/posix -Iport/mbedtls
 MBEDTLS_CFLAGS := -DMBEDTLS_USER_CONFIG_FILE='"boards/native/mbedtls_user_config.h"'
 HOST_LIBS     :=
 
-.PHONY: board-all board-run board-test board-bench board-size board-lint
+.PHONY: board-all board-run board-test board-bench board-size board-lint board-fuzz board-coverage
 
 board-all: libs tools
 
@@ -32,3 +32,9 @@ board-size:
 
 board-lint:
 	$(call not-implemented,lint)
+
+board-fuzz:
+	$(call not-implemented,fuzz)
+
+board-coverage:
+	$(call not-implemented,coverage)
