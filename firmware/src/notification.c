@@ -57,6 +57,14 @@ static int text_ok(const char *s, size_t max, int empty_ok)
     return n <= max && (n > 0u || empty_ok) && herald_utf8_valid(s, n);
 }
 
+const char *herald_target(const herald_notification_t *n, size_t i)
+{
+    if (n->targets) {
+        return n->targets[i];
+    }
+    return n->target_at ? n->target_at(n->target_ctx, i) : NULL;
+}
+
 static herald_status_t check_targets(const herald_notification_t *n)
 {
     size_t max = n->mode == HERALD_MODE_REALTIME ? 1u : (size_t)HERALD_BATCH_MAX_TARGETS;
@@ -64,11 +72,11 @@ static herald_status_t check_targets(const herald_notification_t *n)
     if (n->ntargets == 0u || n->ntargets > max) {
         return HERALD_E_TARGET_LIMIT;
     }
-    if (!n->targets) {
+    if (!n->targets && !n->target_at) {
         return HERALD_E_INVALID_ARG;
     }
     for (size_t i = 0u; i < n->ntargets; i++) {
-        const char *t = n->targets[i];
+        const char *t = herald_target(n, i);
         if (!t || !text_ok(t, HERALD_TARGET_MAX_LEN, 0)) {
             return HERALD_E_TARGET_INVALID;
         }

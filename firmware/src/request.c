@@ -74,7 +74,7 @@ static int given(const char *s)
 static int writable(const herald_notification_t *n)
 {
     if (!n || (!given(n->template_key) && !given(n->template_id)) || !herald_mode_str(n->mode) ||
-        (n->nvars > 0u && !n->vars) || (n->ntargets > 0u && !n->targets)) {
+        (n->nvars > 0u && !n->vars) || (n->ntargets > 0u && !n->targets && !n->target_at)) {
         return 0;
     }
     for (size_t i = 0u; i < n->nvars; i++) {
@@ -83,7 +83,7 @@ static int writable(const herald_notification_t *n)
         }
     }
     for (size_t i = 0u; i < n->ntargets; i++) {
-        if (!n->targets[i]) {
+        if (!herald_target(n, i)) {
             return 0;
         }
     }
@@ -122,10 +122,11 @@ herald_status_t herald_request_write(const herald_notification_t *n, herald_sink
         put(&w, LIT("}},\"targets\":["));
     }
     for (size_t i = 0u; i < n->ntargets; i++) {
+        const char *t = herald_target(n, i);
         if (i == 0u) {
-            put_str(&w, LIT("\""), n->targets[i], strlen(n->targets[i]));
+            put_str(&w, LIT("\""), t, strlen(t));
         } else {
-            put_str(&w, LIT("\",\""), n->targets[i], strlen(n->targets[i]));
+            put_str(&w, LIT("\",\""), t, strlen(t));
         }
     }
     if (n->ntargets > 0u) {

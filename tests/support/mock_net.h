@@ -18,7 +18,7 @@ typedef struct {
     int connect_result;       /* what connect returns (default 1) */
     size_t max_send;          /* accept at most this many bytes per send (0: all) */
     /* observed */
-    char sent[65536];
+    char sent[262144];
     size_t sent_len;
     size_t req_start;         /* where the current request starts in sent[] */
     size_t requests;

@@ -119,7 +119,7 @@ static int teardown(void **state)
 static const herald_var_t seed_vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
 static const char *const seed_target[] = { "user-jane-123" };
 static const herald_notification_t seed = {
-    "order-confirmation", NULL, seed_vars, 2, seed_target, 1, HERALD_MODE_REALTIME, "Order Confirmed", NULL, 0,
+    "order-confirmation", NULL, seed_vars, 2, seed_target, 1, HERALD_MODE_REALTIME, "Order Confirmed", NULL, 0, NULL, NULL,
 };
 
 /* Poll at a fixed time until the agent waits on a timer or is idle. */

@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
     static const char *const target[] = { "user-jane-123" };
     herald_notification_t n = { "order-confirmation", NULL, vars, 2, target, 1, HERALD_MODE_REALTIME,
-                                "Order Confirmed", NULL, 0 };
+                                "Order Confirmed", NULL, 0, NULL, NULL };
     herald_posix_net_t tcp;
     herald_net_t tcp_net, tls_net;
     herald_tls_t tls;

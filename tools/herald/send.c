@@ -12,7 +12,8 @@
 #include "cli.h"
 
 /* Mbed TLS's static heap: a full handshake peaks well under this. */
-static uint8_t tls_heap[96 * 1024];
+/* Large enough for the system CA bundle (~500 KB parsed) when --ca is not given. */
+static uint8_t tls_heap[1024 * 1024];
 static uint8_t queue_buf[64 * 1024];
 static herald_agent_t agent;
 

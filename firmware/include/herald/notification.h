@@ -29,6 +29,12 @@ typedef struct {
  * NULL variable or value). */
 size_t herald_var_len(const herald_var_t *v);
 
+/* Targets by index, for batches too large to list in RAM at once: returns
+ * the i-th user id (0 <= i < ntargets), NUL-terminated and valid until the
+ * next call.  Called several times per target (check, length, write), so it
+ * must give the same answer each time. */
+typedef const char *(*herald_target_fn)(void *ctx, size_t i);
+
 typedef struct {
     const char *template_key;      /* slug; NULL when template_id is used */
     const char *template_id;       /* platform id; NULL when key is used */
@@ -41,7 +47,12 @@ typedef struct {
     const char *tag;               /* optional: NULL for none */
     uint32_t expires_at;           /* unix seconds after which it must not be
                                       sent (reported HERALD_E_EXPIRED); 0: never */
+    herald_target_fn target_at;    /* used when targets is NULL */
+    void *target_ctx;
 } herald_notification_t;
+
+/* The i-th target, from the array or the iterator; NULL when neither. */
+const char *herald_target(const herald_notification_t *n, size_t i);
 
 /* Checks that need no template, in this order: key or id given (a NULL or
  * empty string counts as not given; the key is used when both are), mode
