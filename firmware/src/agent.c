@@ -7,6 +7,10 @@
 #include "herald/herald.h"
 #include "herald/request.h"
 
+/* Alerts live in their own queue; their handles carry this bit so the two
+ * queues' sequence numbers never collide in the application's eyes. */
+#define ALERT_BIT 0x80000000u
+
 #define API_PATH "/v3/business-messaging/api/notifications/send"
 #define NO_TIMER 0xFFFFFFFFu
 
@@ -231,6 +235,9 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (write_head(a, 0xFFFFFFFFu) == 0u) {
         return HERALD_E_INVALID_ARG; /* host, app id or key too long for the head buffer */
     }
+    herald_budget_init(&a->budget, a->cfg.rate_per_min == HERALD_RATE_UNLIMITED ? 0u
+                                   : (a->cfg.rate_per_min ? a->cfg.rate_per_min : HERALD_RATE_PER_MIN),
+                       a->cfg.rate_burst ? a->cfg.rate_burst : HERALD_RATE_BURST, 0u);
     return HERALD_OK;
 }
 
@@ -260,30 +267,35 @@ static int64_t wall_now(const herald_agent_t *a)
     return (a->cfg.clock && a->cfg.clock->wall_s) ? a->cfg.clock->wall_s(a->cfg.clock->ctx) : -1;
 }
 
-static void report(herald_agent_t *a, herald_status_t st, int with_error);
-
-/* Make room under HERALD_FULL_DROP_OLDEST: retire the oldest record that is
- * not in flight and tell the application which one went. */
-static int drop_oldest(herald_agent_t *a)
+static void emit(herald_agent_t *a, uint32_t handle, uint32_t attempts, herald_status_t st, int with_error)
 {
-    herald_queue_t *q = a->cfg.queue;
+    herald_outcome_t o;
+    o.handle = handle;
+    o.status = st;
+    o.attempts = attempts;
+    o.result = (st == HERALD_OK) ? &a->result : NULL;
+    o.error = with_error ? &a->error : NULL;
+    a->last_status = st;
+    if (a->cfg.on_result) {
+        a->cfg.on_result(a->cfg.result_ctx, &o);
+    }
+}
+
+/* Make room under HERALD_FULL_DROP_OLDEST: retire the oldest record of q
+ * that is not in flight and tell the application which one went. */
+static int drop_oldest(herald_agent_t *a, herald_queue_t *q, uint32_t bit)
+{
     herald_queue_rec_t rec;
-    if (q->peek(q->ctx, &rec) != HERALD_OK || (a->state != HERALD_ST_IDLE && rec.seq == a->rec.seq)) {
+    uint32_t handle;
+    if (q->peek(q->ctx, &rec) != HERALD_OK) {
         return 0;
     }
-    if (q->retire(q->ctx, rec.seq) != HERALD_OK) {
+    handle = rec.seq | bit;
+    if ((a->state != HERALD_ST_IDLE && handle == a->head_handle) || q->retire(q->ctx, rec.seq) != HERALD_OK) {
         return 0;
     }
     a->counters.dropped++;
-    {
-        herald_queue_rec_t keep = a->rec;
-        uint32_t attempts = a->attempts;
-        a->rec = rec;
-        a->attempts = (rec.seq == a->head_seq) ? attempts : 0u;
-        report(a, HERALD_E_QUEUE_FULL, 0);
-        a->rec = keep;
-        a->attempts = attempts;
-    }
+    emit(a, handle, handle == a->head_handle ? a->attempts : 0u, HERALD_E_QUEUE_FULL, 0);
     return 1;
 }
 
@@ -294,6 +306,8 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
     herald_queue_rec_t meta;
     herald_status_t st;
     size_t len = 0u;
+    uint64_t hash = 0u;
+    uint32_t bit = 0u;
 
     if (!a || !n) {
         return HERALD_E_INVALID_ARG;
@@ -318,15 +332,31 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
         a->counters.refused_local++;
         return st;
     }
+    if (a->cfg.coalesce_window_ms != 0u) {
+        uint32_t first = 0u;
+        hash = herald_notification_hash(n);
+        if (herald_coalesce_seen(&a->coalesce, hash, a->now_ms, a->cfg.coalesce_window_ms, &first)) {
+            a->counters.coalesced++;
+            if (handle) {
+                *handle = first;
+            }
+            return HERALD_E_COALESCED;
+        }
+    }
     if ((uint64_t)len > 0xFFFFFFFFu) {
         return HERALD_E_NOSPACE;
     }
     q = a->cfg.queue;
+    if (n->priority != HERALD_PRIO_ROUTINE && a->cfg.alert_queue) {
+        q = a->cfg.alert_queue;
+        bit = ALERT_BIT;
+    }
     memset(&meta, 0, sizeof meta);
     meta.body_len = (uint32_t)len;
     meta.expires_s = n->expires_at;
+    meta.priority = n->priority;
     st = q->begin(q->ctx, &meta);
-    while (st == HERALD_E_QUEUE_FULL && a->cfg.full_policy == HERALD_FULL_DROP_OLDEST && drop_oldest(a)) {
+    while (st == HERALD_E_QUEUE_FULL && a->cfg.full_policy == HERALD_FULL_DROP_OLDEST && drop_oldest(a, q, bit)) {
         st = q->begin(q->ctx, &meta);
     }
     if (st == HERALD_OK) {
@@ -343,8 +373,11 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
         return st;
     }
     a->counters.queued++;
+    if (a->cfg.coalesce_window_ms != 0u) {
+        herald_coalesce_note(&a->coalesce, hash, a->now_ms, meta.seq | bit);
+    }
     if (handle) {
-        *handle = meta.seq;
+        *handle = meta.seq | bit;
     }
     return HERALD_OK;
 }
@@ -367,21 +400,12 @@ void herald_close(herald_agent_t *a)
 
 static void report(herald_agent_t *a, herald_status_t st, int with_error)
 {
-    herald_outcome_t o;
-    o.handle = a->rec.seq;
-    o.status = st;
-    o.attempts = a->attempts;
-    o.result = (st == HERALD_OK) ? &a->result : NULL;
-    o.error = with_error ? &a->error : NULL;
-    a->last_status = st;
-    if (a->cfg.on_result) {
-        a->cfg.on_result(a->cfg.result_ctx, &o);
-    }
+    emit(a, a->head_handle, a->attempts, st, with_error);
 }
 
 static void retire(herald_agent_t *a)
 {
-    herald_queue_t *q = a->cfg.queue;
+    herald_queue_t *q = a->cur;
     (void)q->retire(q->ctx, a->rec.seq);
     a->attempts = 0u;
     a->fresh_retry_used = 0;
@@ -465,6 +489,7 @@ static void complete(herald_agent_t *a)
     int64_t wait_s = -1;
 
     a->counters.bytes_received += a->rx_total;
+    herald_budget_sync(&a->budget, a->now_ms, r->ratelimit_remaining, r->ratelimit_reset, wall_now(a));
     if (r->conn_close) {
         drop_connection(a);
     }
@@ -496,17 +521,49 @@ static void complete(herald_agent_t *a)
     }
 }
 
+static size_t queued(herald_queue_t *q)
+{
+    return q ? q->count(q->ctx) : 0u;
+}
+
+/* Alerts go first, but after HERALD_ALERT_RUN of them in a row a waiting
+ * routine notification gets its turn, so a storm of alerts cannot starve it. */
+static herald_queue_t *pick_queue(herald_agent_t *a, uint32_t *bit)
+{
+    size_t alerts = queued(a->cfg.alert_queue);
+    size_t routine = queued(a->cfg.queue);
+    *bit = 0u;
+    if (alerts > 0u && (routine == 0u || a->alert_run < HERALD_ALERT_RUN)) {
+        *bit = ALERT_BIT;
+        return a->cfg.alert_queue;
+    }
+    return routine > 0u ? a->cfg.queue : NULL;
+}
+
 static int start_request(herald_agent_t *a)
 {
-    herald_queue_t *q = a->cfg.queue;
+    uint32_t bit;
+    herald_queue_t *q = pick_queue(a, &bit);
     uint8_t probe;
-    if (q->peek(q->ctx, &a->rec) != HERALD_OK) {
+    uint32_t wait;
+    if (!q || q->peek(q->ctx, &a->rec) != HERALD_OK) {
         return 0;
     }
-    if (a->rec.seq != a->head_seq) {
-        a->head_seq = a->rec.seq;
+    wait = herald_budget_wait(&a->budget, a->now_ms);
+    if (wait != 0u) {
+        a->next_try_ms = a->now_ms + wait; /* the rate budget: wait rather than earn a 429 */
+        return 0;
+    }
+    a->cur = q;
+    if ((a->rec.seq | bit) != a->head_handle) {
+        a->head_handle = a->rec.seq | bit;
         a->attempts = 0u;
         a->fresh_retry_used = 0;
+        if (bit != 0u && queued(a->cfg.queue) > 0u) {
+            a->alert_run++;
+        } else {
+            a->alert_run = 0u;
+        }
     }
     if (a->rec.expires_s != 0u) {
         int64_t now_s = wall_now(a);
@@ -517,6 +574,7 @@ static int start_request(herald_agent_t *a)
             return 1;
         }
     }
+    herald_budget_take(&a->budget);
     a->tx_len = write_head(a, a->rec.body_len);
     a->tx_off = 0u;
     a->body_off = 0u;
@@ -580,7 +638,7 @@ static int step(herald_agent_t *a)
                 return 1;
             }
             n = n < sizeof a->tx ? n : sizeof a->tx;
-            st = a->cfg.queue->read(a->cfg.queue->ctx, &a->rec, a->body_off, a->tx, n);
+            st = a->cur->read(a->cur->ctx, &a->rec, a->body_off, a->tx, n);
             if (st != HERALD_OK) {
                 fail_io(a, st);
                 return 1;
@@ -649,15 +707,14 @@ static int step(herald_agent_t *a)
 
 uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms)
 {
-    herald_queue_t *q = a->cfg.queue;
-    unsigned budget = 64u; /* bounded work per call keeps the super-loop responsive */
+    unsigned steps = 64u; /* bounded work per call keeps the super-loop responsive */
     a->now_ms = now_ms;
-    while (budget-- > 0u && step(a)) {
+    while (steps-- > 0u && step(a)) {
     }
     if (a->state != HERALD_ST_IDLE) {
         return 0u;
     }
-    if (a->paused_auth || q->count(q->ctx) == 0u) {
+    if (a->paused_auth || queued(a->cfg.queue) + queued(a->cfg.alert_queue) == 0u) {
         return NO_TIMER;
     }
     if (a->next_try_ms > now_ms) {
@@ -669,7 +726,7 @@ uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms)
 
 int herald_idle(const herald_agent_t *a)
 {
-    return a->state == HERALD_ST_IDLE && a->cfg.queue->count(a->cfg.queue->ctx) == 0u;
+    return a->state == HERALD_ST_IDLE && queued(a->cfg.queue) + queued(a->cfg.alert_queue) == 0u;
 }
 
 herald_status_t herald_last_status(const herald_agent_t *a)

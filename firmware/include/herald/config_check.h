@@ -45,6 +45,12 @@
 #if HERALD_BACKOFF_BASE_MS < 1 || HERALD_BACKOFF_CAP_MS < HERALD_BACKOFF_BASE_MS
 #error "HERALD_BACKOFF_BASE_MS must be >= 1 and <= HERALD_BACKOFF_CAP_MS"
 #endif
+#if HERALD_COALESCE_SLOTS < 1 || HERALD_COALESCE_SLOTS > 64
+#error "HERALD_COALESCE_SLOTS must be 1..64"
+#endif
+#if HERALD_ALERT_RUN < 1
+#error "HERALD_ALERT_RUN must be at least 1, or routine notifications would starve"
+#endif
 #if HERALD_ENABLE_LOG != 0 && HERALD_ENABLE_LOG != 1
 #error "HERALD_ENABLE_LOG must be 0 or 1"
 #endif

@@ -90,6 +90,25 @@
 #define HERALD_MAX_ATTEMPTS 0u
 #endif
 
+/* Rate budget: requests per minute (0: none) and the burst the bucket
+ * allows.  The platform's free plan allows 500/min, paid plans 10,000/min. */
+#ifndef HERALD_RATE_PER_MIN
+#define HERALD_RATE_PER_MIN 500u
+#endif
+#ifndef HERALD_RATE_BURST
+#define HERALD_RATE_BURST 10u
+#endif
+
+/* Recent notifications remembered for coalescing (1..64). */
+#ifndef HERALD_COALESCE_SLOTS
+#define HERALD_COALESCE_SLOTS 8
+#endif
+
+/* Alerts sent in a row before one routine notification gets its turn. */
+#ifndef HERALD_ALERT_RUN
+#define HERALD_ALERT_RUN 4u
+#endif
+
 /* Log through the hal log sink (1) or compile every log call away (0). */
 #ifndef HERALD_ENABLE_LOG
 #define HERALD_ENABLE_LOG 0

@@ -15,6 +15,8 @@
 #include "herald/http.h"
 #include "herald/response.h"
 #include "herald/queue.h"
+#include "herald/budget.h"
+#include "herald/coalesce.h"
 #include "hal/herald_net.h"
 #include "hal/herald_rng.h"
 #include "hal/herald_log.h"
@@ -58,7 +60,16 @@ typedef struct {
     const herald_clock_t *clock; /* wall time for expiry and X-RateLimit-Reset;
                                     NULL: neither can be honoured */
     herald_full_policy_t full_policy; /* when the queue is full */
+    herald_queue_t *alert_queue; /* system alerts (priority 1) wait here and go
+                                    first; NULL: they share `queue`, in order */
+    uint32_t coalesce_window_ms; /* identical notifications within it are sent
+                                    once (HERALD_E_COALESCED); 0: off */
+    uint32_t rate_per_min;       /* rate budget; 0: HERALD_RATE_PER_MIN;
+                                    HERALD_RATE_UNLIMITED: none */
+    uint32_t rate_burst;         /* 0: HERALD_RATE_BURST */
 } herald_config_t;
+
+#define HERALD_RATE_UNLIMITED 0xFFFFFFFFu
 
 typedef struct {
     uint32_t raised;             /* herald_notify calls */
@@ -70,6 +81,7 @@ typedef struct {
     uint32_t failed;             /* given up after max_attempts */
     uint32_t expired;
     uint32_t dropped;            /* refused or dropped because the queue was full */
+    uint32_t coalesced;          /* identical to one raised within the window */
     uint32_t requests;           /* HTTP requests written */
     uint32_t connects;           /* transport connections opened */
     uint64_t bytes_sent;         /* application bytes (HTTP) */
@@ -93,8 +105,12 @@ typedef struct {
     uint64_t now_ms;
     uint64_t deadline_ms;        /* of the current I/O step */
     uint64_t next_try_ms;        /* earliest time to send the head of the queue */
-    uint32_t attempts;           /* of the head of the queue */
-    uint32_t head_seq;
+    uint32_t attempts;           /* of the notification at the head */
+    uint32_t head_handle;        /* its handle (queue sequence, ALERT bit for alerts) */
+    herald_queue_t *cur;         /* the queue it is in */
+    uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
+    herald_budget_t budget;
+    herald_coalesce_t coalesce;
     int reused;                  /* current request runs on a reused connection */
     int fresh_retry_used;        /* the one free resend after a stale keep-alive */
     int got_response_bytes;
@@ -132,6 +148,8 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg);
  *   HERALD_FULL_DROP_OLDEST the oldest waiting notification is dropped and
  *   reported through the callback instead).
  * HERALD_E_NOT_SUPPORTED: an expiry was given but the agent has no wall clock.
+ * HERALD_E_COALESCED: identical to one raised within coalesce_window_ms;
+ *   not queued again (counted; *handle gets the first one's handle).
  * HERALD_E_EXPIRED: the expiry has already passed.
  * HERALD_E_NOSPACE: the encoded request is larger than a queue record may be. */
 herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n, uint32_t *handle);

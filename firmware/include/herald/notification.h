@@ -49,7 +49,11 @@ typedef struct {
                                       sent (reported HERALD_E_EXPIRED); 0: never */
     herald_target_fn target_at;    /* used when targets is NULL */
     void *target_ctx;
+    uint8_t priority;              /* HERALD_PRIO_ROUTINE or HERALD_PRIO_ALERT */
 } herald_notification_t;
+
+#define HERALD_PRIO_ROUTINE 0u
+#define HERALD_PRIO_ALERT 1u
 
 /* The i-th target, from the array or the iterator; NULL when neither. */
 const char *herald_target(const herald_notification_t *n, size_t i);

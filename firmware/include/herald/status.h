@@ -65,7 +65,8 @@
     X(HERALD_E_BUSY,                   -103, "busy: try again later") \
     X(HERALD_E_NOT_SUPPORTED,          -104, "not supported by this build or board") \
     X(HERALD_E_QUEUE_EMPTY,            -105, "queue is empty") \
-    X(HERALD_E_PAUSED,                 -106, "sending is paused until new credentials are set")
+    X(HERALD_E_PAUSED,                 -106, "sending is paused until new credentials are set") \
+    X(HERALD_E_COALESCED,              -107, "identical to a notification raised moments ago: sent once")
 
 typedef enum {
 #define HERALD_X_ENUM(name, value, text) name = (value),

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Alert coalescing: a sensor that flaps raises the same notification again
+ * and again.  Identical notifications (same template, targets and
+ * variables; title and tag aside) raised within a window are sent once. */
+#ifndef HERALD_COALESCE_H
+#define HERALD_COALESCE_H
+
+#include <stdint.h>
+#include "herald/config.h"
+#include "herald/notification.h"
+
+typedef struct {
+    uint64_t hash;
+    uint64_t at_ms;
+    uint32_t handle;
+    uint8_t used;
+} herald_coalesce_slot_t;
+
+typedef struct {
+    herald_coalesce_slot_t slot[HERALD_COALESCE_SLOTS];
+    uint32_t next;
+} herald_coalesce_t;
+
+/* 64-bit FNV-1a over template key or id, each variable (name, value) and
+ * each target, with separators so ("ab","c") and ("a","bc") differ. */
+uint64_t herald_notification_hash(const herald_notification_t *n);
+
+/* 1 when hash was raised within window_ms before now_ms (*handle gets the
+ * first one's handle), else 0. */
+int herald_coalesce_seen(const herald_coalesce_t *c, uint64_t hash, uint64_t now_ms, uint32_t window_ms,
+                         uint32_t *handle);
+
+/* Remember a notification that was queued. */
+void herald_coalesce_note(herald_coalesce_t *c, uint64_t hash, uint64_t now_ms, uint32_t handle);
+
+#endif

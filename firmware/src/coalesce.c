@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+#include "herald/coalesce.h"
+
+#define FNV_OFFSET 0xcbf29ce484222325u
+#define FNV_PRIME 0x100000001b3u
+
+static uint64_t fnv(uint64_t h, const char *s, size_t len)
+{
+    for (size_t i = 0u; i < len; i++) {
+        h = (h ^ (uint8_t)s[i]) * FNV_PRIME;
+    }
+    return (h ^ 0xFFu) * FNV_PRIME; /* a byte no UTF-8 string holds ends each field */
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    return fnv(h, s ? s : "", s ? strlen(s) : 0u);
+}
+
+uint64_t herald_notification_hash(const herald_notification_t *n)
+{
+    uint64_t h = FNV_OFFSET;
+    h = fnv_str(h, n->template_key);
+    h = fnv_str(h, n->template_id);
+    h = fnv(h, n->mode == HERALD_MODE_BATCH ? "b" : "r", 1u);
+    for (size_t i = 0u; i < n->nvars; i++) {
+        h = fnv_str(h, n->vars[i].name);
+        h = fnv(h, n->vars[i].value, herald_var_len(&n->vars[i]));
+    }
+    for (size_t i = 0u; i < n->ntargets; i++) {
+        h = fnv_str(h, herald_target(n, i));
+    }
+    return h;
+}
+
+int herald_coalesce_seen(const herald_coalesce_t *c, uint64_t hash, uint64_t now_ms, uint32_t window_ms,
+                         uint32_t *handle)
+{
+    for (size_t i = 0u; i < HERALD_COALESCE_SLOTS; i++) {
+        const herald_coalesce_slot_t *s = &c->slot[i];
+        if (s->used && s->hash == hash && now_ms >= s->at_ms && now_ms - s->at_ms < window_ms) {
+            *handle = s->handle;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void herald_coalesce_note(herald_coalesce_t *c, uint64_t hash, uint64_t now_ms, uint32_t handle)
+{
+    herald_coalesce_slot_t *s = &c->slot[c->next];
+    c->next = (c->next + 1u) % HERALD_COALESCE_SLOTS;
+    s->hash = hash;
+    s->at_ms = now_ms;
+    s->handle = handle;
+    s->used = 1u;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Priorities without starvation, alert coalescing, and the rate budget with
+ * its X-RateLimit-* correction, against the in-memory transport. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "agent_fixture.h"
+
+#define ALERT 0x80000000u
+
+static herald_notification_t alert(void)
+{
+    static const herald_var_t v[] = { { "device", "pump-7", 0 }, { "message", "pressure high", 0 } };
+    herald_notification_t n = seed;
+    n.template_key = "system-alert";
+    n.vars = v;
+    n.priority = HERALD_PRIO_ALERT;
+    return n;
+}
+
+static void script_ok(fixture_t *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        f->net.script[f->net.nscript++] = resp(200, "", OK_BODY);
+    }
+}
+
+static void test_alerts_go_first(void **state)
+{
+    fixture_t *f = *state;
+    herald_notification_t a = alert();
+    uint32_t h[5];
+    f->agent.budget.rate_per_min = 0; /* pacing is not under test here */
+    script_ok(f, 5);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(herald_notify(&f->agent, &seed, &h[i]), HERALD_OK);
+    }
+    assert_int_equal(herald_notify(&f->agent, &a, &h[3]), HERALD_OK);
+    assert_int_equal(herald_notify(&f->agent, &a, &h[4]), HERALD_OK);
+    assert_true(h[3] & ALERT);
+    assert_false(h[0] & ALERT);
+    run(f);
+    assert_int_equal(f->noutcomes, 5);
+    assert_int_equal(f->outcomes[0].handle, h[3]);
+    assert_int_equal(f->outcomes[1].handle, h[4]);
+    assert_int_equal(f->outcomes[2].handle, h[0]);
+    assert_int_equal(f->outcomes[4].handle, h[2]);
+}
+
+static void test_routine_is_not_starved_by_alerts(void **state)
+{
+    fixture_t *f = *state;
+    herald_notification_t a = alert();
+    static const char expect[] = "AAAARAAAARAA";
+    char got[16] = { 0 };
+    f->agent.budget.rate_per_min = 0;
+    script_ok(f, 12);
+    herald_notify(&f->agent, &seed, NULL);
+    herald_notify(&f->agent, &seed, NULL);
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(herald_notify(&f->agent, &a, NULL), HERALD_OK);
+    }
+    run(f);
+    assert_int_equal(f->noutcomes, 12);
+    for (size_t i = 0; i < 12; i++) {
+        got[i] = (f->outcomes[i].handle & ALERT) ? 'A' : 'R';
+    }
+    assert_string_equal(got, expect);
+}
+
+static void test_flapping_alert_is_coalesced(void **state)
+{
+    fixture_t *f = *state;
+    herald_notification_t a = alert(), other = alert(), retitled = alert();
+    static const herald_var_t v2[] = { { "device", "pump-8", 0 }, { "message", "pressure high", 0 } };
+    uint32_t first = 0, h = 0;
+    f->agent.cfg.coalesce_window_ms = 1000;
+    other.vars = v2;
+    retitled.title = "another title";
+    script_ok(f, 3);
+    assert_int_equal(herald_notify(&f->agent, &a, &first), HERALD_OK);
+    for (int i = 0; i < 200; i++) { /* a sensor flapping */
+        assert_int_equal(herald_notify(&f->agent, i % 2 ? &a : &retitled, &h), HERALD_E_COALESCED);
+        assert_int_equal(h, first);
+    }
+    assert_int_equal(herald_notify(&f->agent, &other, NULL), HERALD_OK); /* different variables */
+    assert_int_equal(herald_counters(&f->agent)->coalesced, 200);
+    f->now += 999;
+    run(f);
+    assert_int_equal(herald_notify(&f->agent, &a, NULL), HERALD_E_COALESCED);
+    f->now += 1;
+    run(f);
+    assert_int_equal(herald_notify(&f->agent, &a, NULL), HERALD_OK); /* the window has passed */
+    run(f);
+    assert_int_equal(f->net.requests, 3);
+}
+
+static void test_coalescing_is_off_by_default(void **state)
+{
+    fixture_t *f = *state;
+    assert_int_equal(herald_notify(&f->agent, &seed, NULL), HERALD_OK);
+    assert_int_equal(herald_notify(&f->agent, &seed, NULL), HERALD_OK);
+    assert_int_equal(herald_counters(&f->agent)->coalesced, 0);
+}
+
+static void test_rate_budget_paces_sends(void **state)
+{
+    fixture_t *f = *state;
+    herald_budget_init(&f->agent.budget, 60, 2, 0); /* one a second, bursts of two */
+    script_ok(f, 4);
+    for (int i = 0; i < 4; i++) {
+        herald_notify(&f->agent, &seed, NULL);
+    }
+    assert_int_equal(run(f), 1000);
+    assert_int_equal(f->net.requests, 2);
+    f->now += 1000;
+    assert_int_equal(run(f), 1000);
+    assert_int_equal(f->net.requests, 3);
+    f->now += 1000;
+    run(f);
+    assert_int_equal(f->net.requests, 4);
+    assert_int_equal(herald_counters(&f->agent)->retried, 0);
+}
+
+static void test_ratelimit_headers_hold_sending_until_reset(void **state)
+{
+    fixture_t *f = *state;
+    char hdr[128];
+    snprintf(hdr, sizeof hdr, "X-RateLimit-Limit: 500\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: %lld\r\n",
+             (long long)f->wall + 5);
+    f->net.script[0] = resp(200, hdr, OK_BODY);
+    f->net.nscript = 1;
+    script_ok(f, 1);
+    herald_notify(&f->agent, &seed, NULL);
+    herald_notify(&f->agent, &seed, NULL);
+    assert_int_equal(run(f), 5000); /* the platform has no budget left for 5 s */
+    assert_int_equal(f->net.requests, 1);
+    f->now += 5000;
+    f->wall += 5;
+    run(f);
+    assert_int_equal(f->net.requests, 2);
+    assert_int_equal(f->noutcomes, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_alerts_go_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_routine_is_not_starved_by_alerts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flapping_alert_is_coalesced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coalescing_is_off_by_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_budget_paces_sends, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ratelimit_headers_hold_sending_until_reset, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("agent_features", tests, NULL, NULL);
+}
