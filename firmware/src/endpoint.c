@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Where the agent sends and what the request head says: the base URL or
+ * region, the credentials (checked so they can never split a header line),
+ * and the HTTP/1.1 head written into a bounded buffer. */
+#include <string.h>
+#include "herald/herald.h"
+#include "agent_priv.h"
+
+#define API_PATH "/v3/business-messaging/api/notifications/send"
+
+/* ---- small text builders over a bounded buffer ---------------------------- */
+
+typedef struct {
+    char *p;
+    size_t cap;
+    size_t len;
+    int overflow;
+} prv_text_t;
+
+static void text_put(prv_text_t *t, const char *s, size_t n)
+{
+    if (t->overflow || n > t->cap - t->len) {
+        t->overflow = 1;
+        return;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+}
+
+static void text_str(prv_text_t *t, const char *s)
+{
+    text_put(t, s, strlen(s));
+}
+
+static void text_u32(prv_text_t *t, uint32_t v)
+{
+    char d[10];
+    size_t n = 0u;
+    do {
+        d[sizeof d - 1u - n] = (char)('0' + (v % 10u));
+        v /= 10u;
+        n++;
+    } while (v != 0u);
+    text_put(t, &d[sizeof d - n], n);
+}
+
+/* ---- configuration --------------------------------------------------------- */
+
+/* Header values go on the wire verbatim, so anything that could split or end
+ * a header line (CR, LF, other controls) is refused up front. */
+static int header_value_ok(const char *s, int id_chars_only)
+{
+    if (!s || !*s) {
+        return 0;
+    }
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x21u || c == 0x7Fu) {
+            return 0;
+        }
+        if (id_chars_only && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                               c == '-' || c == '_' || c == '.')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
+{
+    static const char scheme[] = "https://";
+    const char *h, *end, *p;
+    size_t hlen;
+    uint32_t port = 443u;
+
+    for (size_t i = 0; i < sizeof scheme - 1u; i++) {
+        char c = url[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != scheme[i]) {
+            return HERALD_E_URL_INVALID;
+        }
+    }
+    h = url + sizeof scheme - 1u;
+    if (*h == '[') { /* IPv6 literal */
+        end = strchr(h, ']');
+        if (!end) {
+            return HERALD_E_URL_INVALID;
+        }
+        h++;
+        p = end + 1;
+    } else {
+        end = h + strcspn(h, ":/?#");
+        p = end;
+    }
+    hlen = (size_t)(end - h);
+    if (hlen == 0u || hlen > HERALD_HOST_MAX_LEN) {
+        return HERALD_E_URL_INVALID;
+    }
+    for (size_t i = 0; i < hlen; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (c <= 0x20u || c >= 0x7Fu || c == '@') {
+            return HERALD_E_URL_INVALID;
+        }
+    }
+    if (*p == ':') {
+        port = 0u;
+        p++;
+        if (*p < '0' || *p > '9') {
+            return HERALD_E_URL_INVALID;
+        }
+        while (*p >= '0' && *p <= '9') {
+            port = port * 10u + (uint32_t)(*p - '0');
+            if (port > 65535u) {
+                return HERALD_E_URL_INVALID;
+            }
+            p++;
+        }
+        if (port == 0u) {
+            return HERALD_E_URL_INVALID;
+        }
+    }
+    if (*p == '/') {
+        p++;
+    }
+    if (*p != '\0') {
+        return HERALD_E_URL_INVALID; /* the API path is fixed; a base has none */
+    }
+    memcpy(a->host, h, hlen);
+    a->host[hlen] = '\0';
+    a->port = (uint16_t)port;
+    return HERALD_OK;
+}
+
+herald_status_t herald_agent_set_endpoint(herald_agent_t *a)
+{
+    prv_text_t t = { a->host, sizeof a->host - 1u, 0u, 0 };
+    const char *r = a->cfg.region;
+    if (a->cfg.base_url) {
+        return parse_base_url(a, a->cfg.base_url);
+    }
+    if (!r || (strcmp(r, "us") != 0 && strcmp(r, "eu") != 0 && strcmp(r, "in") != 0)) {
+        return HERALD_E_INVALID_ARG;
+    }
+    text_str(&t, a->cfg.app_id);
+    text_str(&t, ".api-");
+    text_str(&t, r);
+    text_str(&t, ".cometchat.io");
+    if (t.overflow) {
+        return HERALD_E_INVALID_ARG;
+    }
+    a->host[t.len] = '\0';
+    a->port = 443u;
+    return HERALD_OK;
+}
+
+size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len)
+{
+    prv_text_t t = { a->tx, sizeof a->tx, 0u, 0 };
+    text_str(&t, "POST " API_PATH " HTTP/1.1\r\nHost: ");
+    if (strchr(a->host, ':')) {
+        text_str(&t, "[");
+        text_str(&t, a->host);
+        text_str(&t, "]");
+    } else {
+        text_str(&t, a->host);
+    }
+    if (a->port != 443u) {
+        text_str(&t, ":");
+        text_u32(&t, a->port);
+    }
+    text_str(&t, "\r\nappid: ");
+    text_str(&t, a->cfg.app_id);
+    text_str(&t, "\r\napikey: ");
+    text_str(&t, a->cfg.api_key);
+    text_str(&t, "\r\nContent-Type: application/json\r\nContent-Length: ");
+    text_u32(&t, body_len);
+    text_str(&t, "\r\nConnection: keep-alive\r\n\r\n");
+    return t.overflow ? 0u : t.len;
+}
+
+herald_status_t herald_agent_check_credentials(const char *app_id, const char *api_key)
+{
+    return header_value_ok(app_id, 1) && header_value_ok(api_key, 0) ? HERALD_OK : HERALD_E_INVALID_ARG;
+}
