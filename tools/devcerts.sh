@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Development certificates for the simulator and the integration tests, made
+# with the openssl CLI.  Every key is EC P-256 and every signature SHA-256.
+#
+#   tools/devcerts.sh OUTDIR
+#
+# OUTDIR receives:
+#   ca.pem ca.key                 the dev CA the agent is told to trust
+#   server.pem server.key         signed by it, SAN DNS:localhost, IP:127.0.0.1
+#   expired.pem expired.key       as server, but valid only in 2020
+#   notyet.pem notyet.key         as server, but valid only from 2037 (still
+#                                 inside a 32-bit time_t)
+#   wronghost.pem wronghost.key   signed by the CA, SAN DNS:wrong.example only
+#   selfsigned.pem selfsigned.key self-signed, SAN localhost and 127.0.0.1
+#   other-ca.pem other-ca.key     an unrelated CA
+#   untrusted.pem untrusted.key   signed by other-ca, SAN localhost and 127.0.0.1
+# It does nothing when OUTDIR/.done exists; delete OUTDIR to start again.
+set -eu
+
+[ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+out=$1
+[ -f "$out/.done" ] && exit 0
+mkdir -p "$out"
+
+# Two test runs starting at once must not interleave two CAs in one folder.
+exec 9>"$out/.lock"
+flock 9
+[ -f "$out/.done" ] && exit 0
+
+work=$(mktemp -d "$out/.work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+log="$work/openssl.log"
+
+# openssl is chatty on stderr even when it succeeds: keep its output and
+# show it only when a step fails.
+run() {
+    if ! "$@" >>"$log" 2>&1; then
+        echo "devcerts: failed: $*" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+}
+
+# Backdate every certificate by a day so that a device clock a little behind
+# the build machine still accepts them.
+stamp() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+from=$(stamp '-1 day')
+until=$(stamp '+10 years')
+
+mkdir -p "$work/db/new"
+: >"$work/db/index.txt"
+cat >"$work/openssl.cnf" <<EOF
+[ ca ]
+default_ca = dev_ca
+
+[ dev_ca ]
+dir             = $work/db
+database        = \$dir/index.txt
+new_certs_dir   = \$dir/new
+rand_serial     = yes
+default_md      = sha256
+policy          = policy_any
+unique_subject  = no
+copy_extensions = none
+email_in_dn     = no
+
+[ policy_any ]
+commonName = supplied
+
+[ req ]
+distinguished_name = req_dn
+prompt             = no
+
+[ req_dn ]
+CN = unused
+
+[ ca_ext ]
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+
+[ server_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+subjectAltName         = DNS:localhost, IP:127.0.0.1
+
+[ wronghost_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+subjectAltName         = DNS:wrong.example
+EOF
+
+# cert NAME CN EXTENSIONS START END [ISSUER]: a key, a request and the
+# certificate; without ISSUER the certificate signs itself.
+cert() {
+    name=$1 cn=$2 ext=$3 start=$4 end=$5 issuer=${6:-}
+    run openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+        -pkeyopt ec_param_enc:named_curve -out "$work/$name.key"
+    run openssl req -new -config "$work/openssl.cnf" -key "$work/$name.key" \
+        -subj "/CN=$cn" -out "$work/$name.csr"
+    if [ -n "$issuer" ]; then
+        set -- -cert "$work/$issuer.pem" -keyfile "$work/$issuer.key"
+    else
+        set -- -selfsign -keyfile "$work/$name.key"
+    fi
+    run openssl ca -batch -notext -config "$work/openssl.cnf" "$@" \
+        -extensions "$ext" -startdate "$start" -enddate "$end" \
+        -in "$work/$name.csr" -out "$work/$name.pem"
+}
+
+cert ca         "Herald Dev CA"       ca_ext        "$from" "$until"
+cert other-ca   "Herald Unrelated CA" ca_ext        "$from" "$until"
+cert server     localhost             server_ext    "$from" "$until" ca
+cert expired    localhost             server_ext    20200101000000Z 20210101000000Z ca
+cert notyet     localhost             server_ext    20370101000000Z 20371231000000Z ca
+cert wronghost  wrong.example         wronghost_ext "$from" "$until" ca
+cert selfsigned localhost             server_ext    "$from" "$until"
+cert untrusted  localhost             server_ext    "$from" "$until" other-ca
+
+for name in ca other-ca server expired notyet wronghost selfsigned untrusted; do
+    chmod 600 "$work/$name.key"
+    mv "$work/$name.key" "$work/$name.pem" "$out/"
+done
+touch "$out/.done"
+echo "devcerts: $out"
