@@ -140,6 +140,7 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
         /* The cache judges only templates it holds; the platform judges the rest. */
         st = herald_check(a->cfg.templates, n, &view);
         if (st == HERALD_E_TEMPLATE_UNKNOWN) {
+            herald_sync_want(a, n->template_key ? n->template_key : n->template_id);
             st = HERALD_OK;
         }
     }
@@ -278,9 +279,16 @@ static void fail_io(herald_agent_t *a, herald_status_t st)
     if (a->reused && !a->got_response_bytes && !a->fresh_retry_used &&
         (st == HERALD_E_NET_CLOSED || st == HERALD_E_NET)) {
         a->fresh_retry_used = 1;
-        a->attempts--;
+        if (!a->req_sync) {
+            a->attempts--;
+        }
         a->state = HERALD_ST_IDLE;
         a->next_try_ms = a->now_ms;
+        return;
+    }
+    if (a->req_sync) {
+        a->state = HERALD_ST_IDLE;
+        herald_sync_failed(a);
         return;
     }
     retry_later(a, st, -1);
@@ -307,7 +315,7 @@ static int is_permanent(herald_status_t st, int http_status)
 static void complete(herald_agent_t *a)
 {
     const herald_http_response_t *r = &a->reader.resp;
-    herald_status_t st = herald_response_parse(r->status, r->body, r->body_len, &a->result, &a->error);
+    herald_status_t st;
     int64_t wait_s = -1;
 
     a->counters.bytes_received += a->rx_total;
@@ -316,6 +324,14 @@ static void complete(herald_agent_t *a)
         drop_connection(a);
     }
     a->state = HERALD_ST_IDLE;
+    if (a->req_sync) {
+        herald_sync_complete(a, r);
+        return;
+    }
+    st = herald_response_parse(r->status, r->body, r->body_len, &a->result, &a->error);
+    if (st == HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED || st == HERALD_E_PLATFORM_NOT_FOUND) {
+        a->sync.want_all = a->cfg.templates != NULL; /* our copy of the templates is stale */
+    }
     if (st == HERALD_OK) {
         a->counters.sent++;
         report(a, st, 0);
@@ -362,13 +378,35 @@ static herald_queue_t *pick_queue(herald_agent_t *a, uint32_t *bit)
     return routine > 0u ? a->cfg.queue : NULL;
 }
 
+/* Open or reuse the connection for the request now in a->tx. */
+static void launch(herald_agent_t *a)
+{
+    uint8_t probe;
+    herald_budget_take(&a->budget);
+    a->tx_off = 0u;
+    a->body_off = 0u;
+    a->got_response_bytes = 0;
+    a->rx_total = 0u;
+    /* A kept-alive connection may have been closed by the server while idle;
+     * finding out now avoids sending into a dead socket. */
+    if (a->connected && a->cfg.transport->recv(a->cfg.transport->ctx, &probe, 1u) != 0) {
+        drop_connection(a);
+    }
+    a->reused = a->connected;
+    a->state = a->connected ? HERALD_ST_SENDING : HERALD_ST_CONNECTING;
+    a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
+    if (a->state == HERALD_ST_SENDING) {
+        a->counters.requests++;
+    }
+}
+
 static int start_request(herald_agent_t *a)
 {
     uint32_t bit;
     herald_queue_t *q = pick_queue(a, &bit);
-    uint8_t probe;
     uint32_t wait;
-    if (!q || q->peek(q->ctx, &a->rec) != HERALD_OK) {
+    int sync_due = herald_sync_pending(a) || herald_sync_wait(a) == 0u;
+    if ((!q || q->peek(q->ctx, &a->rec) != HERALD_OK) && !sync_due) {
         return 0;
     }
     wait = herald_budget_wait(&a->budget, a->now_ms);
@@ -376,6 +414,17 @@ static int start_request(herald_agent_t *a)
         a->next_try_ms = a->now_ms + wait; /* the rate budget: wait rather than earn a 429 */
         return 0;
     }
+    /* Templates first: a fresh cache makes the local check right sooner. */
+    if (sync_due && herald_sync_start(a)) {
+        a->req_sync = 1;
+        a->req_body_len = 0u;
+        launch(a);
+        return 1;
+    }
+    if (!q) {
+        return 0;
+    }
+    a->req_sync = 0;
     a->cur = q;
     if ((a->rec.seq | bit) != a->head_handle) {
         a->head_handle = a->rec.seq | bit;
@@ -396,24 +445,10 @@ static int start_request(herald_agent_t *a)
             return 1;
         }
     }
-    herald_budget_take(&a->budget);
     a->tx_len = herald_agent_write_head(a, a->rec.body_len);
-    a->tx_off = 0u;
-    a->body_off = 0u;
-    a->got_response_bytes = 0;
-    a->rx_total = 0u;
+    a->req_body_len = a->rec.body_len;
     a->attempts++;
-    /* A kept-alive connection may have been closed by the server while idle;
-     * finding out now avoids sending into a dead socket. */
-    if (a->connected && a->cfg.transport->recv(a->cfg.transport->ctx, &probe, 1u) != 0) {
-        drop_connection(a);
-    }
-    a->reused = a->connected;
-    a->state = a->connected ? HERALD_ST_SENDING : HERALD_ST_CONNECTING;
-    a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
-    if (a->state == HERALD_ST_SENDING) {
-        a->counters.requests++;
-    }
+    launch(a);
     return 1;
 }
 
@@ -449,7 +484,7 @@ static int step(herald_agent_t *a)
 
     case HERALD_ST_SENDING:
         if (a->tx_off == a->tx_len) {
-            size_t n = a->rec.body_len - a->body_off;
+            size_t n = a->req_body_len - a->body_off;
             herald_status_t st;
             if (n == 0u) {
                 herald_http_reader_init(&a->reader, a->rx_hdr, sizeof a->rx_hdr, a->rx_body, sizeof a->rx_body);
@@ -536,8 +571,11 @@ uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms)
     if (a->state != HERALD_ST_IDLE) {
         return 0u;
     }
+    if (herald_sync_pending(a) && !a->paused_auth && a->next_try_ms <= now_ms) {
+        return 0u;
+    }
     if (a->paused_auth || queued(a->cfg.queue) + queued(a->cfg.alert_queue) == 0u) {
-        return NO_TIMER;
+        return a->paused_auth ? NO_TIMER : herald_sync_wait(a);
     }
     if (a->next_try_ms > now_ms) {
         uint64_t d = a->next_try_ms - now_ms;
@@ -548,7 +586,8 @@ uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms)
 
 int herald_idle(const herald_agent_t *a)
 {
-    return a->state == HERALD_ST_IDLE && queued(a->cfg.queue) + queued(a->cfg.alert_queue) == 0u;
+    return a->state == HERALD_ST_IDLE && queued(a->cfg.queue) + queued(a->cfg.alert_queue) == 0u &&
+           !herald_sync_pending(a);
 }
 
 herald_status_t herald_last_status(const herald_agent_t *a)

@@ -7,6 +7,7 @@
 #include "agent_priv.h"
 
 #define API_PATH "/v3/business-messaging/api/notifications/send"
+#define TEMPLATES_PATH "/v3/business-messaging/api/templates"
 
 /* ---- small text builders over a bounded buffer ---------------------------- */
 
@@ -155,10 +156,16 @@ herald_status_t herald_agent_set_endpoint(herald_agent_t *a)
     return HERALD_OK;
 }
 
-size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len)
+/* The head both requests share; a GET (templates) has no body. */
+static size_t write_request_head(herald_agent_t *a, const char *method, const char *path, const char *query,
+                                 int with_body, uint32_t body_len)
 {
     prv_text_t t = { a->tx, sizeof a->tx, 0u, 0 };
-    text_str(&t, "POST " API_PATH " HTTP/1.1\r\nHost: ");
+    text_str(&t, method);
+    text_str(&t, " ");
+    text_str(&t, path);
+    text_str(&t, query);
+    text_str(&t, " HTTP/1.1\r\nHost: ");
     if (strchr(a->host, ':')) {
         text_str(&t, "[");
         text_str(&t, a->host);
@@ -174,10 +181,45 @@ size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len)
     text_str(&t, a->cfg.app_id);
     text_str(&t, "\r\napikey: ");
     text_str(&t, a->cfg.api_key);
-    text_str(&t, "\r\nContent-Type: application/json\r\nContent-Length: ");
-    text_u32(&t, body_len);
+    if (with_body) {
+        text_str(&t, "\r\nContent-Type: application/json\r\nContent-Length: ");
+        text_u32(&t, body_len);
+    }
     text_str(&t, "\r\nConnection: keep-alive\r\n\r\n");
     return t.overflow ? 0u : t.len;
+}
+
+size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len)
+{
+    return write_request_head(a, "POST", API_PATH, "", 1, body_len);
+}
+
+size_t herald_agent_write_get(herald_agent_t *a, const char *ref, uint32_t page, uint32_t limit)
+{
+    char query[40];
+    prv_text_t q = { query, sizeof query - 1u, 0u, 0 };
+    if (ref) {
+        /* keys and ids are slugs; anything else would need escaping, so refuse it */
+        for (const char *c = ref; *c; c++) {
+            if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                  *c == '-' || *c == '_' || *c == '.')) {
+                return 0u;
+            }
+        }
+        text_str(&q, "/");
+        text_str(&q, ref);
+        if (q.overflow || strlen(ref) > HERALD_NAME_MAX_LEN) {
+            return 0u;
+        }
+        query[q.len] = '\0';
+        return write_request_head(a, "GET", TEMPLATES_PATH, query, 0, 0u);
+    }
+    text_str(&q, "?page=");
+    text_u32(&q, page);
+    text_str(&q, "&limit=");
+    text_u32(&q, limit);
+    query[q.len] = '\0';
+    return write_request_head(a, "GET", TEMPLATES_PATH, query, 0, 0u);
 }
 
 herald_status_t herald_agent_check_credentials(const char *app_id, const char *api_key)

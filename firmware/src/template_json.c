@@ -184,8 +184,24 @@ static herald_status_t prv_template(const cJSON *o, herald_template_t *t, herald
     return prv_push(o, t);
 }
 
-/* Check (insert 0) or insert (insert 1) every template of the document. */
-static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int insert, size_t *n)
+enum { PRV_CHECK, PRV_INSERT, PRV_MERGE };
+
+/* A template the cache holds is replaced by a merge only when newer. */
+static int prv_newer(herald_tcache_t *c, const herald_template_t *t)
+{
+    herald_tview_t v;
+    for (size_t i = 0u; i < herald_tcache_count(c); i++) {
+        if (herald_tcache_at(c, i, &v) == HERALD_OK && v.key.len == t->key.len &&
+            memcmp(v.key.ptr, t->key.ptr, t->key.len) == 0) {
+            return t->updated_at > v.updated_at;
+        }
+    }
+    return 1;
+}
+
+/* Check, insert, or merge (insert when newer) every template of the
+ * document; *n counts those inserted (all of them when checking). */
+static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int mode, size_t *n)
 {
     herald_tvar_t vars[HERALD_MAX_VARS];
     herald_template_t t;
@@ -193,8 +209,11 @@ static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int insert
     const cJSON *o = cJSON_IsArray(doc) ? doc->child : doc;
     for (; o != NULL; o = cJSON_IsArray(doc) ? o->next : NULL) {
         st = prv_template(o, &t, vars);
+        if (st == HERALD_OK && mode == PRV_MERGE && !prv_newer(c, &t)) {
+            continue;
+        }
         if (st == HERALD_OK) {
-            st = insert ? herald_tcache_put(c, &t) : herald_tcache_validate(c, &t, NULL);
+            st = mode != PRV_CHECK ? herald_tcache_put(c, &t) : herald_tcache_validate(c, &t, NULL);
         }
         if (st == HERALD_E_INVALID_ARG) {
             return HERALD_E_JSON_SHAPE; /* a field the cache refuses, e.g. a key too long */
@@ -207,7 +226,8 @@ static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int insert
     return HERALD_OK;
 }
 
-herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t len, size_t *loaded)
+static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len, int mode, size_t *loaded,
+                                size_t *seen)
 {
     const cJSON *root, *doc;
     int exhausted = 0;
@@ -230,15 +250,31 @@ herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t l
     if (!cJSON_IsArray(doc) && !cJSON_IsObject(doc)) {
         return HERALD_E_JSON_SHAPE;
     }
-    st = prv_each(c, doc, 0, &n);
+    st = prv_each(c, doc, PRV_CHECK, &n);
     if (st != HERALD_OK) {
         return st;
     }
+    if (seen != NULL) {
+        *seen = n;
+    }
     /* Cannot fail after the check pass; n counts what went in regardless. */
     n = 0;
-    st = prv_each(c, doc, 1, &n);
+    st = prv_each(c, doc, mode, &n);
     if (loaded != NULL) {
         *loaded = n;
     }
     return st;
+}
+
+herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t len, size_t *loaded)
+{
+    return prv_load(c, json, len, PRV_INSERT, loaded, NULL);
+}
+
+herald_status_t herald_tjson_merge(herald_tcache_t *c, const char *json, size_t len, size_t *updated, size_t *seen)
+{
+    if (seen != NULL) {
+        *seen = 0;
+    }
+    return prv_load(c, json, len, PRV_MERGE, updated, seen);
 }

@@ -256,6 +256,10 @@ class Simulator:
         """Replace the fault schedule (see herald_sim.py)."""
         return self._control("POST", "/_sim/faults", entries)
 
+    def put_template(self, template):
+        """Add or replace (by key) one of the platform's templates."""
+        return self._control("PUT", "/_sim/templates", template)
+
 
 def start_simulator(test, *args, **kw):
     """Start a Simulator that stops when the test ends, pass or fail."""

@@ -13,6 +13,7 @@ Test-only endpoints (no authentication, not counted in the stats):
                        "resumed", "requests", "accepted", "tls_versions",
                        "faults_pending"}
   POST /_sim/faults   replace the fault schedule with the JSON list in the body
+  PUT  /_sim/templates add a template, or replace the one with its key
 
 A connection whose first request is a /_sim/ one is left out of the counts, so
 that reading the stats does not change them.
@@ -297,6 +298,12 @@ class Connection:
             except (ValueError, UnicodeDecodeError) as e:
                 return sim_api.ApiError("ERR_BAD_REQUEST", "Bad fault schedule", dev_message=str(e)).reply()
             return sim_api.Reply(200, {"faults_pending": self.server.faults.count()})
+        if req.method == "PUT" and path == "/_sim/templates":
+            try:
+                self.server.platform.templates.upsert(json.loads(req.body.decode("utf-8")))
+            except (ValueError, UnicodeDecodeError, AttributeError) as e:
+                return sim_api.ApiError("ERR_BAD_REQUEST", "Bad template", dev_message=str(e)).reply()
+            return sim_api.Reply(200, {"templates": len(self.server.platform.templates.items)})
         return sim_api.ApiError("ERR_NOT_FOUND", "Not found").reply()
 
     def uncount(self):

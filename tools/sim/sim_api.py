@@ -114,6 +114,20 @@ class Templates:
         """A template by key or by id (used by the read endpoint)."""
         return self.by_key.get(ref) or self.by_id.get(ref)
 
+    def upsert(self, tpl):
+        """Add a template or replace the one with its key (test control: the
+        platform's templates change between an agent's calls)."""
+        fresh = Templates([tpl])
+        key = template_key(tpl)
+        old = self.by_key.get(key)
+        if old is not None:
+            self.items[self.items.index(old)] = tpl
+            self.by_id.pop(old["id"], None)
+        else:
+            self.items.append(tpl)
+        self.by_key.update(fresh.by_key)
+        self.by_id.update(fresh.by_id)
+
 
 class RateLimiter:
     """A fixed window of `limit` requests per `window` seconds."""

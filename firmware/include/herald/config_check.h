@@ -51,6 +51,9 @@
 #if HERALD_ALERT_RUN < 1
 #error "HERALD_ALERT_RUN must be at least 1, or routine notifications would starve"
 #endif
+#if HERALD_SYNC_PAGE_LIMIT < 1 || HERALD_SYNC_PAGE_LIMIT > 100
+#error "HERALD_SYNC_PAGE_LIMIT must be 1..100 (the platform's largest page)"
+#endif
 #if HERALD_ENABLE_LOG != 0 && HERALD_ENABLE_LOG != 1
 #error "HERALD_ENABLE_LOG must be 0 or 1"
 #endif

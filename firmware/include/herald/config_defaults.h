@@ -109,6 +109,12 @@
 #define HERALD_ALERT_RUN 4u
 #endif
 
+/* Templates asked for per page when syncing the list (1..100); each page
+ * must fit HERALD_HTTP_BODY_MAX (a template is about 400-600 bytes). */
+#ifndef HERALD_SYNC_PAGE_LIMIT
+#define HERALD_SYNC_PAGE_LIMIT 1u
+#endif
+
 /* Log through the hal log sink (1) or compile every log call away (0). */
 #ifndef HERALD_ENABLE_LOG
 #define HERALD_ENABLE_LOG 0

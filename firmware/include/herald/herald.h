@@ -67,6 +67,12 @@ typedef struct {
     uint32_t rate_per_min;       /* rate budget; 0: HERALD_RATE_PER_MIN;
                                     HERALD_RATE_UNLIMITED: none */
     uint32_t rate_burst;         /* 0: HERALD_RATE_BURST */
+    uint32_t sync_period_ms;     /* refresh the template cache from the platform
+                                    this often (and at start-up); 0: only on a
+                                    cache miss or a template error */
+    /* After a sync changed the cache: persist it (e.g. herald_timage_write to
+     * flash) so it survives a reboot.  Called with result_ctx; may be NULL. */
+    void (*on_templates)(void *ctx, herald_tcache_t *cache);
 } herald_config_t;
 
 #define HERALD_RATE_UNLIMITED 0xFFFFFFFFu
@@ -87,6 +93,17 @@ typedef struct {
     uint64_t bytes_sent;         /* application bytes (HTTP) */
     uint64_t bytes_received;
 } herald_counters_t;
+
+typedef struct {
+    uint8_t state;               /* 0 idle, 1 fetching one template, 2 the list */
+    uint8_t want_all;            /* a full refresh is due */
+    uint32_t page;
+    char key[HERALD_NAME_MAX_LEN + 1]; /* a template to fetch; "" none */
+    uint64_t next_ms;            /* next periodic refresh */
+    uint32_t refreshes;          /* full refreshes completed */
+    uint32_t updated;            /* templates that came in newer */
+    uint32_t failures;
+} herald_sync_t;
 
 typedef enum {
     HERALD_ST_IDLE = 0,
@@ -111,6 +128,9 @@ typedef struct {
     uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
     herald_budget_t budget;
     herald_coalesce_t coalesce;
+    herald_sync_t sync;
+    int req_sync;                /* the request in flight is a template sync */
+    uint32_t req_body_len;
     int reused;                  /* current request runs on a reused connection */
     int fresh_retry_used;        /* the one free resend after a stale keep-alive */
     int got_response_bytes;
@@ -164,6 +184,10 @@ int herald_idle(const herald_agent_t *a);
 
 /* New credentials after a 401/403: sending resumes.  Same checks as init. */
 herald_status_t herald_set_credentials(herald_agent_t *a, const char *app_id, const char *api_key);
+
+/* Ask for a template refresh at the next chance: one template by key or id,
+ * or (ref NULL) the whole list.  Needs a template cache in the config. */
+void herald_sync_templates(herald_agent_t *a, const char *ref);
 
 /* Close the connection (e.g. before power-down); queued records stay. */
 void herald_close(herald_agent_t *a);

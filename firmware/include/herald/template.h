@@ -123,6 +123,12 @@ herald_status_t herald_tview_var(const herald_tview_t *v, size_t i, herald_tvar_
  * c or json. */
 herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t len, size_t *loaded);
 
+/* As herald_tjson_load, for a sync from the platform: a template the cache
+ * already holds is replaced only when the document's updatedAt is newer.
+ * *updated (may be NULL) receives how many went in, *seen (may be NULL) how
+ * many the document held (a full page means there may be another). */
+herald_status_t herald_tjson_merge(herald_tcache_t *c, const char *json, size_t len, size_t *updated, size_t *seen);
+
 /* The compact binary image: magic "HTPL", version, count, payload length,
  * CRC-32 of the payload, then the packed templates.  Written from a cache
  * through a sink (write: any sink error is returned unchanged); loaded from a
