@@ -253,6 +253,53 @@ class Secrets(unittest.TestCase):
             self.assertNotIn("CANARY", s.record_path.read_text() if s.record_path.exists() else "")
 
 
+class TemplateSync(unittest.TestCase):
+    def alert(self, body, updated):
+        return {"id": "tmpl_system_alert", "key": "system-alert", "templateId": "system-alert",
+                "status": "approved", "channelIds": ["push"],
+                "variableSchema": {"device": {"type": "string"}, "message": {"type": "string"}},
+                "content": {"push": {"title": "Alert: {{device}}", "body": body}}, "updatedAt": updated}
+
+    def render_alert(self, image):
+        p = run_cli("render", "--templates", str(image), "--template", "system-alert",
+                    "--var", "device=pump-7", "--var", "message=hot")
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        return p.stdout.splitlines()[1]
+
+    def test_sync_keeps_the_newer_copy_and_follows_changes(self):
+        sim = start_simulator(self)
+        work = build_dir() / "sync-test"
+        work.mkdir(exist_ok=True)
+        old = work / "old.json"
+        old.write_text(json.dumps({"data": [self.alert("OLD {{message}}", "2020-01-01T00:00:00Z")]}))
+        image = work / "cache.bin"
+        p = run_cli("sync", "--templates", str(old), "--out", str(image), sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertIn("synced 5 templates", p.stdout)
+        self.assertEqual(self.render_alert(image), "body: hot")  # the platform's newer copy won
+        # the platform changes the template between calls
+        sim.put_template(self.alert("CHANGED {{message}}", "2030-01-01T00:00:00Z"))
+        p = run_cli("sync", "--templates", str(image), "--out", str(image), sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(self.render_alert(image), "body: CHANGED hot")
+        # an older copy on the platform never replaces the device's newer one
+        sim.put_template(self.alert("STALE {{message}}", "2021-01-01T00:00:00Z"))
+        p = run_cli("sync", "--templates", str(image), "--out", str(image), sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertIn("(0 updated)", p.stdout)
+        self.assertEqual(self.render_alert(image), "body: CHANGED hot")
+
+    def test_sync_failure_is_reported_and_writes_nothing(self):
+        sim = start_simulator(self)
+        out = build_dir() / "sync-test-none.bin"
+        if out.exists():
+            out.unlink()
+        p = run_cli("sync", "--out", str(out), sim=sim, key="wrong-key")
+        self.assertEqual(p.returncode, EXIT_UNDELIVERED)
+        self.assertIn("template sync failed", p.stderr)
+        self.assertFalse(out.exists())
+
+
 class Render(unittest.TestCase):
     def test_render_prints_title_and_body(self):
         p = run_cli("render", "--templates", str(DEFAULT_TEMPLATES), "--template", "order-confirmation",

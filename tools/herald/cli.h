@@ -21,7 +21,7 @@ enum {
 
 typedef struct {
     const char *app_id, *api_key, *region, *base_url, *ca, *templates;
-    const char *template_key, *template_id, *mode, *title, *tag, *queue;
+    const char *template_key, *template_id, *mode, *title, *tag, *queue, *out;
     const char **targets;
     size_t ntargets;
     herald_var_t vars[CLI_MAX_VARS];
@@ -39,7 +39,11 @@ int cli_load_templates(herald_tcache_t *c, const char *path);
 /* One line on stderr: "herald: <what>: <STATUS> (<text>)". */
 void cli_fail(const char *what, herald_status_t st);
 
-/* The send path over TLS; returns an exit code. */
+/* A notification from the options.  0, or an exit code after printing why. */
+int cli_build_notification(const cli_opts_t *o, herald_notification_t *n);
+
+/* The commands; each returns an exit code. */
 int cli_send(const cli_opts_t *o, herald_tcache_t *cache);
+int cli_sync(const cli_opts_t *o, herald_tcache_t *cache);
 
 #endif

@@ -17,11 +17,14 @@ static const char USAGE[] =
     "              [--app-id ID] [--api-key KEY] [--region us|eu|in | --base-url URL]\n"
     "              [--ca FILE] [--templates FILE] [--wait SECONDS]\n"
     "  herald render --templates FILE --template KEY [--var NAME=VALUE]...\n"
+    "  herald sync [--templates FILE] --out FILE [connection options]\n"
     "  herald --help\n"
     "\n"
     "environment: HERALD_APP_ID, HERALD_API_KEY, HERALD_REGION, HERALD_BASE_URL, HERALD_CA\n"
     "--templates (template JSON or image) turns on the local schema check.\n"
     "--wait: keep retrying transient failures for up to SECONDS (default: one attempt).\n"
+    "sync: refresh the templates from the platform (keeping the newer of each by\n"
+    "      updatedAt) and write them as a template image to --out.\n"
     "exit: 0 delivered, 2 usage, 3 refused locally, 4 refused by the platform,\n"
     "      5 could not deliver (network or TLS), 1 internal error\n";
 
@@ -109,6 +112,7 @@ static int parse_args(int argc, char **argv, cli_opts_t *o)
         else if (strcmp(a, "--ca") == 0) slot = &o->ca;
         else if (strcmp(a, "--templates") == 0) slot = &o->templates;
         else if (strcmp(a, "--queue") == 0) slot = &o->queue;
+        else if (strcmp(a, "--out") == 0) slot = &o->out;
         else if (strcmp(a, "--target") != 0 && strcmp(a, "--var") != 0 && strcmp(a, "--wait") != 0) {
             return usage_error("unknown option", a);
         }
@@ -199,9 +203,12 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "render") == 0) {
         return cmd_render(&o);
     }
-    if (strcmp(argv[1], "send") == 0) {
+    if (strcmp(argv[1], "send") == 0 || strcmp(argv[1], "sync") == 0) {
         if (o.templates && cli_load_templates(&cache, o.templates) != 0) {
             return EXIT_USAGE;
+        }
+        if (argv[1][1] == 'y') {
+            return cli_sync(&o, &cache); /* a sync may start from an empty cache */
         }
         return cli_send(&o, o.templates ? &cache : NULL);
     }

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "session.h"
+
+/* Large enough for the system CA bundle (~500 KB parsed) when --ca is not given. */
+static uint8_t tls_heap[1024 * 1024];
+
+static void on_result(void *ctx, const herald_outcome_t *o)
+{
+    cli_session_t *s = ctx;
+    s->outcomes++;
+    s->last = *o;
+    if (o->status == HERALD_OK) {
+        s->delivered++;
+        s->result = *o->result;
+    }
+    s->have_error = o->error != NULL;
+    if (o->error) {
+        s->error = *o->error;
+    }
+    if (s->on_outcome) {
+        s->on_outcome(s->outcome_ctx, o);
+    }
+}
+
+int cli_session_init(cli_session_t *s, const cli_opts_t *o, herald_queue_t *queue, herald_tcache_t *cache,
+                     uint16_t max_attempts)
+{
+    herald_config_t cfg;
+    herald_status_t st;
+    memset(s, 0, sizeof *s);
+    if (!o->app_id || !o->api_key) {
+        fprintf(stderr, "herald: needs --app-id and --api-key (or HERALD_APP_ID, HERALD_API_KEY)\n");
+        return EXIT_USAGE;
+    }
+    if (!o->base_url && !o->region) {
+        fprintf(stderr, "herald: needs --region us|eu|in or --base-url https://host[:port]\n");
+        return EXIT_USAGE;
+    }
+    s->rng = herald_posix_rng();
+    s->clock = herald_posix_clock();
+    s->log = herald_posix_log();
+    herald_posix_net_init(&s->tcp, &s->tcp_net);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app_id = o->app_id;
+    cfg.api_key = o->api_key;
+    cfg.region = o->region;
+    cfg.base_url = o->base_url;
+    cfg.transport = &s->tls_net;
+    cfg.rng = &s->rng;
+    cfg.log = getenv("HERALD_DEBUG") ? &s->log : NULL;
+    cfg.clock = &s->clock;
+    cfg.templates = cache;
+    cfg.queue = queue;
+    cfg.on_result = on_result;
+    cfg.result_ctx = s;
+    cfg.max_attempts = max_attempts;
+    st = herald_init(&s->agent, &cfg);
+    if (st != HERALD_OK) {
+        cli_fail("bad configuration (app id, api key, region or base URL)", st);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_session_connectable(cli_session_t *s, const cli_opts_t *o)
+{
+    herald_tls_config_t tcfg;
+    size_t ca_len = 0;
+    char *ca;
+    int rc;
+    if (o->ca) {
+        if (!(ca = cli_read_file(o->ca, &ca_len))) {
+            return EXIT_USAGE;
+        }
+    } else if (!(ca = cli_read_file("/etc/ssl/certs/ca-certificates.crt", &ca_len))) {
+        fprintf(stderr, "herald: no CA: give --ca FILE or HERALD_CA\n");
+        return EXIT_USAGE;
+    }
+    if (herald_tls_platform_init(tls_heap, sizeof tls_heap, &s->rng, NULL) != HERALD_OK) {
+        free(ca);
+        cli_fail("could not deliver", HERALD_E_TLS);
+        return EXIT_UNDELIVERED;
+    }
+    memset(&tcfg, 0, sizeof tcfg);
+    tcfg.ca_pem = ca;
+    tcfg.ca_pem_len = ca_len + 1;
+    tcfg.min_version = HERALD_TLS_1_2;
+    tcfg.max_version = HERALD_TLS_1_3;
+    rc = herald_tls_init(&s->tls, &tcfg, &s->tcp_net, &s->tls_net);
+    free(ca);
+    if (rc != HERALD_OK) {
+        cli_fail("could not load the CA", (herald_status_t)rc);
+        return EXIT_USAGE;
+    }
+    s->tls_live = 1;
+    return 0;
+}
+
+void cli_session_run(cli_session_t *s, int (*done)(void *ctx), void *ctx, uint64_t deadline_ms)
+{
+    herald_agent_t *a = &s->agent;
+    for (;;) {
+        uint64_t now = s->clock.monotonic_ms(NULL);
+        uint32_t next = herald_poll(a, now);
+        struct pollfd pfd;
+        int timeout;
+        if (done(ctx)) {
+            break;
+        }
+        if (a->state == HERALD_ST_IDLE && (now >= deadline_ms || next == 0xFFFFFFFFu)) {
+            break; /* waiting for a retry that the deadline does not cover */
+        }
+        timeout = next > 50u ? 50 : (int)next;
+        if (a->state == HERALD_ST_IDLE && now + (uint64_t)timeout > deadline_ms) {
+            timeout = (int)(deadline_ms - now);
+        }
+        pfd.fd = herald_posix_net_fd(&s->tcp);
+        pfd.events = (short)(a->state == HERALD_ST_RECEIVING ? POLLIN : (POLLIN | POLLOUT));
+        if (pfd.fd >= 0 && a->state != HERALD_ST_IDLE) {
+            (void)poll(&pfd, 1, timeout > 0 ? timeout : 1);
+        } else if (timeout > 0) {
+            (void)poll(NULL, 0, timeout);
+        }
+    }
+}
+
+static void print_platform_error(cli_session_t *s, herald_status_t st)
+{
+    fprintf(stderr, "herald: refused by the platform: %s (%s)", herald_status_name(st), herald_status_str(st));
+    if (s->have_error) {
+        fprintf(stderr, " http %d", s->error.http_status);
+        if (s->error.code[0]) {
+            fprintf(stderr, " %s", s->error.code);
+        }
+        if (s->error.message[0]) {
+            fprintf(stderr, ": %s", s->error.message);
+        }
+        if (s->error.details[0] && strcmp(s->error.details, "{}") != 0) {
+            fprintf(stderr, " details %s", s->error.details);
+        }
+    }
+    fputc('\n', stderr);
+}
+
+int cli_session_failure(cli_session_t *s, herald_status_t st)
+{
+    if (st <= HERALD_E_PLATFORM_BAD_REQUEST && st >= HERALD_E_PLATFORM_UNKNOWN &&
+        st != HERALD_E_PLATFORM_SERVER && st != HERALD_E_PLATFORM_RATE_LIMITED) {
+        print_platform_error(s, st);
+        return EXIT_REFUSED_PLATFORM;
+    }
+    if (st == HERALD_E_TLS_VERIFY && s->tls_live) {
+        fprintf(stderr, "herald: could not deliver: %s (%s: %s)\n", herald_status_name(st), herald_status_str(st),
+                herald_tls_verify_reason(&s->tls));
+        return EXIT_UNDELIVERED;
+    }
+    if (st == HERALD_E_PLATFORM_SERVER || st == HERALD_E_PLATFORM_RATE_LIMITED) {
+        print_platform_error(s, st);
+        return EXIT_UNDELIVERED;
+    }
+    cli_fail("could not deliver", st == HERALD_OK ? HERALD_E_TIMEOUT : st);
+    return EXIT_UNDELIVERED;
+}
+
+void cli_session_close(cli_session_t *s)
+{
+    herald_close(&s->agent);
+    if (s->tls_live && !s->tls_freed) {
+        herald_tls_free(&s->tls); /* the verify reason stays readable after this */
+        s->tls_freed = 1;
+    }
+}
