@@ -96,8 +96,8 @@ int main(int argc, char **argv)
     unsigned count = 1, reconnect_every = 0, tls_max = 3, tls_min = 2;
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
     static const char *const target[] = { "user-jane-123" };
-    herald_notification_t n = { "order-confirmation", NULL, vars, 2, target, 1, HERALD_MODE_REALTIME,
-                                "Order Confirmed", NULL, 0, NULL, NULL };
+    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = target,
+                                .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
     herald_posix_net_t tcp;
     herald_net_t tcp_net, tls_net;
     herald_tls_t tls;
