@@ -12,7 +12,7 @@ pkgs_for() {
     test)     echo "libcmocka-dev openssl python3 $(pkgs_for build)" ;;
     run)      echo "openssl python3 $(pkgs_for build)" ;;
     bench)    echo "valgrind curl binutils-arm-none-eabi gcc-arm-none-eabi libnewlib-arm-none-eabi $(pkgs_for run)" ;;
-    size)     echo "binutils-arm-none-eabi gcc-arm-none-eabi libnewlib-arm-none-eabi" ;;
+    size)     echo "binutils-arm-none-eabi gcc-arm-none-eabi libnewlib-arm-none-eabi python3" ;;
     qemu)     echo "qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3" ;;
     lint)     echo "cppcheck clang-tidy" ;;
     fuzz)     echo "clang libclang-rt-dev" ;;

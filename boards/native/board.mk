@@ -24,11 +24,16 @@ board-run:
 	$(Q)$(MAKE) --no-print-directory BOARD=native tools
 	$(Q)tools/run-demo.sh $(BUILD)
 
+# Figures, never verdicts: these fail only when a tool is missing.  The bench
+# runs the optimised (non-sanitised) host build under valgrind and curl.
 board-bench:
-	$(call not-implemented,bench)
+	$(Q)tools/bootstrap.sh bench
+	$(Q)$(MAKE) --no-print-directory BOARD=native VARIANT= tools
+	$(Q)python3 tools/bench/bench.py --build $(BUILD) --bin $(BUILD)/native/bin
 
 board-size:
-	$(call not-implemented,size)
+	$(Q)tools/bootstrap.sh size
+	$(Q)python3 tools/bench/size.py --build $(BUILD) --cjson $(CJSON_DIR)
 
 board-lint:
 	$(call not-implemented,lint)
