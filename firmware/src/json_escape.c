@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdint.h>
+#include <string.h>
 #include "json_escape.h"
 
 /* Longest single escape: \u00xx. */
 #define ESC_MAX 6u
 
-static int needs_escape(unsigned char c)
-{
-    return c < 0x20u || c == '"' || c == '\\';
-}
 
-/* Append the escape of c to out; returns its length (2 or 6). */
-static size_t escape_one(unsigned char c, char *out)
+size_t herald_json_escape_one(unsigned char c, char *out)
 {
     static const char hex[] = "0123456789abcdef";
     char e;
@@ -47,9 +44,7 @@ herald_status_t herald_json_escape(herald_sink_fn sink, void *ctx, const char *s
 
     while (i < len) {
         size_t start = i;
-        while (i < len && !needs_escape(p[i])) {
-            i++;
-        }
+        i += herald_json_clean_run(p + i, len - i);
         if (i > start) {
             if (pending > 0u) {
                 st = sink(ctx, esc, pending);
@@ -73,7 +68,7 @@ herald_status_t herald_json_escape(herald_sink_fn sink, void *ctx, const char *s
             }
             pending = 0u;
         }
-        pending += escape_one(p[i], esc + pending);
+        pending += herald_json_escape_one(p[i], esc + pending);
         i++;
     }
     return pending > 0u ? sink(ctx, esc, pending) : HERALD_OK;

@@ -27,40 +27,54 @@ static void flush(writer_t *w)
     w->len = 0u;
 }
 
-/* A herald_sink_fn over the writer, so the shared escaper can feed it. */
-static herald_status_t stage_sink(void *vctx, const char *s, size_t len)
+/* The slow path of put: flush first (to keep the bytes in order), then
+ * stage the piece or, when it is large, hand it to the sink directly. */
+static void put_slow(writer_t *w, const char *s, size_t len)
 {
-    writer_t *w = vctx;
-
-    int large = len >= STAGE_SIZE / 2u;   /* large runs skip the copy */
-
-    if (large || len > STAGE_SIZE - w->len) {
-        flush(w);   /* first, to keep the bytes in order */
-    }
+    flush(w);
     if (w->st != HERALD_OK) {
-        return w->st;
+        return;
     }
-    if (large) {
+    if (len >= STAGE_SIZE / 2u) {
         w->st = w->sink(w->ctx, s, len);
     } else {
-        memcpy(w->stage + w->len, s, len);
-        w->len += len;
+        memcpy(w->stage, s, len);
+        w->len = len;
     }
-    return w->st;
 }
 
-static void put(writer_t *w, const char *s, size_t len)
+/* Inline, so a literal's copy compiles to a few stores: the body is mostly
+ * short constant structure between short strings. */
+static inline void put(writer_t *w, const char *s, size_t len)
 {
-    (void)stage_sink(w, s, len);
+    if (len < STAGE_SIZE / 2u && len <= STAGE_SIZE - w->len) {
+        memcpy(w->stage + w->len, s, len);
+        w->len += len;
+    } else {
+        put_slow(w, s, len);
+    }
 }
 
 /* The structure before a string, then the string's escaped content (its
- * closing quote goes with the next piece of structure). */
+ * closing quote goes with the next piece of structure).  Escapes are written
+ * straight into the stage; clean runs go through put (long ones bypass it). */
 static void put_str(writer_t *w, const char *pre, size_t pre_len, const char *s, size_t len)
 {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0u;
     put(w, pre, pre_len);
-    if (w->st == HERALD_OK) {
-        (void)herald_json_escape(stage_sink, w, s, len);
+    while (i < len && w->st == HERALD_OK) {
+        size_t run = herald_json_clean_run(p + i, len - i);
+        if (run > 0u) {
+            put(w, s + i, run);
+            i += run;
+            continue;
+        }
+        if (STAGE_SIZE - w->len < HERALD_JSON_ESC_MAX) {
+            flush(w);
+        }
+        w->len += herald_json_escape_one(p[i], w->stage + w->len);
+        i++;
     }
 }
 
