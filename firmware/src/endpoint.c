@@ -185,7 +185,7 @@ static size_t write_request_head(herald_agent_t *a, const char *method, const ch
         text_str(&t, "\r\nContent-Type: application/json\r\nContent-Length: ");
         text_u32(&t, body_len);
     }
-    text_str(&t, "\r\nConnection: keep-alive\r\n\r\n");
+    text_str(&t, "\r\n\r\n"); /* HTTP/1.1 keeps the connection alive by default */
     return t.overflow ? 0u : t.len;
 }
 

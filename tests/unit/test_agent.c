@@ -27,7 +27,7 @@ static void test_seed_request_bytes_and_answer(void **state)
     snprintf(expect, sizeof expect,
              "POST /v3/business-messaging/api/notifications/send HTTP/1.1\r\n"
              "Host: 127.0.0.1:8443\r\nappid: app1\r\napikey: key-secret\r\n"
-             "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: keep-alive\r\n\r\n%s",
+             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
              strlen(SEED_BODY), SEED_BODY);
     f->net.sent[f->net.sent_len] = '\0';
     assert_string_equal(f->net.sent, expect);
