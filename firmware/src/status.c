@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include "herald/config.h"
 #include "herald/status.h"
+
+#if HERALD_STATUS_TEXT
 
 const char *herald_status_str(herald_status_t st)
 {
@@ -20,3 +23,19 @@ const char *herald_status_name(herald_status_t st)
     }
     return "HERALD_E_UNKNOWN";
 }
+
+#else
+
+/* The texts cost about 4 KB of flash; a board that logs numbers leaves them
+ * out and decodes the numbers with status.h on the host. */
+const char *herald_status_str(herald_status_t st)
+{
+    return st == HERALD_OK ? "ok" : "error (see herald/status.h)";
+}
+
+const char *herald_status_name(herald_status_t st)
+{
+    return st == HERALD_OK ? "HERALD_OK" : "HERALD_E";
+}
+
+#endif

@@ -54,6 +54,9 @@
 #if HERALD_SYNC_PAGE_LIMIT < 1 || HERALD_SYNC_PAGE_LIMIT > 100
 #error "HERALD_SYNC_PAGE_LIMIT must be 1..100 (the platform's largest page)"
 #endif
+#if HERALD_STATUS_TEXT != 0 && HERALD_STATUS_TEXT != 1
+#error "HERALD_STATUS_TEXT must be 0 or 1"
+#endif
 #if HERALD_ENABLE_LOG != 0 && HERALD_ENABLE_LOG != 1
 #error "HERALD_ENABLE_LOG must be 0 or 1"
 #endif

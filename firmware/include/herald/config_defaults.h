@@ -115,6 +115,12 @@
 #define HERALD_SYNC_PAGE_LIMIT 1u
 #endif
 
+/* Status texts and names (about 4 KB of flash on a Cortex-M3): 1 keeps
+ * them, 0 reduces herald_status_str/name to "ok" and a generic error. */
+#ifndef HERALD_STATUS_TEXT
+#define HERALD_STATUS_TEXT 1
+#endif
+
 /* Log through the hal log sink (1) or compile every log call away (0). */
 #ifndef HERALD_ENABLE_LOG
 #define HERALD_ENABLE_LOG 0

@@ -75,7 +75,8 @@ typedef enum {
 } herald_status_t;
 
 /* Human-readable text for a status; never NULL ("unknown status" for values
- * outside the list). */
+ * outside the list).  A build with HERALD_STATUS_TEXT 0 gives only "ok" or a
+ * generic error text, and a generic name. */
 const char *herald_status_str(herald_status_t st);
 
 /* The enumerator's name ("HERALD_E_NOSPACE"), for logs and the CLI. */
