@@ -3,6 +3,7 @@
  * time through connect -> send (head, then the body streamed from the queue
  * record) -> receive -> classify, and schedules retries.  Only the head of
  * the queue is ever in flight, so the queue stays a plain FIFO. */
+#include <stdint.h>
 #include <string.h>
 #include "herald/herald.h"
 #include "herald/request.h"
@@ -23,7 +24,8 @@ static void prv_log(const herald_agent_t *a, herald_log_level_t lvl, const char 
     }
 }
 #else
-#define LOG(a, lvl, msg) ((void)(a), (void)(lvl), (void)(msg))
+/* Nothing of the message is evaluated: no status text is linked for it. */
+#define LOG(a, lvl, msg) ((void)0)
 #endif
 
 herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
@@ -166,9 +168,11 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
             return HERALD_E_COALESCED;
         }
     }
-    if ((uint64_t)len > 0xFFFFFFFFu) {
-        return HERALD_E_NOSPACE;
+#if SIZE_MAX > 0xFFFFFFFFu
+    if (len > 0xFFFFFFFFu) {
+        return HERALD_E_NOSPACE; /* a record's length is 32 bits */
     }
+#endif
     q = a->cfg.queue;
     if (n->priority != HERALD_PRIO_ROUTINE && a->cfg.alert_queue) {
         q = a->cfg.alert_queue;

@@ -9,6 +9,8 @@
 #include "herald/herald.h"
 #include "agent_priv.h"
 
+#if HERALD_ENABLE_SYNC
+
 enum { SYNC_IDLE = 0, SYNC_ONE = 1, SYNC_LIST = 2 };
 
 void herald_sync_want(herald_agent_t *a, const char *ref)
@@ -127,3 +129,50 @@ void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
     s->refreshes++;
     finish(a);
 }
+
+#else
+
+/* Sync compiled out: the agent works from the templates it was given, and
+ * the JSON merge (with cJSON) is not linked. */
+void herald_sync_templates(herald_agent_t *a, const char *ref)
+{
+    (void)a;
+    (void)ref;
+}
+
+void herald_sync_want(herald_agent_t *a, const char *ref)
+{
+    (void)a;
+    (void)ref;
+}
+
+int herald_sync_pending(const herald_agent_t *a)
+{
+    (void)a;
+    return 0;
+}
+
+uint32_t herald_sync_wait(const herald_agent_t *a)
+{
+    (void)a;
+    return 0xFFFFFFFFu;
+}
+
+int herald_sync_start(herald_agent_t *a)
+{
+    (void)a;
+    return 0;
+}
+
+void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
+{
+    (void)a;
+    (void)r;
+}
+
+void herald_sync_failed(herald_agent_t *a)
+{
+    (void)a;
+}
+
+#endif

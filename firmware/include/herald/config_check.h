@@ -57,6 +57,9 @@
 #if HERALD_STATUS_TEXT != 0 && HERALD_STATUS_TEXT != 1
 #error "HERALD_STATUS_TEXT must be 0 or 1"
 #endif
+#if HERALD_ENABLE_SYNC != 0 && HERALD_ENABLE_SYNC != 1
+#error "HERALD_ENABLE_SYNC must be 0 or 1"
+#endif
 #if HERALD_ENABLE_LOG != 0 && HERALD_ENABLE_LOG != 1
 #error "HERALD_ENABLE_LOG must be 0 or 1"
 #endif

@@ -121,6 +121,12 @@
 #define HERALD_STATUS_TEXT 1
 #endif
 
+/* Template sync from the platform (1), or none (0): a device that loads a
+ * template image and never refreshes it saves the JSON merge and cJSON. */
+#ifndef HERALD_ENABLE_SYNC
+#define HERALD_ENABLE_SYNC 1
+#endif
+
 /* Log through the hal log sink (1) or compile every log call away (0). */
 #ifndef HERALD_ENABLE_LOG
 #define HERALD_ENABLE_LOG 0
