@@ -43,6 +43,9 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (!a->cfg.timeout_ms) {
         a->cfg.timeout_ms = HERALD_TIMEOUT_MS;
     }
+    if (!a->cfg.request_max_ms) {
+        a->cfg.request_max_ms = HERALD_REQUEST_MAX_MS;
+    }
     if (!a->cfg.backoff_base_ms) {
         a->cfg.backoff_base_ms = HERALD_BACKOFF_BASE_MS;
     }
@@ -399,6 +402,7 @@ static void launch(herald_agent_t *a)
     a->reused = a->connected;
     a->state = a->connected ? HERALD_ST_SENDING : HERALD_ST_CONNECTING;
     a->deadline_ms = a->now_ms + a->cfg.timeout_ms;
+    a->request_end_ms = a->now_ms + a->cfg.request_max_ms; /* a drip cannot stretch it */
     if (a->state == HERALD_ST_SENDING) {
         a->counters.requests++;
     }
@@ -569,7 +573,7 @@ static int step(herald_agent_t *a)
         }
         return 1;
     }
-    if (a->state != HERALD_ST_IDLE && a->now_ms >= a->deadline_ms) {
+    if (a->state != HERALD_ST_IDLE && (a->now_ms >= a->deadline_ms || a->now_ms >= a->request_end_ms)) {
         fail_io(a, HERALD_E_TIMEOUT);
         return 1;
     }

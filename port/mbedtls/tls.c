@@ -389,6 +389,26 @@ static void tls_close(void *ctx)
     t->state = ST_IDLE;
 }
 
+/* Only key exchanges with forward secrecy and AEAD ciphers: no static RSA key
+ * exchange, no CBC or SHA-1 MAC, no NULL cipher, whatever else the board's
+ * Mbed TLS config enables.  Suites the config lacks are skipped. */
+static const int allowed_suites[] = {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS1_3_AES_128_CCM_SHA256,
+#endif
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    0
+};
+
 static int tls_version(herald_tls_version_t v, mbedtls_ssl_protocol_version *out)
 {
     switch (v) {
@@ -453,6 +473,7 @@ int herald_tls_init(herald_tls_t *t, const herald_tls_config_t *cfg,
     mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
     mbedtls_ssl_conf_verify(&t->conf, verify_cb, t);
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_ciphersuites(&t->conf, allowed_suites);
     mbedtls_ssl_conf_min_tls_version(&t->conf, vmin);
     mbedtls_ssl_conf_max_tls_version(&t->conf, vmax);
 #if defined(MBEDTLS_SSL_SESSION_TICKETS)

@@ -90,6 +90,14 @@ static int m_recv(void *ctx, uint8_t *buf, size_t len)
         return 0;
     }
     n = n < len ? n : len;
+    if (m->drip) {
+        /* one byte, then nothing until the next call: a byte per poll */
+        m->drip_gap = !m->drip_gap;
+        if (!m->drip_gap) {
+            return 0;
+        }
+        n = 1u;
+    }
     memcpy(buf, m->reply + m->reply_off, n);
     m->reply_off += n;
     return (int)n;

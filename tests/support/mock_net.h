@@ -17,6 +17,8 @@ typedef struct {
     size_t nscript;
     int connect_result;       /* what connect returns (default 1) */
     size_t max_send;          /* accept at most this many bytes per send (0: all) */
+    int drip;                 /* answer one byte per poll */
+    int drip_gap;
     /* observed */
     char sent[262144];
     size_t sent_len;

@@ -170,6 +170,24 @@ static void test_silent_server_times_out_and_retries(void **state)
     assert_int_equal(f->net.connects, 2);
 }
 
+static void test_a_dripping_answer_cannot_hold_a_request_forever(void **state)
+{
+    fixture_t *f = *state;
+    f->agent.cfg.request_max_ms = 5000;
+    f->net.script[0] = resp(200, "", OK_BODY);
+    f->net.script[1] = resp(200, "", OK_BODY);
+    f->net.nscript = 2;
+    f->net.drip = 1;
+    f->rng_value = 0;
+    herald_notify(&f->agent, &seed, NULL);
+    for (int i = 0; i < 100; i++) { /* a byte every 900 ms: under the 1 s step timeout */
+        herald_poll(&f->agent, f->now);
+        f->now += 900;
+    }
+    assert_int_equal(herald_last_status(&f->agent), HERALD_E_TIMEOUT);
+    assert_int_equal(f->noutcomes, 0);
+}
+
 static void test_connect_failure_is_transient(void **state)
 {
     fixture_t *f = *state;
@@ -292,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stale_keep_alive_resent_on_fresh_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silent_server_times_out_and_retries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_failure_is_transient, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_dripping_answer_cannot_hold_a_request_forever, setup, teardown),
         cmocka_unit_test_setup_teardown(test_local_refusal_never_queues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expiry_while_queued_is_reported_and_retired, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expiry_needs_a_wall_clock, setup, teardown),

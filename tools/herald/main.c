@@ -5,6 +5,7 @@
  * The API key comes from --api-key or HERALD_API_KEY and is never printed. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "herald/render.h"
@@ -15,9 +16,12 @@ static const char USAGE[] =
     "  herald send --template KEY --target USER [--target USER]... [--var NAME=VALUE]...\n"
     "              [--mode realtime|batch] [--title TEXT] [--tag TEXT]\n"
     "              [--app-id ID] [--api-key KEY] [--region us|eu|in | --base-url URL]\n"
-    "              [--ca FILE] [--templates FILE] [--wait SECONDS]\n"
+    "              [--ca FILE] [--templates FILE] [--queue FILE] [--wait SECONDS]\n"
     "  herald render --templates FILE --template KEY [--var NAME=VALUE]...\n"
     "  herald sync [--templates FILE] --out FILE [connection options]\n"
+    "  herald drain --queue FILE [--wait SECONDS] [connection options]\n"
+    "  herald queue --queue FILE\n"
+    "  herald stats --queue FILE\n"
     "  herald --help\n"
     "\n"
     "environment: HERALD_APP_ID, HERALD_API_KEY, HERALD_REGION, HERALD_BASE_URL, HERALD_CA\n"
@@ -25,8 +29,11 @@ static const char USAGE[] =
     "--wait: keep retrying transient failures for up to SECONDS (default: one attempt).\n"
     "sync: refresh the templates from the platform (keeping the newer of each by\n"
     "      updatedAt) and write them as a template image to --out.\n"
+    "--queue: the notification is first written to the persistent queue in FILE\n"
+    "      (a flash image, locked while in use), then delivered with retries for\n"
+    "      up to --wait; what is left is delivered by a later send or drain.\n"
     "exit: 0 delivered, 2 usage, 3 refused locally, 4 refused by the platform,\n"
-    "      5 could not deliver (network or TLS), 1 internal error\n";
+    "      5 could not deliver (network or TLS), 6 still queued, 1 internal error\n";
 
 static uint8_t arena[HERALD_TCACHE_ARENA_SIZE];
 static herald_tcache_t cache;
@@ -187,6 +194,43 @@ static int cmd_render(const cli_opts_t *o)
     return EXIT_DELIVERED;
 }
 
+static int dispatch(const char *cmd, cli_opts_t *o)
+{
+    if (strcmp(cmd, "render") == 0) {
+        return cmd_render(o);
+    }
+    if (strcmp(cmd, "send") == 0 || strcmp(cmd, "sync") == 0) {
+        if (o->templates && cli_load_templates(&cache, o->templates) != 0) {
+            return EXIT_USAGE;
+        }
+        if (cmd[1] == 'y') {
+            return cli_sync(o, &cache); /* a sync may start from an empty cache */
+        }
+        if (o->queue) {
+            return cli_send_queued(o, o->templates ? &cache : NULL);
+        }
+        return cli_send(o, o->templates ? &cache : NULL);
+    }
+    if (strcmp(cmd, "drain") == 0) {
+        return cli_drain(o);
+    }
+    if (strcmp(cmd, "queue") == 0) {
+        return cli_queue_list(o);
+    }
+    if (strcmp(cmd, "stats") == 0) {
+        return cli_stats(o);
+    }
+    return usage_error("unknown command", cmd);
+}
+
+static void free_opts(cli_opts_t *o)
+{
+    for (size_t i = 0; i < o->nvars; i++) {
+        free((char *)(uintptr_t)o->vars[i].name); /* strndup'd by parse_args */
+    }
+    free(o->targets);
+}
+
 int main(int argc, char **argv)
 {
     cli_opts_t o;
@@ -197,20 +241,9 @@ int main(int argc, char **argv)
     }
     herald_tcache_init(&cache, arena, sizeof arena);
     rc = parse_args(argc, argv, &o);
-    if (rc != 0) {
-        return rc;
+    if (rc == 0) {
+        rc = dispatch(argv[1], &o);
     }
-    if (strcmp(argv[1], "render") == 0) {
-        return cmd_render(&o);
-    }
-    if (strcmp(argv[1], "send") == 0 || strcmp(argv[1], "sync") == 0) {
-        if (o.templates && cli_load_templates(&cache, o.templates) != 0) {
-            return EXIT_USAGE;
-        }
-        if (argv[1][1] == 'y') {
-            return cli_sync(&o, &cache); /* a sync may start from an empty cache */
-        }
-        return cli_send(&o, o.templates ? &cache : NULL);
-    }
-    return usage_error("unknown command", argv[1]);
+    free_opts(&o);
+    return rc;
 }

@@ -29,6 +29,13 @@ An entry is null or "ok" (answer normally), a kind name, or an object
                      "code" (default ERR_INTERNAL), "retryAfter" seconds if
                      given, and "headers" ({name: value}) if given
   garbage            send "bytes" (default non-HTTP junk) and close
+  tls-alert          fail the TLS session: write a fatal alert record
+                     (internal_error) straight onto the TCP stream, then FIN
+                     with no close_notify.  Python's ssl cannot send an alert
+                     of its choosing inside the session, so the alert goes out
+                     unprotected; the client's TLS stack fails the session on
+                     it as on any fatal alert (Mbed TLS: a record it cannot
+                     authenticate).  Over --plain it is just bytes and a FIN.
   reset-mid          send the first half of the normal answer, then reset
   truncated-chunked  send the normal answer chunked, stop inside a chunk, close
   chunked            send the normal answer with chunked transfer coding in
@@ -37,10 +44,18 @@ An entry is null or "ok" (answer normally), a kind name, or an object
                      time, "delay" seconds apart (default 0.005)
   interim            send "HTTP/1.1 100 Continue" before the normal answer
   close-delimited    send the normal answer without Content-Length and close
+  huge-headers, huge-body, endless-chunked, early
+                     hostile answers: a head or a body longer than the
+                     agent's buffers, a chunked body that never ends, an
+                     answer sent before the request is read (sim_hostile.py
+                     has their options)
 "accept" says whether the platform processes (and records) the request
 before the fault acts: it is always true for the kinds that send the normal
-answer, and defaults to false for close, reset, status and garbage (set it to
-true to model "accepted, but the answer was lost").
+answer, and defaults to false for close, reset, status, garbage and tls-alert
+(set it to true to model "accepted, but the answer was lost").  The record of
+a notification accepted under a fault names it ("fault": kind), so that a
+test can tell which duplicates a lost answer caused.  The hostile kinds never
+process the request.
 """
 
 import argparse
@@ -54,19 +69,26 @@ import struct
 import sys
 import threading
 import time
+import warnings
 from http import HTTPStatus
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sim_api  # noqa: E402
+import sim_hostile  # noqa: E402
 from sim_http import HttpError, chunk_body, read_request, response_head  # noqa: E402
 
 HANDSHAKE_TIMEOUT_S = 10.0
 LINGER_S = 1.0
 
-TLS_VERSIONS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+# 1.0 and 1.1 are there to check that the agent refuses them.
+TLS_VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+                "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
 SENDS_NORMAL_ANSWER = {"stall", "reset-mid", "truncated-chunked", "chunked", "drip", "interim",
                        "close-delimited"}
-FAULT_KINDS = SENDS_NORMAL_ANSWER | {"close", "reset", "status", "garbage"}
+FAULT_KINDS = SENDS_NORMAL_ANSWER | {"close", "reset", "status", "garbage", "tls-alert"} | sim_hostile.KINDS
+# A fatal alert record: type 21, TLS 1.2 on the record layer, length 2,
+# level fatal (2), description internal_error (80).
+TLS_FATAL_ALERT = b"\x15\x03\x03\x00\x02\x02\x50"
 
 
 def log(msg):
@@ -109,6 +131,9 @@ def parse_fault(entry):
     fault = dict(entry)
     if fault["fault"] in SENDS_NORMAL_ANSWER:
         fault["accept"] = True
+    if fault["fault"] in sim_hostile.KINDS:
+        sim_hostile.validate(fault)
+        fault["accept"] = False
     fault.setdefault("accept", False)
     return fault
 
@@ -138,6 +163,13 @@ class FaultSchedule:
     def count(self):
         with self.lock:
             return len(self.pending)
+
+    def take(self, kind):
+        """The head entry when it is a fault of this kind (consumed), else None."""
+        with self.lock:
+            if self.pending and self.pending[0] and self.pending[0]["fault"] == kind:
+                return self.pending.pop(0)
+        return None
 
 
 # ---------------------------------------------------------------- connections
@@ -209,6 +241,10 @@ class Connection:
 
     def serve_one(self, rfile):
         """Read and answer one request; False when the connection must end."""
+        early = self.server.faults.take("early")
+        if early:
+            sim_hostile.answer(self, "early", early)
+            return False
         try:
             req = read_request(rfile, lambda: self.send(b"HTTP/1.1 100 Continue\r\n\r\n"))
         except HttpError as e:
@@ -235,12 +271,18 @@ class Connection:
             time.sleep(float(fault.get("seconds", 30)))
         reply = None
         if not fault or fault["accept"]:
-            reply = self.server.platform.handle(req.method, req.target, req.headers, req.body)
+            reply = self.server.platform.handle(req.method, req.target, req.headers, req.body, kind)
             if reply.record is not None:
                 self.server.stats.add("accepted")
         self.log_request(req, reply, kind)
+        if kind in sim_hostile.KINDS:
+            sim_hostile.answer(self, kind, fault)
+            return False
         if kind in ("close", "reset"):
             self.close(reset=kind == "reset")
+            return False
+        if kind == "tls-alert":
+            self.close(raw=TLS_FATAL_ALERT)
             return False
         if kind == "garbage":
             self.send(fault.get("bytes", "\x16garbage\x00\xff not http at all\r\n\r\n").encode("latin-1"))
@@ -331,10 +373,11 @@ class Connection:
     def send(self, data):
         self.sock.sendall(data)
 
-    def close(self, reset=False):
+    def close(self, reset=False, raw=None):
         """Close the connection: an abortive RST, or a TLS close_notify and a
         FIN followed by reading what the peer still sends, so that unread
-        request bytes do not turn our FIN into a RST that eats the answer."""
+        request bytes do not turn our FIN into a RST that eats the answer.
+        With raw, those bytes go onto the TCP stream instead of close_notify."""
         sock, self.sock = self.sock, None
         if sock is None:
             return
@@ -344,7 +387,10 @@ class Connection:
             if reset:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             else:
-                if isinstance(sock, ssl.SSLSocket):
+                if raw is not None:
+                    # Under the TLS layer: the SSL object is dropped, not shut down.
+                    socket.socket.sendall(sock, raw)
+                elif isinstance(sock, ssl.SSLSocket):
                     sock.setblocking(False)
                     try:
                         sock.unwrap()
@@ -387,8 +433,12 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
 def tls_context(args):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(args.cert, args.key)
-    ctx.minimum_version = TLS_VERSIONS[args.tls_min]
-    ctx.maximum_version = TLS_VERSIONS[args.tls_max]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)     # TLS 1.0 and 1.1, on purpose
+        ctx.minimum_version = TLS_VERSIONS[args.tls_min]
+        ctx.maximum_version = TLS_VERSIONS[args.tls_max]
+    if TLS_VERSIONS[args.tls_min] < ssl.TLSVersion.TLSv1_2 and not args.ciphers:
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")      # OpenSSL 3 refuses TLS < 1.2 at its default level
     if args.ciphers:
         ctx.set_ciphers(args.ciphers)
     if args.tickets:

@@ -254,7 +254,10 @@ class Platform:
         self.recorder = recorder
         self.clock = clock
 
-    def handle(self, method, target, headers, body):
+    def handle(self, method, target, headers, body, fault=None):
+        """The reply to one request.  fault names the fault the server will
+        apply to the answer; an accepted notification's record keeps it, so
+        that a test can tell the duplicates it caused."""
         path, _, query = target.partition("?")
         rate_headers = []
         try:
@@ -270,6 +273,11 @@ class Platform:
         except ApiError as e:
             reply = e.reply()
         reply.headers = rate_headers + reply.headers
+        if reply.record is not None:
+            if fault:
+                reply.record["fault"] = fault
+            if self.recorder:
+                self.recorder(reply.record)
         return reply
 
     def _route(self, method, path):
@@ -316,8 +324,6 @@ class Platform:
                         "headers": {name: headers[name] for name in ("appid", "content-length", "content-type",
                                                                      "transfer-encoding") if name in headers},
                         "body": req}
-        if self.recorder:
-            self.recorder(reply.record)
         return reply
 
     def _templates(self, path, query, headers, body):

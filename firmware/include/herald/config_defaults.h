@@ -76,6 +76,12 @@
 #define HERALD_TIMEOUT_MS 10000u
 #endif
 
+/* A whole request (connect, send, answer) in ms, however slowly the server
+ * drips its answer: the per-step timeout restarts on every byte. */
+#ifndef HERALD_REQUEST_MAX_MS
+#define HERALD_REQUEST_MAX_MS 30000u
+#endif
+
 /* Full-jitter backoff: delay = random(0, min(cap, base * 2^n)). */
 #ifndef HERALD_BACKOFF_BASE_MS
 #define HERALD_BACKOFF_BASE_MS 500u

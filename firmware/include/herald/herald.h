@@ -53,7 +53,10 @@ typedef struct {
     herald_queue_t *queue;       /* where accepted notifications wait */
     herald_result_fn on_result;  /* NULL: no callback */
     void *result_ctx;
-    uint32_t timeout_ms;         /* connect, send and response each; 0: HERALD_TIMEOUT_MS */
+    uint32_t timeout_ms;         /* connect, send and response each, restarted by
+                                    progress; 0: HERALD_TIMEOUT_MS */
+    uint32_t request_max_ms;     /* a whole request, however it trickles;
+                                    0: HERALD_REQUEST_MAX_MS */
     uint32_t backoff_base_ms;    /* 0: HERALD_BACKOFF_BASE_MS */
     uint32_t backoff_cap_ms;     /* 0: HERALD_BACKOFF_CAP_MS */
     uint16_t max_attempts;       /* 0: HERALD_MAX_ATTEMPTS; then reported and retired */
@@ -121,6 +124,7 @@ typedef struct {
     int paused_auth;             /* 401/403 seen: hold the queue until herald_set_credentials */
     uint64_t now_ms;
     uint64_t deadline_ms;        /* of the current I/O step */
+    uint64_t request_end_ms;     /* of the whole request */
     uint64_t next_try_ms;        /* earliest time to send the head of the queue */
     uint32_t attempts;           /* of the notification at the head */
     uint32_t head_handle;        /* its handle (queue sequence, ALERT bit for alerts) */

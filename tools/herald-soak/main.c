@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* herald-soak: raise N distinct notifications up front (the seed example
+ * with orderId "ORD-<n>", n = 0..N-1) and drain them through one agent over
+ * TLS with unlimited retries, then print one JSON line: how many were
+ * delivered, the permanent failures with their statuses, the retries and
+ * connections it took, the time, and the orderIds whose outcome was not OK.
+ * Run against a simulator with a fault schedule, the simulator's record says
+ * whether anything was lost or duplicated (tests/integration/test_wire_faults.py).
+ * Exit status 0 only when all N were delivered. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "herald/herald.h"
+#include "herald_posix.h"
+#include "herald_tls.h"
+
+#define MAX_COUNT 100000u
+#define MAX_LISTED 50u /* orderIds listed in the JSON line; the rest are counted */
+
+static uint8_t tls_heap[96 * 1024];
+static uint8_t queue_buf[1024 * 1024]; /* ~230 bytes a record: room for a few thousand */
+static herald_agent_t agent;
+
+/* One slot per notification: its handle and what the callback said. */
+typedef struct {
+    uint32_t handle;
+    herald_status_t status;
+    uint32_t attempts;
+    unsigned outcomes; /* callbacks received; exactly 1 when all is well */
+} slot_t;
+
+typedef struct {
+    slot_t *slots;
+    unsigned count;
+    unsigned stray; /* callbacks for a handle we never raised */
+} soak_t;
+
+static void on_result(void *ctx, const herald_outcome_t *o)
+{
+    soak_t *s = ctx;
+    /* Handles are the RAM queue's sequence numbers: consecutive from the first. */
+    uint32_t i = o->handle - s->slots[0].handle;
+    if (i >= s->count || s->slots[i].handle != o->handle) {
+        s->stray++;
+        return;
+    }
+    s->slots[i].status = o->status;
+    s->slots[i].attempts = o->attempts;
+    s->slots[i].outcomes++;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f) {
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) != NULL) {
+        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            n = 0;
+        }
+        buf[n] = '\0';
+        *len = (size_t)n;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* Wait for whatever the agent waits on: the socket while a request is in
+ * flight, else its timer (a backoff or Retry-After), in slices of at most
+ * 20 ms so that the agent's own timeouts are checked in time. */
+static void wait_for_agent(const herald_posix_net_t *tcp, uint32_t next)
+{
+    int timeout = next == 0u || next > 20u ? 20 : (int)next;
+    struct pollfd pfd;
+    if (agent.state != HERALD_ST_IDLE && (pfd.fd = herald_posix_net_fd(tcp)) >= 0) {
+        pfd.events = (short)(POLLIN | (agent.state == HERALD_ST_RECEIVING ? 0 : POLLOUT));
+        (void)poll(&pfd, 1, timeout);
+    } else if (next > 0u) {
+        (void)poll(NULL, 0, timeout);
+    }
+}
+
+static void print_report(const soak_t *s, const herald_counters_t *c, uint64_t elapsed_ms, int timed_out)
+{
+    unsigned ok = 0, permanent = 0, listed = 0, not_ok = 0;
+    const char *sep = "";
+    for (unsigned i = 0; i < s->count; i++) {
+        if (s->slots[i].outcomes == 1u && s->slots[i].status == HERALD_OK) {
+            ok++;
+        } else {
+            not_ok++;
+            permanent += s->slots[i].outcomes != 0u && s->slots[i].status != HERALD_OK;
+        }
+    }
+    printf("{\"count\":%u,\"delivered\":%u,\"permanent\":%u,\"permanent_failures\":[", s->count, ok, permanent);
+    for (unsigned i = 0; i < s->count && listed < MAX_LISTED; i++) {
+        if (s->slots[i].outcomes != 0u && s->slots[i].status != HERALD_OK) {
+            printf("%s{\"orderId\":\"ORD-%u\",\"status\":\"%s\",\"attempts\":%u}", sep, i,
+                   herald_status_name(s->slots[i].status), s->slots[i].attempts);
+            sep = ",";
+            listed++;
+        }
+    }
+    printf("],\"retried\":%u,\"requests\":%u,\"connects\":%u,\"elapsed_ms\":%llu,\"timed_out\":%s,"
+           "\"stray_outcomes\":%u,\"last_status\":\"%s\",\"not_ok_count\":%u,\"not_ok\":[",
+           c->retried, c->requests, c->connects, (unsigned long long)elapsed_ms, timed_out ? "true" : "false",
+           s->stray, herald_status_name(herald_last_status(&agent)), not_ok);
+    sep = "";
+    listed = 0;
+    for (unsigned i = 0; i < s->count && listed < MAX_LISTED; i++) {
+        if (!(s->slots[i].outcomes == 1u && s->slots[i].status == HERALD_OK)) {
+            printf("%s\"ORD-%u\"", sep, i);
+            sep = ",";
+            listed++;
+        }
+    }
+    printf("]}\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *base = NULL, *ca_path = NULL, *app = "app1", *key = NULL;
+    unsigned count = 1000, tls_max = 3, tls_min = 2, deadline_s = 120;
+    uint32_t timeout_ms = 1500, base_ms = 20, cap_ms = 500;
+    static const char *const target[] = { "user-jane-123" };
+    char order_id[24];
+    herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", order_id, 0 } };
+    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = target,
+                                .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
+    herald_posix_net_t tcp;
+    herald_net_t tcp_net, tls_net;
+    herald_tls_t tls;
+    herald_tls_config_t tcfg;
+    herald_rng_t rng = herald_posix_rng();
+    herald_clock_t clock = herald_posix_clock();
+    herald_ram_queue_t rq;
+    herald_queue_t queue;
+    herald_config_t cfg;
+    soak_t soak = { NULL, 0, 0 };
+    char *ca;
+    size_t ca_len = 0;
+    uint64_t start, deadline, now;
+    int timed_out = 0, verbose = 0, rc;
+    herald_log_t log = herald_posix_log();
+
+    for (int i = 1; i < argc; i += 2) {
+        if (!strcmp(argv[i], "--verbose")) {
+            verbose = 1;
+            i--;
+            continue;
+        }
+        if (i + 1 == argc) {
+            fprintf(stderr, "herald-soak: %s needs a value\n", argv[i]);
+            return 2;
+        }
+        if (!strcmp(argv[i], "--base-url")) base = argv[i + 1];
+        else if (!strcmp(argv[i], "--ca")) ca_path = argv[i + 1];
+        else if (!strcmp(argv[i], "--app-id")) app = argv[i + 1];
+        else if (!strcmp(argv[i], "--api-key")) key = argv[i + 1];
+        else if (!strcmp(argv[i], "--count")) count = (unsigned)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--timeout-ms")) timeout_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--backoff-base-ms")) base_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--backoff-cap-ms")) cap_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--deadline-s")) deadline_s = (unsigned)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--tls")) tls_min = tls_max = argv[i + 1][2] == '2' ? 2u : 3u;
+        else {
+            fprintf(stderr, "herald-soak: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!base || !ca_path || !key || count == 0u || count > MAX_COUNT || !timeout_ms || !base_ms ||
+        cap_ms < base_ms) {
+        fprintf(stderr, "usage: herald-soak --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
+                        "                   [--timeout-ms MS] [--backoff-base-ms MS] [--backoff-cap-ms MS]\n"
+                        "                   [--deadline-s S] [--tls 1.2|1.3] [--verbose]\n");
+        return 2;
+    }
+    if (!(ca = read_file(ca_path, &ca_len))) {
+        fprintf(stderr, "herald-soak: cannot read %s\n", ca_path);
+        return 2;
+    }
+    soak.slots = calloc(count, sizeof *soak.slots);
+    soak.count = count;
+    herald_tls_platform_init(tls_heap, sizeof tls_heap, &rng, NULL);
+    herald_posix_net_init(&tcp, &tcp_net);
+    memset(&tcfg, 0, sizeof tcfg);
+    tcfg.ca_pem = ca;
+    tcfg.ca_pem_len = ca_len + 1;
+    tcfg.min_version = (herald_tls_version_t)tls_min;
+    tcfg.max_version = (herald_tls_version_t)tls_max;
+    if (!soak.slots || herald_tls_init(&tls, &tcfg, &tcp_net, &tls_net) != HERALD_OK) {
+        fprintf(stderr, "herald-soak: bad CA or out of memory\n");
+        return 2;
+    }
+    herald_ram_queue_init(&rq, queue_buf, sizeof queue_buf, &queue);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app_id = app;
+    cfg.api_key = key;
+    cfg.base_url = base;
+    cfg.transport = &tls_net;
+    cfg.rng = &rng; /* full jitter from the hal RNG, as on a device */
+    cfg.clock = &clock;
+    cfg.log = verbose ? &log : NULL; /* each failed attempt's status on stderr */
+    cfg.queue = &queue;
+    cfg.on_result = on_result;
+    cfg.result_ctx = &soak;
+    cfg.timeout_ms = timeout_ms;
+    cfg.backoff_base_ms = base_ms;
+    cfg.backoff_cap_ms = cap_ms;
+    cfg.max_attempts = 0; /* HERALD_MAX_ATTEMPTS: unlimited unless the board says otherwise */
+    cfg.rate_per_min = HERALD_RATE_UNLIMITED;
+    if (herald_init(&agent, &cfg) != HERALD_OK) {
+        fprintf(stderr, "herald-soak: bad configuration\n");
+        return 2;
+    }
+    /* Everything is raised before anything is sent: the queue holds all N. */
+    for (unsigned i = 0; i < count; i++) {
+        herald_status_t st;
+        snprintf(order_id, sizeof order_id, "ORD-%u", i);
+        st = herald_notify(&agent, &n, &soak.slots[i].handle);
+        if (st != HERALD_OK) {
+            fprintf(stderr, "herald-soak: notify %u refused: %s\n", i, herald_status_name(st));
+            return 1;
+        }
+    }
+    start = clock.monotonic_ms(NULL);
+    deadline = start + (uint64_t)deadline_s * 1000u;
+    while (!herald_idle(&agent)) {
+        now = clock.monotonic_ms(NULL);
+        if (now > deadline) {
+            timed_out = 1;
+            fprintf(stderr, "herald-soak: deadline of %u s passed with %zu still queued\n", deadline_s,
+                    queue.count(queue.ctx));
+            break;
+        }
+        wait_for_agent(&tcp, herald_poll(&agent, now));
+    }
+    herald_close(&agent);
+    print_report(&soak, herald_counters(&agent), clock.monotonic_ms(NULL) - start, timed_out);
+    rc = 0;
+    for (unsigned i = 0; i < count; i++) {
+        rc |= soak.slots[i].outcomes != 1u || soak.slots[i].status != HERALD_OK;
+    }
+    herald_tls_free(&tls);
+    free(soak.slots);
+    free(ca);
+    return rc || soak.stray ? 1 : 0;
+}
