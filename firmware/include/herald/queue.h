@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "herald/types.h"
+#include "hal/herald_flash.h"
 
 typedef struct {
     uint32_t seq;       /* assigned by the queue, increasing; the notification's handle */
@@ -55,5 +56,83 @@ typedef struct {
 /* Bind q over buf (cap >= 64 bytes) and fill *out with its operations.
  * HERALD_E_INVALID_ARG: NULL or cap too small. */
 herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t cap, herald_queue_t *out);
+
+/* ---- Flash queue: a power-loss-safe log of records on NOR flash.
+ *
+ * The records form one log that runs through the sectors in turn (so erases
+ * rotate through all of them); a record never spans two sectors.  A power cut
+ * at any point, even one that lands a write or erase partially, leaves either
+ * the old or the new state: init scans the flash, skips torn and uncommitted
+ * records and rebuilds the queue.  Delivery is at-least-once: a record whose
+ * retirement was cut short is delivered again after the reboot, never lost.
+ *
+ * Costs: per record 27 bytes of overhead with a program size of 1, 36 with 4,
+ * 48 with 8 and 80 with 16, plus the body rounded up to the program size; per
+ * sector 17/20/24/32 bytes.  RAM: this struct, no table per record.  Erases
+ * are lazy: begin() erases the next sector when the record does not fit in
+ * the current one, so that begin() may take one erase time.
+ *
+ * Statuses of the seam functions on this queue:
+ *   begin   HERALD_E_BUSY a record is already begun; HERALD_E_NOSPACE the body
+ *           can never fit (see herald_flash_queue_max_body); HERALD_E_QUEUE_FULL
+ *           the next sector still holds waiting records (retiring the oldest
+ *           frees room one sector at a time); HERALD_E_FLASH the device failed
+ *           and nothing was begun.
+ *   write   HERALD_E_INVALID_ARG nothing begun or more bytes than announced;
+ *           HERALD_E_FLASH the device failed: abort() the record.
+ *   commit  HERALD_E_INVALID_ARG nothing begun or fewer bytes than announced;
+ *           HERALD_E_FLASH the device failed: abort() it (it may or may not
+ *           survive a reboot, but it is never seen damaged).
+ *   abort   drops the record begun; its space is not reused before the
+ *           sector is next erased.
+ *   peek    HERALD_E_QUEUE_EMPTY; HERALD_E_FLASH after a fault (below).
+ *   read    HERALD_E_INVALID_ARG rec is not the oldest record or the range
+ *           passes its end; HERALD_E_FLASH.
+ *   retire  HERALD_E_INVALID_ARG seq is not the oldest record (records leave
+ *           in order); HERALD_E_FLASH the mark was not written: the record
+ *           stays the oldest and is delivered again.
+ * A read failure while retire looks for the next record is a fault: from
+ * then on every call fails with HERALD_E_FLASH until herald_flash_queue_init
+ * runs again.  A record whose body is damaged after it was written (bit
+ * rot) is skipped; one whose header is damaged hides the rest of its sector
+ * too, because recovery never takes a length from a header that fails its
+ * CRC (and so never a record boundary from body bytes). */
+typedef struct {
+    const herald_flash_t *flash;
+    uint32_t sector_size;
+    uint32_t sector_count;
+    uint32_t unit;        /* program granularity; every field is unit-aligned */
+    uint32_t wsec;        /* the sector being written */
+    uint32_t wepoch;      /* its epoch: sectors are numbered as they are opened */
+    uint32_t woff;        /* where the next record goes; sector_size when closed */
+    uint32_t head;        /* flash address of the oldest waiting record */
+    herald_queue_rec_t head_meta;
+    uint32_t count;
+    uint32_t next_seq;
+    uint32_t erases;      /* sector erases done by this instance */
+    /* the record being written */
+    uint32_t rec;         /* its address */
+    herald_queue_rec_t wmeta;
+    uint32_t wr;          /* next body address to program */
+    uint32_t left;        /* body bytes still to come */
+    uint32_t crc;
+    uint8_t stage[16];    /* body bytes short of a whole program unit */
+    uint8_t staged;
+    uint8_t writing;      /* 1 begun, 2 commit started */
+    uint8_t wfail;        /* a program of this record failed */
+    uint8_t have_w;       /* wsec holds a valid sector header */
+    uint8_t fault;        /* a read failed mid-update: init again */
+} herald_flash_queue_t;
+
+/* Recover the queue from flash (nothing is written here) and fill *out with
+ * its operations.  The flash must outlive q.  A blank or foreign region is
+ * taken as an empty queue and formatted sector by sector as it is used.
+ * HERALD_E_INVALID_ARG: NULL, program_size not 1/4/8/16, fewer than 2
+ * sectors, or sectors too small (under 64 bytes, or not a multiple of
+ * program_size); HERALD_E_FLASH: a read failed. */
+herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out);
+
+/* The largest body a record can hold on this geometry. */
+uint32_t herald_flash_queue_max_body(const herald_flash_queue_t *q);
 
 #endif

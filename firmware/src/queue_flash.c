@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Flash queue: a log of records written through the sectors in rotation.
+ *
+ * Sector layout (every field starts on a program unit, u bytes):
+ *   [magic, epoch, next_seq, crc32 of those 12 bytes]  programmed once after erase
+ *   [erase mark, u bytes]          0x00: the erase of the next sector has begun
+ *   records...
+ * Record layout:
+ *   [magic, seq, body_len, expires_s, priority, crc32 of those 17 bytes]
+ *                                                  21 bytes, programmed at begin
+ *   [crc32 over those 21 bytes and the body]       programmed at commit
+ *   [commit mark, u bytes of 0x00]                 programmed last at commit
+ *   [retire mark, u bytes of 0x00]                 programmed at retire
+ *   [body, rounded up to u]                        programmed as it streams in
+ *
+ * Why it survives a power cut at any point:
+ *   - A record counts only when its CRC matches and its commit mark reads all
+ *     0x00; the mark is programmed after everything else, so a cut before or
+ *     during it leaves a record that is skipped as never committed.
+ *   - A record is retired only when its retire mark reads all 0x00.  A mark
+ *     cut halfway is taken as not retired: the record is delivered again
+ *     (at-least-once).  That cannot lose anything, and it also means a stray
+ *     cleared bit never hides a record.
+ *   - The length of a record is trusted only when its header CRC matches;
+ *     the first header in a sector that fails it ends that sector, and
+ *     nothing is ever written after it (the sector is "closed" and writing
+ *     moves on).  A record with a good header but a bad body (cut while
+ *     streaming, or damaged since) is stepped over.  So recovery never takes
+ *     a record boundary from body bytes, which the application supplies.
+ *   - A sector is erased only when none of its records is waiting.  A cut
+ *     erase can leave old retired records half erased, their retire marks
+ *     back at 0xFF; to keep them from coming back, the erase mark of the
+ *     sector before it is programmed first, and recovery ignores the sector
+ *     after the newest one when that mark is set, until it holds the next
+ *     epoch.  The new sector header goes in only after the erase completes.
+ *   - Sectors carry an epoch that grows by one per sector opened; recovery
+ *     takes the highest as the write sector and accepts the others only with
+ *     the epoch their distance from it implies.
+ *   - Writing resumes only where the write sector reads erased to its end,
+ *     so no unit is ever programmed twice, except marks, which may be
+ *     programmed with zeros again (parts with ECC per unit allow exactly that).
+ * Records leave in order (FIFO), so the sectors free up in the order they were
+ * written and no compaction or spare sector is needed.  Epochs and sequence
+ * numbers are 32-bit: the flash wears out long before they wrap. */
+#include <string.h>
+#include "herald/queue.h"
+#include "crc32.h"
+
+#define SEC_MAGIC 0x31534851u /* "QHS1" */
+#define REC_MAGIC 0x31524851u /* "QHR1" */
+#define SEC_FIELDS 16u        /* a multiple of every program size */
+#define REC_FIELDS 21u        /* the header, its own CRC included */
+
+/* Where things are, for program size u = q->unit (see the layout above). */
+#define AL(q, n) (((n) + (q)->unit - 1u) & ~((q)->unit - 1u))
+#define MARK_OFF SEC_FIELDS                      /* in a sector: the erase mark */
+#define FIRST_REC(q) (SEC_FIELDS + (q)->unit)    /* in a sector: the first record */
+#define CRC_OFF(q) AL(q, REC_FIELDS)             /* in a record: */
+#define COMMIT_OFF(q) (CRC_OFF(q) + AL(q, 4u))
+#define RETIRE_OFF(q) (COMMIT_OFF(q) + (q)->unit)
+#define BODY_OFF(q) (RETIRE_OFF(q) + (q)->unit)
+
+enum { SLOT_END, SLOT_TORN, SLOT_REC };
+
+typedef struct {
+    herald_queue_rec_t meta;
+    uint32_t size;
+    int live;
+} slot_t;
+
+static const uint8_t zeros[16];
+
+static uint32_t rec_size(const herald_flash_queue_t *q, uint32_t body_len)
+{
+    return BODY_OFF(q) + AL(q, body_len);
+}
+
+static uint32_t sec_addr(const herald_flash_queue_t *q, uint32_t sec)
+{
+    return sec * q->sector_size;
+}
+
+static uint32_t next_sec(const herald_flash_queue_t *q, uint32_t sec)
+{
+    return (sec + 1u) % q->sector_count;
+}
+
+uint32_t herald_flash_queue_max_body(const herald_flash_queue_t *q)
+{
+    return q->sector_size - FIRST_REC(q) - BODY_OFF(q);
+}
+
+/* ---- flash access ------------------------------------------------------------ */
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int all_are(const uint8_t *p, size_t n, uint8_t v)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != v) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static herald_status_t rd(const herald_flash_queue_t *q, uint32_t addr, void *buf, size_t len)
+{
+    return q->flash->read(q->flash->ctx, addr, buf, len) == 0 ? HERALD_OK : HERALD_E_FLASH;
+}
+
+static herald_status_t prog(const herald_flash_queue_t *q, uint32_t addr, const void *data, size_t len)
+{
+    return q->flash->program(q->flash->ctx, addr, data, len) == 0 ? HERALD_OK : HERALD_E_FLASH;
+}
+
+/* Is a mark unit all 0xFF (never touched since the erase)? */
+static herald_status_t mark_blank(const herald_flash_queue_t *q, uint32_t addr, int *blank)
+{
+    uint8_t m[16];
+    herald_status_t st = rd(q, addr, m, q->unit);
+    *blank = all_are(m, q->unit, 0xFFu);
+    return st;
+}
+
+/* Read a range in pieces: continue *crc over it and say whether it is all
+ * 0xFF. */
+static herald_status_t read_range(const herald_flash_queue_t *q, uint32_t addr, uint32_t len, uint32_t *crc,
+                                  int *blank)
+{
+    uint8_t chunk[64];
+    *blank = 1;
+    while (len > 0u) {
+        uint32_t n = len < sizeof chunk ? len : (uint32_t)sizeof chunk;
+        if (rd(q, addr, chunk, n) != HERALD_OK) {
+            return HERALD_E_FLASH;
+        }
+        *crc = herald_crc32(*crc, chunk, n);
+        *blank = *blank && all_are(chunk, n, 0xFFu);
+        addr += n;
+        len -= n;
+    }
+    return HERALD_OK;
+}
+
+/* ---- sectors ------------------------------------------------------------------ */
+
+static herald_status_t read_sec_hdr(const herald_flash_queue_t *q, uint32_t sec, uint32_t *epoch,
+                                    uint32_t *next_seq, int *valid)
+{
+    uint8_t h[SEC_FIELDS];
+    herald_status_t st = rd(q, sec_addr(q, sec), h, sizeof h);
+    *valid = st == HERALD_OK && get_le32(h) == SEC_MAGIC && herald_crc32(0, h, 12u) == get_le32(h + 12);
+    *epoch = get_le32(h + 4);
+    *next_seq = get_le32(h + 8);
+    return st;
+}
+
+/* Whether sec belongs to the log whose newest sector is wsec: a sector counts
+ * only with a valid header and the epoch its place in the rotation implies,
+ * and the one after wsec not at all once wsec's erase mark is set. */
+static herald_status_t in_log(const herald_flash_queue_t *q, uint32_t sec, int *yes)
+{
+    uint32_t dist = (q->wsec + q->sector_count - sec) % q->sector_count;
+    uint32_t epoch, seq;
+    int valid, blank = 1;
+    herald_status_t st = read_sec_hdr(q, sec, &epoch, &seq, &valid);
+    if (st == HERALD_OK && dist == q->sector_count - 1u) {
+        st = mark_blank(q, sec_addr(q, q->wsec) + MARK_OFF, &blank);
+    }
+    *yes = valid && blank && epoch == q->wepoch - dist;
+    return st;
+}
+
+/* Move writing to the next sector: refuse if it still holds waiting records,
+ * else set the erase mark, erase it and give it the next epoch. */
+static herald_status_t open_next(herald_flash_queue_t *q)
+{
+    uint32_t sec = next_sec(q, q->wsec);
+    uint32_t epoch = q->have_w ? q->wepoch + 1u : 1u;
+    uint8_t h[SEC_FIELDS];
+    int blank;
+    herald_status_t st;
+
+    /* Records leave in order, so unless the head is there, nothing in the
+     * next sector is waiting any more. */
+    if (q->count > 0u && q->head / q->sector_size == sec) {
+        return HERALD_E_QUEUE_FULL;
+    }
+    if (q->have_w) {
+        uint32_t mark = sec_addr(q, q->wsec) + MARK_OFF;
+        st = mark_blank(q, mark, &blank);
+        if (st == HERALD_OK && blank) {
+            st = prog(q, mark, zeros, q->unit);
+        }
+        if (st != HERALD_OK) {
+            return st;
+        }
+    }
+    if (q->flash->erase(q->flash->ctx, sec) != 0) {
+        return HERALD_E_FLASH;
+    }
+    q->erases++;
+    memset(h, 0xFF, sizeof h);
+    put_le32(h, SEC_MAGIC);
+    put_le32(h + 4, epoch);
+    put_le32(h + 8, q->next_seq);
+    put_le32(h + 12, herald_crc32(0, h, 12u));
+    st = prog(q, sec_addr(q, sec), h, sizeof h);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    q->wsec = sec;
+    q->wepoch = epoch;
+    q->woff = FIRST_REC(q);
+    q->have_w = 1u;
+    return HERALD_OK;
+}
+
+/* ---- records ------------------------------------------------------------------ */
+
+/* Read the slot at offset off of sector sec: the end of the records there,
+ * a torn header (the length cannot be trusted), or a record, which is live
+ * when its body is whole, it is committed and it is not retired. */
+static herald_status_t scan(const herald_flash_queue_t *q, uint32_t sec, uint32_t off, slot_t *r, int *kind)
+{
+    uint8_t h[32];
+    uint8_t m[48];
+    uint32_t base = sec_addr(q, sec) + off;
+    uint32_t len, crc;
+    int blank;
+    herald_status_t st;
+
+    *kind = SLOT_END;
+    if (off > q->sector_size - BODY_OFF(q)) {
+        return HERALD_OK; /* no room left for even an empty record */
+    }
+    st = rd(q, base, h, CRC_OFF(q));
+    if (st != HERALD_OK || all_are(h, CRC_OFF(q), 0xFFu)) {
+        return st;
+    }
+    *kind = SLOT_TORN;
+    len = get_le32(h + 8);
+    if (get_le32(h) != REC_MAGIC || herald_crc32(0, h, 17u) != get_le32(h + 17) ||
+        len > q->sector_size - off - BODY_OFF(q)) {
+        return HERALD_OK;
+    }
+    *kind = SLOT_REC;
+    r->meta.seq = get_le32(h + 4);
+    r->meta.body_len = len;
+    r->meta.expires_s = get_le32(h + 12);
+    r->meta.priority = h[16];
+    r->size = rec_size(q, len);
+    st = rd(q, base + CRC_OFF(q), m, BODY_OFF(q) - CRC_OFF(q));
+    crc = herald_crc32(0, h, REC_FIELDS);
+    if (st == HERALD_OK) {
+        st = read_range(q, base + BODY_OFF(q), len, &crc, &blank);
+    }
+    r->live = crc == get_le32(m) && all_are(m + (COMMIT_OFF(q) - CRC_OFF(q)), q->unit, 0x00u) &&
+              !all_are(m + (RETIRE_OFF(q) - CRC_OFF(q)), q->unit, 0x00u);
+    return st;
+}
+
+/* Make the first waiting record at or after (sec, off) the head; *found is
+ * 0 when there is none up to the end of the write sector. */
+static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t off, int *found)
+{
+    slot_t r;
+    int kind, ok = 1;
+    herald_status_t st;
+    for (*found = 0;;) {
+        if (ok) {
+            st = scan(q, sec, off, &r, &kind);
+            if (st != HERALD_OK) {
+                return st;
+            }
+            if (kind == SLOT_REC && r.live) {
+                q->head = sec_addr(q, sec) + off;
+                q->head_meta = r.meta;
+                *found = 1;
+                return HERALD_OK;
+            }
+            if (kind == SLOT_REC) {
+                off += r.size;
+                continue;
+            }
+            /* A header damaged since it was written hides what follows it
+             * from recovery, so nothing more may be appended behind it. */
+            if (kind == SLOT_TORN && sec == q->wsec) {
+                q->woff = q->sector_size;
+            }
+        }
+        if (sec == q->wsec) {
+            return HERALD_OK;
+        }
+        sec = next_sec(q, sec);
+        off = FIRST_REC(q);
+        st = in_log(q, sec, &ok);
+        if (st != HERALD_OK) {
+            return st;
+        }
+    }
+}
+
+/* ---- recovery ----------------------------------------------------------------- */
+
+/* Rebuild everything from flash: the write sector (highest epoch), the head
+ * (first waiting record in log order), the count, where the next record goes
+ * and the next sequence number.  Writes nothing. */
+static herald_status_t recover(herald_flash_queue_t *q)
+{
+    uint32_t sec, epoch, seq, w_seq = 1u, off = 0u, unused_crc = 0u;
+    slot_t r;
+    int valid, kind = SLOT_END, have_last = 0;
+    herald_status_t st;
+
+    for (sec = 0u; sec < q->sector_count; sec++) {
+        st = read_sec_hdr(q, sec, &epoch, &seq, &valid);
+        if (st != HERALD_OK) {
+            return st;
+        }
+        if (valid && (!q->have_w || epoch > q->wepoch)) {
+            q->have_w = 1u;
+            q->wsec = sec;
+            q->wepoch = epoch;
+            w_seq = seq;
+        }
+    }
+    if (!q->have_w) {
+        q->wsec = q->sector_count - 1u; /* blank: the first record opens sector 0 */
+        q->woff = q->sector_size;
+        q->next_seq = 1u;
+        return HERALD_OK;
+    }
+    /* Oldest first: the sector after the write sector, round to it. */
+    for (uint32_t i = 1u; i <= q->sector_count; i++) {
+        sec = (q->wsec + i) % q->sector_count;
+        if (sec != q->wsec) {
+            st = in_log(q, sec, &valid);
+            if (st != HERALD_OK) {
+                return st;
+            }
+            if (!valid) {
+                continue;
+            }
+        }
+        for (off = FIRST_REC(q);; off += r.size) {
+            st = scan(q, sec, off, &r, &kind);
+            if (st != HERALD_OK) {
+                return st;
+            }
+            if (kind != SLOT_REC) {
+                break;
+            }
+            if (r.live && q->count++ == 0u) {
+                q->head = sec_addr(q, sec) + off;
+                q->head_meta = r.meta;
+            }
+            if (sec == q->wsec) {
+                seq = r.meta.seq;
+                have_last = 1;
+            }
+        }
+    }
+    q->next_seq = have_last ? seq + 1u : w_seq;
+    /* Append only where the write sector is erased to its end; a torn record
+     * or anything unexpected there closes it. */
+    q->woff = kind == SLOT_END ? off : q->sector_size;
+    st = read_range(q, sec_addr(q, q->wsec) + q->woff, q->sector_size - q->woff, &unused_crc, &valid);
+    if (!valid) {
+        q->woff = q->sector_size;
+    }
+    return st;
+}
+
+/* ---- the seam ------------------------------------------------------------------ */
+
+static herald_status_t fq_begin(void *ctx, herald_queue_rec_t *meta)
+{
+    herald_flash_queue_t *q = ctx;
+    uint8_t h[32];
+    uint32_t size;
+    herald_status_t st;
+
+    if (q->writing) {
+        return HERALD_E_BUSY;
+    }
+    if (meta->body_len > herald_flash_queue_max_body(q)) {
+        return HERALD_E_NOSPACE;
+    }
+    if (q->fault) {
+        return HERALD_E_FLASH;
+    }
+    size = rec_size(q, meta->body_len);
+    if (!q->have_w || size > q->sector_size - q->woff) {
+        st = open_next(q);
+        if (st != HERALD_OK) {
+            return st;
+        }
+    }
+    if (q->next_seq == 0u) {
+        q->next_seq = 1u; /* 0 is never a handle */
+    }
+    meta->seq = q->next_seq;
+    memset(h, 0xFF, sizeof h);
+    put_le32(h, REC_MAGIC);
+    put_le32(h + 4, meta->seq);
+    put_le32(h + 8, meta->body_len);
+    put_le32(h + 12, meta->expires_s);
+    h[16] = meta->priority;
+    put_le32(h + 17, herald_crc32(0, h, 17u));
+    q->rec = sec_addr(q, q->wsec) + q->woff;
+    st = prog(q, q->rec, h, CRC_OFF(q));
+    if (st != HERALD_OK) {
+        q->woff = q->sector_size; /* the header may be half there: close the sector */
+        return st;
+    }
+    q->woff += size; /* taken even if the record is aborted */
+    q->next_seq++;
+    q->wmeta = *meta;
+    q->crc = herald_crc32(0, h, REC_FIELDS);
+    q->wr = q->rec + BODY_OFF(q);
+    q->left = meta->body_len;
+    q->staged = 0u;
+    q->wfail = 0u;
+    q->writing = 1u;
+    return HERALD_OK;
+}
+
+/* Program body bytes of the record being written; a failure spoils it. */
+static herald_status_t prog_body(herald_flash_queue_t *q, const void *data, size_t n)
+{
+    if (prog(q, q->wr, data, n) != HERALD_OK) {
+        q->wfail = 1u;
+        return HERALD_E_FLASH;
+    }
+    q->wr += (uint32_t)n;
+    return HERALD_OK;
+}
+
+/* Whole program units go straight from the caller's buffer; the remainder
+ * waits in stage until the next write or the commit fills it. */
+static herald_status_t fq_write(void *ctx, const char *data, size_t len)
+{
+    herald_flash_queue_t *q = ctx;
+    const uint8_t *d = (const uint8_t *)data;
+    size_t n;
+
+    if (q->writing != 1u || len > q->left) {
+        return HERALD_E_INVALID_ARG;
+    }
+    if (q->wfail) {
+        return HERALD_E_FLASH;
+    }
+    q->crc = herald_crc32(q->crc, d, len);
+    q->left -= (uint32_t)len;
+    if (q->staged) {
+        n = q->unit - q->staged < len ? q->unit - q->staged : len;
+        memcpy(q->stage + q->staged, d, n);
+        q->staged = (uint8_t)(q->staged + n);
+        d += n;
+        len -= n;
+        if (q->staged < q->unit) {
+            return HERALD_OK;
+        }
+        if (prog_body(q, q->stage, q->unit) != HERALD_OK) {
+            return HERALD_E_FLASH;
+        }
+        q->staged = 0u;
+    }
+    n = len & ~(size_t)(q->unit - 1u);
+    if (n > 0u && prog_body(q, d, n) != HERALD_OK) {
+        return HERALD_E_FLASH;
+    }
+    d += n;
+    len -= n;
+    memcpy(q->stage, d, len);
+    q->staged = (uint8_t)len;
+    return HERALD_OK;
+}
+
+static herald_status_t fq_commit(void *ctx)
+{
+    herald_flash_queue_t *q = ctx;
+    uint8_t c[16];
+    herald_status_t st = HERALD_OK;
+
+    if (!q->writing || q->left != 0u) {
+        return HERALD_E_INVALID_ARG;
+    }
+    if (q->wfail) {
+        return HERALD_E_FLASH;
+    }
+    /* Body, then CRC, then the commit mark last: until the mark is whole the
+     * record does not exist for recovery. */
+    q->writing = 2u;
+    if (q->staged) {
+        memset(q->stage + q->staged, 0xFF, q->unit - q->staged);
+        st = prog_body(q, q->stage, q->unit);
+    }
+    memset(c, 0xFF, sizeof c);
+    put_le32(c, q->crc);
+    if (st == HERALD_OK) {
+        st = prog(q, q->rec + CRC_OFF(q), c, AL(q, 4u));
+    }
+    if (st == HERALD_OK) {
+        st = prog(q, q->rec + COMMIT_OFF(q), zeros, q->unit);
+    }
+    if (st != HERALD_OK) {
+        q->wfail = 1u;
+        return st;
+    }
+    q->writing = 0u;
+    if (q->count++ == 0u) {
+        q->head = q->rec;
+        q->head_meta = q->wmeta;
+    }
+    return HERALD_OK;
+}
+
+static void fq_abort(void *ctx)
+{
+    herald_flash_queue_t *q = ctx;
+    if (!q->writing) {
+        return;
+    }
+    /* A failed commit may still have landed its mark: retire the record so
+     * that it cannot reappear (best effort; if this fails too it may).  Its
+     * header is whole, so recovery steps over it to what follows. */
+    if (q->writing == 2u) {
+        (void)prog(q, q->rec + RETIRE_OFF(q), zeros, q->unit);
+    }
+    q->writing = 0u;
+}
+
+static herald_status_t fq_peek(void *ctx, herald_queue_rec_t *out)
+{
+    herald_flash_queue_t *q = ctx;
+    if (q->fault) {
+        return HERALD_E_FLASH;
+    }
+    if (q->count == 0u) {
+        return HERALD_E_QUEUE_EMPTY;
+    }
+    *out = q->head_meta;
+    return HERALD_OK;
+}
+
+static herald_status_t fq_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
+{
+    herald_flash_queue_t *q = ctx;
+    if (q->fault) {
+        return HERALD_E_FLASH;
+    }
+    if (q->count == 0u || rec->seq != q->head_meta.seq || off > q->head_meta.body_len ||
+        len > q->head_meta.body_len - off) {
+        return HERALD_E_INVALID_ARG;
+    }
+    return rd(q, q->head + BODY_OFF(q) + (uint32_t)off, buf, len);
+}
+
+static herald_status_t fq_retire(void *ctx, uint32_t seq)
+{
+    herald_flash_queue_t *q = ctx;
+    uint32_t sec = q->head / q->sector_size;
+    herald_status_t st;
+    int found;
+
+    if (q->fault) {
+        return HERALD_E_FLASH;
+    }
+    if (q->count == 0u || seq != q->head_meta.seq) {
+        return HERALD_E_INVALID_ARG;
+    }
+    st = prog(q, q->head + RETIRE_OFF(q), zeros, q->unit);
+    if (st != HERALD_OK) {
+        return st; /* programming 0x00 again later is always allowed */
+    }
+    if (--q->count == 0u) {
+        return HERALD_OK;
+    }
+    st = find_head(q, sec, q->head - sec_addr(q, sec) + rec_size(q, q->head_meta.body_len), &found);
+    if (st != HERALD_OK) {
+        q->fault = 1u; /* the head is unknown now */
+    } else if (!found) {
+        q->count = 0u; /* what was counted has been damaged since (bit rot): it cannot be sent */
+    }
+    return st;
+}
+
+static size_t fq_count(void *ctx)
+{
+    return ((herald_flash_queue_t *)ctx)->count;
+}
+
+herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out)
+{
+    const herald_flash_geometry_t *g;
+    herald_status_t st;
+    if (!q || !flash || !out) {
+        return HERALD_E_INVALID_ARG;
+    }
+    g = &flash->geometry;
+    if ((g->program_size != 1u && g->program_size != 4u && g->program_size != 8u && g->program_size != 16u) ||
+        g->sector_count < 2u || g->sector_size < 64u || g->sector_size % g->program_size != 0u ||
+        (uint64_t)g->sector_size * g->sector_count > 0xFFFFFFFFu) {
+        return HERALD_E_INVALID_ARG;
+    }
+    memset(q, 0, sizeof *q);
+    q->flash = flash;
+    q->sector_size = g->sector_size;
+    q->sector_count = g->sector_count;
+    q->unit = g->program_size;
+    if (q->sector_size < FIRST_REC(q) + BODY_OFF(q) + q->unit) {
+        return HERALD_E_INVALID_ARG;
+    }
+    st = recover(q);
+    if (st == HERALD_OK) {
+        *out = (herald_queue_t){ fq_begin, fq_write, fq_commit, fq_abort, fq_peek, fq_read, fq_retire, fq_count, q };
+    }
+    return st;
+}
