@@ -45,5 +45,9 @@ int cli_build_notification(const cli_opts_t *o, herald_notification_t *n);
 /* The commands; each returns an exit code. */
 int cli_send(const cli_opts_t *o, herald_tcache_t *cache);
 int cli_sync(const cli_opts_t *o, herald_tcache_t *cache);
+int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache);
+int cli_drain(const cli_opts_t *o);
+int cli_queue_list(const cli_opts_t *o);
+int cli_stats(const cli_opts_t *o);
 
 #endif

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The CLI's persistent queue: send --queue, drain, queue, stats, against the
+simulator.  Nothing accepted is lost: not to a dead uplink, a permanent
+refusal ahead of it, a killed process, or two processes at once."""
+
+import os
+import signal
+import subprocess
+import time
+import unittest
+from pathlib import Path
+
+from simlib import API_KEY, APP_ID, build_dir, certs_dir, herald_cli, start_simulator
+from test_cli import run_cli
+
+EXIT_OK, EXIT_PLATFORM, EXIT_QUEUED = 0, 4, 6
+DEAD = "https://127.0.0.1:1"
+
+
+def order(n, target="user-jane-123"):
+    return ["--template", "order-confirmation", "--target", target,
+            "--var", "customerName=Jane", "--var", "orderId=ORD-%d" % n]
+
+
+class QueueCli(unittest.TestCase):
+    def setUp(self):
+        self.dir = build_dir() / "queue-test" / self.id().rsplit(".", 1)[-1]
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.q = str(self.dir / "queue.bin")
+        for p in (self.q, self.q + ".state"):
+            if os.path.exists(p):
+                os.unlink(p)
+
+    def order_ids(self, sim):
+        return sorted(r["body"]["template"]["variables"]["orderId"] for r in sim.records())
+
+    def test_offline_then_drained_once(self):
+        for n in range(3):
+            p = run_cli("send", *order(n), "--queue", self.q, base_url=DEAD)
+            self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+            self.assertIn("queued", p.stderr)
+        before = Path(self.q).read_bytes()
+        p = run_cli("queue", "--queue", self.q)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        lines = p.stdout.splitlines()
+        self.assertEqual(lines[-1], "3 queued in %s" % self.q)
+        self.assertIn("order-confirmation", lines[1])
+        self.assertIn("user-jane-123", lines[1])
+        self.assertIn("HERALD_E_NET", lines[1])            # its last attempt
+        self.assertEqual(Path(self.q).read_bytes(), before)  # listing changes nothing
+        sim = start_simulator(self)
+        p = run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(p.stdout.splitlines()), 3)
+        self.assertEqual(self.order_ids(sim), ["ORD-0", "ORD-1", "ORD-2"])
+        p = run_cli("queue", "--queue", self.q)
+        self.assertEqual(p.stdout.splitlines()[-1], "0 queued in %s" % self.q)
+        p = run_cli("stats", "--queue", self.q)
+        stats = dict(line.split() for line in p.stdout.splitlines())
+        self.assertEqual((stats["raised"], stats["queued"], stats["sent"], stats["waiting"]), ("3", "3", "3", "0"))
+        self.assertEqual(stats["handshakes_full"], "1")
+
+    def test_send_with_wait_delivers_and_prints_the_answer(self):
+        sim = start_simulator(self)
+        p = run_cli("send", *order(7), "--queue", self.q, "--wait", "10", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertIn("notificationId", p.stdout)
+        self.assertEqual(self.order_ids(sim), ["ORD-7"])
+
+    def test_a_permanent_refusal_never_blocks_the_rest(self):
+        bad = ["--template", "no-such-template", "--target", "u", "--var", "x=1"]
+        self.assertEqual(run_cli("send", *bad, "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        self.assertEqual(run_cli("send", *order(1), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        sim = start_simulator(self)
+        p = run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_PLATFORM, p.stderr)
+        self.assertIn("HERALD_E_PLATFORM_NOT_FOUND", p.stderr)
+        self.assertEqual(self.order_ids(sim), ["ORD-1"])
+        self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "0 queued in %s" % self.q)
+
+    def test_killed_mid_retry_loses_nothing(self):
+        cmd = [str(herald_cli()), "send", *order(42), "--queue", self.q, "--wait", "60",
+               "--app-id", APP_ID, "--api-key", API_KEY, "--base-url", DEAD, "--ca", str(certs_dir() / "ca.pem")]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.5)  # queued, and retrying against the dead uplink
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        sim = start_simulator(self)
+        p = run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(self.order_ids(sim), ["ORD-42"])
+
+    def test_two_processes_at_once_share_the_file_safely(self):
+        base = [str(herald_cli()), "send", "--queue", self.q, "--app-id", APP_ID, "--api-key", API_KEY,
+                "--base-url", DEAD, "--ca", str(certs_dir() / "ca.pem")]
+        procs = [subprocess.Popen(base + order(n), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for n in range(12)]
+        for pr in procs:
+            _, err = pr.communicate(timeout=60)
+            self.assertEqual(pr.returncode, EXIT_QUEUED, err)
+        self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "12 queued in %s" % self.q)
+        sim = start_simulator(self)
+        p = run_cli("drain", "--queue", self.q, "--wait", "30", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(self.order_ids(sim), sorted("ORD-%d" % n for n in range(12)))
+
+    def test_not_a_queue_file(self):
+        with open(self.q, "wb") as f:
+            f.write(b"not a flash image")
+        p = run_cli("queue", "--queue", self.q)
+        self.assertNotEqual(p.returncode, EXIT_OK)
+        self.assertIn("not a herald queue file", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

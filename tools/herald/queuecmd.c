@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The persistent-queue commands: `send --queue`, `drain`, `queue`, `stats`.
+ * A notification is written to the flash queue in the file before anything
+ * touches the network, so an accepted one survives a crash or a reboot and
+ * is delivered by a later send or drain (at least once). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cJSON.h"
+#include "herald/response.h"
+#include "session.h"
+#include "qfile.h"
+
+static qfile_t qf;
+static cli_session_t session;
+
+typedef struct {
+    uint32_t mine;        /* the handle `send` waits for; 0 for drain */
+    int mine_done;
+    herald_status_t mine_status;
+    int print_all;        /* drain: print every answer */
+    unsigned refused;
+} run_t;
+
+static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    return fwrite(data, 1, len, stdout) == len ? HERALD_OK : HERALD_E_NET;
+}
+
+static void on_outcome(void *ctx, const herald_outcome_t *o)
+{
+    run_t *r = ctx;
+    cli_session_t *s = &session;
+    qfile_drop(&qf, o->handle);
+    if (o->handle == r->mine) {
+        r->mine_done = 1;
+        r->mine_status = o->status;
+        return; /* reported by the command itself */
+    }
+    if (o->status == HERALD_OK) {
+        if (r->print_all) {
+            herald_result_write_json(o->result, stdout_sink, NULL);
+            fputc('\n', stdout);
+        }
+        return;
+    }
+    r->refused++;
+    fprintf(stderr, "herald: notification %u: %s (%s)", (unsigned)o->handle, herald_status_name(o->status),
+            herald_status_str(o->status));
+    if (o->error && o->error->code[0]) {
+        fprintf(stderr, " %s: %s", o->error->code, o->error->message);
+    }
+    fputc('\n', stderr);
+    (void)s;
+}
+
+static int mine_done(void *ctx)
+{
+    return ((run_t *)ctx)->mine_done;
+}
+
+static int drained(void *ctx)
+{
+    (void)ctx;
+    return herald_idle(&session.agent);
+}
+
+/* What the state file keeps about the notification still at the head. */
+static void note_head(void)
+{
+    herald_agent_t *a = &session.agent;
+    herald_queue_rec_t head;
+    qfile_rec_t *r;
+    if (qf.queue.peek(qf.queue.ctx, &head) != HERALD_OK || !(r = qfile_find(&qf, head.seq))) {
+        return;
+    }
+    if (a->head_handle == head.seq) {
+        uint64_t now = session.clock.monotonic_ms(NULL);
+        r->attempts += a->attempts;
+        r->next_try = (int64_t)time(NULL) + (a->next_try_ms > now ? (int64_t)((a->next_try_ms - now) / 1000u) : 0);
+        snprintf(r->last, sizeof r->last, "%s", herald_status_name(herald_last_status(a)));
+    }
+}
+
+static void finish(void)
+{
+    herald_tls_stats_t ts;
+    note_head();
+    memset(&ts, 0, sizeof ts);
+    if (session.tls_live) {
+        ts = herald_tls_stats(&session.tls);
+    }
+    qfile_count(&qf, herald_counters(&session.agent), ts.full_handshakes, ts.resumed_handshakes);
+    cli_session_close(&session);
+    qfile_close(&qf);
+}
+
+static int open_session(const cli_opts_t *o, herald_tcache_t *cache, run_t *r)
+{
+    int rc = qfile_open(&qf, o->queue);
+    if (rc != 0) {
+        return rc;
+    }
+    /* No attempt limit: a persistent queue keeps trying until delivered. */
+    rc = cli_session_init(&session, o, &qf.queue, cache, 0);
+    if (rc != 0) {
+        qfile_close(&qf);
+        return rc;
+    }
+    session.on_outcome = on_outcome;
+    session.outcome_ctx = r;
+    return 0;
+}
+
+int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
+{
+    static run_t r;
+    herald_notification_t n;
+    herald_status_t st;
+    int rc = cli_build_notification(o, &n);
+    if (rc != 0) {
+        return rc;
+    }
+    rc = open_session(o, cache, &r);
+    if (rc != 0) {
+        return rc;
+    }
+    st = herald_notify(&session.agent, &n, &r.mine);
+    if (st != HERALD_OK) {
+        cli_fail(st == HERALD_E_QUEUE_FULL ? "queue full" : "refused locally", st);
+        finish();
+        return st == HERALD_E_QUEUE_FULL ? EXIT_UNDELIVERED : EXIT_REFUSED_LOCAL;
+    }
+    qfile_add(&qf, r.mine, (int64_t)time(NULL));
+    rc = cli_session_connectable(&session, o);
+    if (rc != 0) {
+        finish();
+        fprintf(stderr, "herald: notification %u is queued in %s\n", (unsigned)r.mine, o->queue);
+        return EXIT_QUEUED;
+    }
+    cli_session_run(&session, mine_done, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
+    if (r.mine_done && r.mine_status == HERALD_OK) {
+        herald_result_write_json(&session.result, stdout_sink, NULL);
+        fputc('\n', stdout);
+        finish();
+        return EXIT_DELIVERED;
+    }
+    if (r.mine_done) {
+        rc = cli_session_failure(&session, r.mine_status);
+        finish();
+        return rc;
+    }
+    st = herald_last_status(&session.agent);
+    fprintf(stderr, "herald: queued: notification %u waits in %s (last attempt: %s)\n", (unsigned)r.mine, o->queue,
+            herald_status_name(st));
+    finish();
+    return EXIT_QUEUED;
+}
+
+int cli_drain(const cli_opts_t *o)
+{
+    static run_t r;
+    size_t left;
+    int rc;
+    if (!o->queue) {
+        fprintf(stderr, "herald: drain needs --queue FILE\n");
+        return EXIT_USAGE;
+    }
+    r.print_all = 1;
+    rc = open_session(o, NULL, &r);
+    if (rc != 0) {
+        return rc;
+    }
+    if (qf.queue.count(qf.queue.ctx) > 0u) {
+        rc = cli_session_connectable(&session, o);
+        if (rc != 0) {
+            finish();
+            return rc;
+        }
+        cli_session_run(&session, drained, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
+    }
+    left = qf.queue.count(qf.queue.ctx);
+    if (left > 0u) {
+        fprintf(stderr, "herald: queued: %zu notification(s) still wait in %s (last attempt: %s)\n", left, o->queue,
+                herald_status_name(herald_last_status(&session.agent)));
+    }
+    finish();
+    return r.refused ? EXIT_REFUSED_PLATFORM : left ? EXIT_QUEUED : EXIT_DELIVERED;
+}
+
+/* A summary of a record's body for the listing: template and targets. */
+static void describe(const char *body, size_t len, char *tmpl, size_t tcap, char *targets, size_t gcap)
+{
+    cJSON *root, *t, *k, *g;
+    snprintf(tmpl, tcap, "?");
+    snprintf(targets, gcap, "?");
+    cJSON_InitHooks(NULL);
+    root = cJSON_ParseWithLength(body, len);
+    if (!root) {
+        return;
+    }
+    t = cJSON_GetObjectItemCaseSensitive(root, "template");
+    k = cJSON_GetObjectItemCaseSensitive(t, "key");
+    if (!cJSON_IsString(k)) {
+        k = cJSON_GetObjectItemCaseSensitive(t, "id");
+    }
+    if (cJSON_IsString(k)) {
+        snprintf(tmpl, tcap, "%s", k->valuestring);
+    }
+    g = cJSON_GetObjectItemCaseSensitive(root, "targets");
+    if (cJSON_GetArraySize(g) == 1 && cJSON_IsString(cJSON_GetArrayItem(g, 0))) {
+        snprintf(targets, gcap, "%s", cJSON_GetArrayItem(g, 0)->valuestring);
+    } else if (cJSON_IsArray(g)) {
+        snprintf(targets, gcap, "%d targets", cJSON_GetArraySize(g));
+    }
+    cJSON_Delete(root);
+}
+
+int cli_queue_list(const cli_opts_t *o)
+{
+    static herald_flash_file_t copy;
+    herald_flash_t cflash;
+    herald_flash_queue_t cq;
+    herald_queue_t q;
+    herald_flash_geometry_t geo = { QFILE_SECTOR_SIZE, QFILE_SECTORS, 4u };
+    herald_queue_rec_t rec;
+    int64_t now = (int64_t)time(NULL);
+    size_t n = 0;
+    int rc;
+    if (!o->queue) {
+        fprintf(stderr, "herald: queue needs --queue FILE\n");
+        return EXIT_USAGE;
+    }
+    rc = qfile_open(&qf, o->queue);
+    if (rc != 0) {
+        return rc;
+    }
+    /* Walk a copy of the image: listing must not change the queue, and the
+     * queue's only way forward is retiring. */
+    if (herald_flash_file_open(&copy, NULL, &geo, 0u, &cflash) != HERALD_OK) {
+        qfile_close(&qf);
+        return EXIT_INTERNAL;
+    }
+    memcpy(copy.mem, qf.file.mem, qf.file.size);
+    herald_flash_queue_init(&cq, &cflash, &q);
+    printf("%-8s %-24s %-24s %8s %-20s %8s %s\n", "HANDLE", "TEMPLATE", "TARGET", "ATTEMPTS", "NEXT TRY", "AGE",
+           "LAST");
+    while (q.peek(q.ctx, &rec) == HERALD_OK) {
+        char *body = malloc(rec.body_len + 1u);
+        char tmpl[64], targets[64], next[32] = "now";
+        const qfile_rec_t *st = qfile_find(&qf, rec.seq);
+        if (!body || q.read(q.ctx, &rec, 0, body, rec.body_len) != HERALD_OK) {
+            free(body);
+            break;
+        }
+        describe(body, rec.body_len, tmpl, sizeof tmpl, targets, sizeof targets);
+        if (st && st->next_try > now) {
+            snprintf(next, sizeof next, "in %llds", (long long)(st->next_try - now));
+        }
+        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", (unsigned)rec.seq, tmpl, targets,
+               st ? (unsigned)st->attempts : 0u, next, st ? (long long)(now - st->created) : -1LL,
+               st && st->last[0] ? st->last : "-");
+        free(body);
+        q.retire(q.ctx, rec.seq);
+        n++;
+    }
+    printf("%zu queued in %s\n", n, o->queue);
+    herald_flash_file_close(&copy);
+    qfile_close(&qf);
+    return EXIT_DELIVERED;
+}
+
+int cli_stats(const cli_opts_t *o)
+{
+    int64_t now = (int64_t)time(NULL), oldest = -1;
+    int rc;
+    if (!o->queue) {
+        fprintf(stderr, "herald: stats needs --queue FILE\n");
+        return EXIT_USAGE;
+    }
+    rc = qfile_open(&qf, o->queue);
+    if (rc != 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < qf.nrecs; i++) {
+        if (oldest < 0 || now - qf.recs[i].created > oldest) {
+            oldest = now - qf.recs[i].created;
+        }
+    }
+#define QFILE_X(name) printf("%-20s %llu\n", #name, (unsigned long long)qf.counters.name);
+    QFILE_COUNTERS(QFILE_X)
+#undef QFILE_X
+    printf("%-20s %zu\n", "waiting", (size_t)qf.queue.count(qf.queue.ctx));
+    printf("%-20s %lld\n", "oldest_age_s", (long long)(oldest < 0 ? 0 : oldest));
+    printf("%-20s %llu\n", "flash_erases", (unsigned long long)qf.fq.erases);
+    qfile_close(&qf);
+    return EXIT_DELIVERED;
+}
