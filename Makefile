@@ -7,7 +7,9 @@ BOARD   ?= native
 BUILD   ?= build
 VARIANT ?=
 V       ?= 0
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 .DEFAULT_GOAL := all
 
 ifeq ($(wildcard boards/$(BOARD)/board.mk),)

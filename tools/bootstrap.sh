@@ -9,7 +9,7 @@ set -eu
 pkgs_for() {
     case $1 in
     build)    echo "gcc make libc6-dev binutils xz-utils bzip2 ca-certificates debian-archive-keyring" ;;
-    test)     echo "libcmocka-dev openssl python3 $(pkgs_for build)" ;;
+    test)     echo "libcmocka-dev openssl python3 valgrind $(pkgs_for build)" ;;
     run)      echo "openssl python3 $(pkgs_for build)" ;;
     bench)    echo "valgrind curl binutils-arm-none-eabi gcc-arm-none-eabi libnewlib-arm-none-eabi $(pkgs_for run)" ;;
     size)     echo "binutils-arm-none-eabi gcc-arm-none-eabi libnewlib-arm-none-eabi python3" ;;

@@ -14,7 +14,7 @@ HOST_LIBS     :=
 board-all: libs tools
 
 board-test:
-	$(Q)tools/bootstrap.sh test
+	$(Q)tools/bootstrap.sh test qemu
 	$(Q)$(MAKE) --no-print-directory BOARD=native unit-bins tools
 	$(Q)$(MAKE) --no-print-directory BOARD=native VARIANT=asan unit-bins tools
 	$(Q)tools/run-tests.sh $(BUILD)
@@ -38,8 +38,14 @@ board-size:
 board-lint:
 	$(call not-implemented,lint)
 
+# libFuzzer targets of tests/fuzz/, FUZZ_SECONDS each (default 60);
+# FUZZ_TARGETS="http render" runs only those.
 board-fuzz:
-	$(call not-implemented,fuzz)
+	$(Q)tools/bootstrap.sh fuzz
+	$(Q)CJSON_DIR=$(CJSON_DIR) tools/fuzz.sh $(BUILD) $(FUZZ_TARGETS)
 
+# Line and branch coverage of firmware/ from the unit and integration tests,
+# checked against tests/coverage-floor.txt.
 board-coverage:
-	$(call not-implemented,coverage)
+	$(Q)tools/bootstrap.sh coverage test
+	$(Q)MBEDTLS_DIR=$(MBEDTLS_DIR) CJSON_DIR=$(CJSON_DIR) tools/coverage.sh $(BUILD)
