@@ -365,6 +365,17 @@ int main(void)
                  (unsigned)ts.full_handshakes, (unsigned)ts.resumed_handshakes, (unsigned)ts.bytes_sent,
                  (unsigned)ts.bytes_received);
     report();
+    {
+        const herald_counters_t *c = herald_counters(&g_agent);
+        board_printf("counters: raised=%u refused_local=%u queued=%u sent=%u refused_platform=%u retried=%u "
+                     "failed=%u expired=%u dropped=%u coalesced=%u bytes_sent=%u bytes_received=%u "
+                     "handshakes_full=%u handshakes_resumed=%u\n",
+                     (unsigned)c->raised, (unsigned)c->refused_local, (unsigned)c->queued, (unsigned)c->sent,
+                     (unsigned)c->refused_platform, (unsigned)c->retried, (unsigned)c->failed,
+                     (unsigned)c->expired, (unsigned)c->dropped, (unsigned)c->coalesced,
+                     (unsigned)c->bytes_sent, (unsigned)c->bytes_received, (unsigned)ts.full_handshakes,
+                     (unsigned)ts.resumed_handshakes);
+    }
     board_printf("done: %u delivered, %u failed\n", (unsigned)g_tally.delivered, (unsigned)g_tally.failed);
     return g_tally.failed == 0u ? 0 : 1;
 }

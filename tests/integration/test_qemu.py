@@ -181,6 +181,7 @@ class QemuFirmwareTest(unittest.TestCase):
         console = fw.console()
         self.assertEqual(status, 0, console)
         self.assertIn("templates: HERALD_OK(0), 5 loaded", console)
+        self.assertRegex(console, r"counters: raised=2 refused_local=0 queued=2 sent=2 refused_platform=0 ")
         self.assertRegex(console, r"net: DHCP bound 10\.0\.2\.\d+")
         self.assertIn("done: 2 delivered, 0 failed", console)
         self.assertIn("tls: 1 full and 0 resumed handshakes", console)
