@@ -20,11 +20,12 @@ enum {
 #define F_CLOSE 2
 #define F_KEEPALIVE 4
 
-static const char STATUS_PREFIX[] = "HTTP/1.";
-
 static char lower(char c)
 {
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+    }
+    return c;
 }
 
 /* 1 when s (n bytes) equals the lower-case literal lit, ignoring case. */
@@ -83,7 +84,7 @@ static int hex_val(char c)
 static void reset_response(herald_http_reader_t *r)
 {
     herald_http_response_t *h = &r->resp;
-    memset(h, 0, sizeof *h);
+    (void)memset(h, 0, sizeof *h);
     h->content_length = -1;
     h->retry_after_s = -1;
     h->ratelimit_limit = -1;
@@ -126,7 +127,10 @@ static int status_line(herald_http_reader_t *r, const char *s, size_t n)
         return HERALD_E_HTTP_MALFORMED;
     }
     r->resp.status = code;
-    r->flags = s[7] == '0' ? F_HTTP10 : 0;
+    r->flags = 0;
+    if (s[7] == '0') {
+        r->flags = F_HTTP10;
+    }
     return ST_HEADER;
 }
 
@@ -135,7 +139,8 @@ static void connection_tokens(herald_http_reader_t *r, const char *v, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        size_t start, end;
+        size_t start;
+        size_t end;
         while (i < n && (is_ows(v[i]) || v[i] == ',')) {
             i++;
         }
@@ -151,6 +156,8 @@ static void connection_tokens(herald_http_reader_t *r, const char *v, size_t n)
             r->flags |= F_CLOSE;
         } else if (ieq(v + start, end - start, "keep-alive")) {
             r->flags |= F_KEEPALIVE;
+        } else {
+            /* other tokens name hop-by-hop headers: nothing to do */
         }
     }
 }
@@ -160,11 +167,14 @@ static int header_line(herald_http_reader_t *r, const char *s, size_t n)
     herald_http_response_t *h = &r->resp;
     const char *colon = memchr(s, ':', n);
     const char *v;
-    size_t name_len, vn;
+    ptrdiff_t name_end;
+    size_t name_len;
+    size_t vn;
     if (colon == NULL || colon == s) {
         return HERALD_E_HTTP_MALFORMED;
     }
-    name_len = (size_t)(colon - s);
+    name_end = colon - s;
+    name_len = (size_t)name_end;
     /* No whitespace may sit in or after a field name (RFC 9112 5.1); this
      * also refuses obsolete line folding. */
     if (memchr(s, ' ', name_len) != NULL || memchr(s, '\t', name_len) != NULL) {
@@ -202,6 +212,8 @@ static int header_line(herald_http_reader_t *r, const char *s, size_t n)
         h->ratelimit_remaining = parse_advisory(v, vn);
     } else if (ieq(s, name_len, "x-ratelimit-reset")) {
         h->ratelimit_reset = parse_advisory(v, vn);
+    } else {
+        /* any other header does not concern the agent */
     }
     return ST_HEADER;
 }
@@ -216,11 +228,13 @@ static int headers_done(herald_http_reader_t *r)
     }
     h->conn_close = (r->flags & F_CLOSE) || ((r->flags & F_HTTP10) && !(r->flags & F_KEEPALIVE));
     r->hdr_len = 0; /* the header buffer now holds chunk-size lines and trailers */
+    if (h->chunked) {
+        h->content_length = -1; /* chunked wins, also on a response without a body */
+    }
     if (h->status == 204 || h->status == 304) {
         return ST_DONE;
     }
     if (h->chunked) {
-        h->content_length = -1;
         return ST_CHUNK_SIZE;
     }
     if (h->content_length >= 0) {
@@ -237,7 +251,8 @@ static int headers_done(herald_http_reader_t *r)
 /* "HEX[ ][;ext...]" */
 static int chunk_size_line(herald_http_reader_t *r, const char *s, size_t n)
 {
-    size_t size = 0, i;
+    size_t size = 0;
+    size_t i;
     int d = 0;
     for (i = 0; i < n && (d = hex_val(s[i])) >= 0; i++) {
         if (size > (SIZE_MAX >> 4)) {
@@ -295,6 +310,7 @@ static int line_done(herald_http_reader_t *r, const char *s, size_t n)
 /* One byte of a line-oriented phase. */
 static int line_byte(herald_http_reader_t *r, char c)
 {
+    static const char STATUS_PREFIX[] = "HTTP/1.";
     char *line = r->hdr + r->hdr_len;
     size_t n;
     if (r->state == ST_CHUNK_END) {
@@ -316,7 +332,8 @@ static int line_byte(herald_http_reader_t *r, char c)
     if (r->line_len >= r->hdr_cap - r->hdr_len) {
         return r->state == ST_CHUNK_SIZE ? HERALD_E_HTTP_CHUNK : HERALD_E_HTTP_HEADER_TOO_LARGE;
     }
-    line[r->line_len++] = c;
+    line[r->line_len] = c;
+    r->line_len++;
     if (c != '\n') {
         return r->state;
     }
@@ -338,7 +355,7 @@ static size_t body_bytes(herald_http_reader_t *r, const char *p, size_t n)
         r->state = HERALD_E_HTTP_BODY_TOO_LARGE;
         return 0;
     }
-    memcpy(r->body + h->body_len, p, n);
+    (void)memcpy(r->body + h->body_len, p, n);
     h->body_len += n;
     r->body[h->body_len] = '\0';
     if (r->state != ST_BODY_CLOSE) {

@@ -13,16 +13,18 @@ static size_t pad4(size_t n)
     return (n + 3u) & ~(size_t)3u;
 }
 
+/* Byte by byte: the caller's buffer need not be aligned. */
 static void put_u32(uint8_t *p, uint32_t v)
 {
-    memcpy(p, &v, sizeof v);
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
 }
 
 static uint32_t get_u32(const uint8_t *p)
 {
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static herald_status_t rq_begin(void *ctx, herald_queue_rec_t *meta)
@@ -38,7 +40,7 @@ static herald_status_t rq_begin(void *ctx, herald_queue_rec_t *meta)
     }
     need = REC_HDR + pad4(len);
     if (q->cap - q->tail < need && q->head > 0u) {
-        memmove(q->buf, q->buf + q->head, q->tail - q->head);
+        (void)memmove(q->buf, q->buf + q->head, q->tail - q->head);
         q->tail -= q->head;
         q->head = 0u;
     }
@@ -62,7 +64,7 @@ static herald_status_t rq_write(void *ctx, const char *data, size_t len)
     if (!q->writing || len > q->wr_end - q->wr) {
         return HERALD_E_INVALID_ARG;
     }
-    memcpy(q->buf + q->wr, data, len);
+    (void)memcpy(q->buf + q->wr, data, len);
     q->wr += len;
     return HERALD_OK;
 }
@@ -102,11 +104,16 @@ static herald_status_t rq_peek(void *ctx, herald_queue_rec_t *out)
 static herald_status_t rq_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
 {
     herald_ram_queue_t *q = ctx;
-    if (q->count == 0u || get_u32(q->buf + q->head) != rec->seq || off > rec->body_len ||
-        len > rec->body_len - off) {
+    size_t body_len;
+    if (q->count == 0u || get_u32(q->buf + q->head) != rec->seq) {
         return HERALD_E_INVALID_ARG;
     }
-    memcpy(buf, q->buf + q->head + REC_HDR + off, len);
+    /* The stored length bounds the copy, not the caller's copy of the meta. */
+    body_len = get_u32(q->buf + q->head + 4u);
+    if (off > body_len || len > body_len - off) {
+        return HERALD_E_INVALID_ARG;
+    }
+    (void)memcpy(buf, q->buf + q->head + REC_HDR + off, len);
     return HERALD_OK;
 }
 
@@ -134,7 +141,7 @@ herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t c
     if (!q || !buf || !out || cap < 64u) {
         return HERALD_E_INVALID_ARG;
     }
-    memset(q, 0, sizeof *q);
+    (void)memset(q, 0, sizeof *q);
     q->buf = buf;
     q->cap = cap & ~(size_t)3u;
     q->next_seq = 1u;

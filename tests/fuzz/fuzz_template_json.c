@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The template JSON loader on arbitrary documents, into a cache that already
+ * holds two templates (so replacing and evicting happen).  It returns only
+ * documented statuses; on error the cache is byte for byte as before (all or
+ * nothing); on success the cache keeps every invariant and survives a trip
+ * through the binary image unchanged.
+ *
+ * Input: [arena size selector] JSON... */
+#include <stdlib.h>
+#include <string.h>
+#include "herald/template.h"
+#include "util.h"
+
+static const int STATUSES[] = {
+    HERALD_OK, HERALD_E_JSON_PARSE, HERALD_E_JSON_SHAPE, HERALD_E_NOSPACE, HERALD_E_CACHE_FULL,
+};
+
+static const size_t ARENAS[] = { 4096, 1024, 256, 65535 };
+
+static void seed_cache(herald_tcache_t *c)
+{
+    static const herald_tvar_t vars[] = {
+        { HERALD_STR_LIT("customerName"), HERALD_VTYPE_STRING },
+        { HERALD_STR_LIT("orderId"), HERALD_VTYPE_STRING },
+    };
+    herald_template_t t = {
+        HERALD_STR_LIT("order-confirmation"), HERALD_STR_LIT("tpl_1"), HERALD_TSTATUS_APPROVED,
+        1705311000, vars, 2, HERALD_STR_LIT("Order {{orderId}}"), HERALD_STR_LIT("Hi {{customerName}}"),
+    };
+    FZ_CHECK(herald_tcache_put(c, &t) == HERALD_OK);
+    t.key = HERALD_STR_LIT("alert");
+    t.id = HERALD_STR_LIT("");
+    t.status = HERALD_TSTATUS_DRAFT;
+    t.nvars = 0;
+    t.push_title = HERALD_STR_LIT("Alert");
+    t.push_body = HERALD_STR_LIT("");
+    FZ_CHECK(herald_tcache_put(c, &t) == HERALD_OK);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz_input_t in = { data, size };
+    size_t arena_size = ARENAS[fz_byte(&in) % 4u];
+    uint8_t *arena = malloc(arena_size), *before_arena = malloc(arena_size);
+    herald_tcache_t c, before;
+    char *json = fz_dup(in.p, in.n);
+    size_t loaded = 12345;
+    int st;
+
+    FZ_CHECK(arena != NULL && before_arena != NULL);
+    FZ_CHECK(herald_tcache_init(&c, arena, arena_size) == HERALD_OK);
+    seed_cache(&c);
+    before = c;
+    memcpy(before_arena, arena, c.used);
+
+    st = herald_tjson_load(&c, json, in.n, &loaded);
+    FZ_CHECK(fz_status_in(st, STATUSES, sizeof STATUSES / sizeof STATUSES[0]));
+    if (st != HERALD_OK) {
+        FZ_CHECK(loaded == 0);
+        FZ_CHECK(memcmp(&before, &c, sizeof c) == 0);
+        FZ_CHECK(memcmp(before_arena, arena, c.used) == 0);
+    } else {
+        fz_sink_t img = { 0 };
+        herald_tcache_t back;
+        uint8_t *back_arena = malloc(arena_size);
+        size_t n = 0;
+        FZ_CHECK(back_arena != NULL);
+        fz_check_cache(&c);
+        FZ_CHECK(herald_timage_write(&c, fz_sink, &img) == HERALD_OK);
+        FZ_CHECK(herald_tcache_init(&back, back_arena, arena_size) == HERALD_OK);
+        FZ_CHECK(herald_timage_load(&back, (const uint8_t *)img.buf, img.len, &n) == HERALD_OK);
+        FZ_CHECK(n == herald_tcache_count(&c));
+        fz_check_cache(&back);
+        FZ_CHECK(fz_same_templates(&c, &back));
+        fz_sink_free(&img);
+        free(back_arena);
+    }
+    free(json);
+    free(arena);
+    free(before_arena);
+    return 0;
+}
