@@ -38,7 +38,7 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (st != HERALD_OK) {
         return st;
     }
-    memset(a, 0, sizeof *a);
+    (void)memset(a, 0, sizeof *a);
     a->cfg = *cfg;
     if (!a->cfg.timeout_ms) {
         a->cfg.timeout_ms = HERALD_TIMEOUT_MS;
@@ -171,17 +171,15 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
             return HERALD_E_COALESCED;
         }
     }
-#if SIZE_MAX > 0xFFFFFFFFu
-    if (len > 0xFFFFFFFFu) {
+    if ((uint32_t)len != len) {
         return HERALD_E_NOSPACE; /* a record's length is 32 bits */
     }
-#endif
     q = a->cfg.queue;
     if (n->priority != HERALD_PRIO_ROUTINE && a->cfg.alert_queue) {
         q = a->cfg.alert_queue;
         bit = ALERT_BIT;
     }
-    memset(&meta, 0, sizeof meta);
+    (void)memset(&meta, 0, sizeof meta);
     meta.body_len = (uint32_t)len;
     meta.expires_s = n->expires_at;
     meta.priority = n->priority;
@@ -360,13 +358,15 @@ static void complete(herald_agent_t *a)
             } else if (r->ratelimit_reset > 0) {
                 int64_t now_s = wall_now(a);
                 wait_s = (now_s > 0 && r->ratelimit_reset > now_s) ? r->ratelimit_reset - now_s : -1;
+            } else {
+                /* no hint from the server: the backoff decides */
             }
         }
         retry_later(a, st, wait_s);
     }
 }
 
-static size_t queued(herald_queue_t *q)
+static size_t queued(const herald_queue_t *q)
 {
     return q ? q->count(q->ctx) : 0u;
 }

@@ -24,7 +24,7 @@ static void text_put(prv_text_t *t, const char *s, size_t n)
         t->overflow = 1;
         return;
     }
-    memcpy(t->p + t->len, s, n);
+    (void)memcpy(t->p + t->len, s, n);
     t->len += n;
 }
 
@@ -70,14 +70,17 @@ static int header_value_ok(const char *s, int id_chars_only)
 static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
 {
     static const char scheme[] = "https://";
-    const char *h, *end, *p;
+    const char *h;
+    const char *end;
+    const char *p;
+    ptrdiff_t span;
     size_t hlen;
     uint32_t port = 443u;
 
     for (size_t i = 0; i < sizeof scheme - 1u; i++) {
         char c = url[i];
         if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
+            c += 'a' - 'A';
         }
         if (c != scheme[i]) {
             return HERALD_E_URL_INVALID;
@@ -95,7 +98,8 @@ static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
         end = h + strcspn(h, ":/?#");
         p = end;
     }
-    hlen = (size_t)(end - h);
+    span = end - h;
+    hlen = (size_t)span;
     if (hlen == 0u || hlen > HERALD_HOST_MAX_LEN) {
         return HERALD_E_URL_INVALID;
     }
@@ -128,7 +132,7 @@ static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
     if (*p != '\0') {
         return HERALD_E_URL_INVALID; /* the API path is fixed; a base has none */
     }
-    memcpy(a->host, h, hlen);
+    (void)memcpy(a->host, h, hlen);
     a->host[hlen] = '\0';
     a->port = (uint16_t)port;
     return HERALD_OK;

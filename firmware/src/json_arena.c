@@ -5,18 +5,17 @@
 
 #define ALIGN 8u
 
-static union {
-    uint64_t align_;
-    unsigned char bytes[HERALD_JSON_ARENA_SIZE];
-} arena;
 static size_t arena_used;
 static size_t arena_peak;
 static int arena_exhausted;
 
 static void *arena_malloc(size_t size)
 {
-    size_t start = (arena_used + (ALIGN - 1u)) & ~(size_t)(ALIGN - 1u);
-    if (start > sizeof arena.bytes || size > sizeof arena.bytes - start) {
+    /* uint64_t words, so every block starts 8-byte aligned; viewed as bytes. */
+    static uint64_t arena[(HERALD_JSON_ARENA_SIZE + ALIGN - 1u) / ALIGN];
+    unsigned char *bytes = (unsigned char *)arena;
+    size_t start = (arena_used + (ALIGN - 1u)) & ~((size_t)ALIGN - 1u);
+    if (start > HERALD_JSON_ARENA_SIZE || size > HERALD_JSON_ARENA_SIZE - start) {
         arena_exhausted = 1;
         return NULL;
     }
@@ -24,7 +23,7 @@ static void *arena_malloc(size_t size)
     if (arena_used > arena_peak) {
         arena_peak = arena_used;
     }
-    return &arena.bytes[start];
+    return &bytes[start];
 }
 
 static void arena_free(void *p)
@@ -49,7 +48,8 @@ cJSON *herald_json_parse(const char *json, size_t len, int *exhausted)
     /* cJSON stops after the first value; anything but white space after it
      * means the document is not JSON. */
     if (root && end) {
-        size_t off = (size_t)(end - json);
+        ptrdiff_t parsed = end - json;
+        size_t off = (size_t)parsed;
         while (off < len && (json[off] == ' ' || json[off] == '\t' || json[off] == '\n' || json[off] == '\r')) {
             off++;
         }

@@ -32,8 +32,11 @@ static inline size_t herald_json_clean_run(const unsigned char *p, size_t len)
     const uint32_t highs = 0x80808080u;
     size_t i = 0u;
     while (len - i >= 4u) {
-        uint32_t w, q, b, lt;
-        memcpy(&w, p + i, sizeof w);
+        uint32_t w;
+        uint32_t q;
+        uint32_t b;
+        uint32_t lt;
+        (void)memcpy(&w, p + i, sizeof w);
         lt = (w - ones * 0x20u) & ~w & highs; /* a byte below 0x20 */
         q = w ^ (ones * 0x22u);               /* a '"' becomes 0 */
         b = w ^ (ones * 0x5Cu);               /* a '\\' becomes 0 */

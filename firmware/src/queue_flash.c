@@ -173,8 +173,10 @@ static herald_status_t read_sec_hdr(const herald_flash_queue_t *q, uint32_t sec,
 static herald_status_t in_log(const herald_flash_queue_t *q, uint32_t sec, int *yes)
 {
     uint32_t dist = (q->wsec + q->sector_count - sec) % q->sector_count;
-    uint32_t epoch, seq;
-    int valid, blank = 1;
+    uint32_t epoch;
+    uint32_t seq;
+    int valid;
+    int blank = 1;
     herald_status_t st = read_sec_hdr(q, sec, &epoch, &seq, &valid);
     if (st == HERALD_OK && dist == q->sector_count - 1u) {
         st = mark_blank(q, sec_addr(q, q->wsec) + MARK_OFF, &blank);
@@ -212,7 +214,7 @@ static herald_status_t open_next(herald_flash_queue_t *q)
         return HERALD_E_FLASH;
     }
     q->erases++;
-    memset(h, 0xFF, sizeof h);
+    (void)memset(h, 0xFF, sizeof h);
     put_le32(h, SEC_MAGIC);
     put_le32(h + 4, epoch);
     put_le32(h + 8, q->next_seq);
@@ -238,7 +240,8 @@ static herald_status_t scan(const herald_flash_queue_t *q, uint32_t sec, uint32_
     uint8_t h[32];
     uint8_t m[48];
     uint32_t base = sec_addr(q, sec) + off;
-    uint32_t len, crc;
+    uint32_t len;
+    uint32_t crc;
     int blank;
     herald_status_t st;
 
@@ -277,9 +280,11 @@ static herald_status_t scan(const herald_flash_queue_t *q, uint32_t sec, uint32_
 static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t off, int *found)
 {
     slot_t r;
-    int kind, ok = 1;
+    int kind;
+    int ok = 1;
     herald_status_t st;
-    for (*found = 0;;) {
+    *found = 0;
+    for (;;) {
         if (ok) {
             st = scan(q, sec, off, &r, &kind);
             if (st != HERALD_OK) {
@@ -320,9 +325,16 @@ static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t
  * and the next sequence number.  Writes nothing. */
 static herald_status_t recover(herald_flash_queue_t *q)
 {
-    uint32_t sec, epoch, seq, w_seq = 1u, off = 0u, unused_crc = 0u;
+    uint32_t sec;
+    uint32_t epoch;
+    uint32_t seq;
+    uint32_t w_seq = 1u;
+    uint32_t off = 0u;
+    uint32_t unused_crc = 0u;
     slot_t r;
-    int valid, kind = SLOT_END, have_last = 0;
+    int valid;
+    int kind = SLOT_END;
+    int have_last = 0;
     herald_status_t st;
 
     for (sec = 0u; sec < q->sector_count; sec++) {
@@ -355,7 +367,8 @@ static herald_status_t recover(herald_flash_queue_t *q)
                 continue;
             }
         }
-        for (off = FIRST_REC(q);; off += r.size) {
+        off = FIRST_REC(q);
+        for (;;) {
             st = scan(q, sec, off, &r, &kind);
             if (st != HERALD_OK) {
                 return st;
@@ -371,6 +384,7 @@ static herald_status_t recover(herald_flash_queue_t *q)
                 seq = r.meta.seq;
                 have_last = 1;
             }
+            off += r.size;
         }
     }
     q->next_seq = have_last ? seq + 1u : w_seq;
@@ -413,7 +427,7 @@ static herald_status_t fq_begin(void *ctx, herald_queue_rec_t *meta)
         q->next_seq = 1u; /* 0 is never a handle */
     }
     meta->seq = q->next_seq;
-    memset(h, 0xFF, sizeof h);
+    (void)memset(h, 0xFF, sizeof h);
     put_le32(h, REC_MAGIC);
     put_le32(h + 4, meta->seq);
     put_le32(h + 8, meta->body_len);
@@ -467,7 +481,7 @@ static herald_status_t fq_write(void *ctx, const char *data, size_t len)
     q->left -= (uint32_t)len;
     if (q->staged) {
         n = q->unit - q->staged < len ? q->unit - q->staged : len;
-        memcpy(q->stage + q->staged, d, n);
+        (void)memcpy(q->stage + q->staged, d, n);
         q->staged = (uint8_t)(q->staged + n);
         d += n;
         len -= n;
@@ -485,7 +499,7 @@ static herald_status_t fq_write(void *ctx, const char *data, size_t len)
     }
     d += n;
     len -= n;
-    memcpy(q->stage, d, len);
+    (void)memcpy(q->stage, d, len);
     q->staged = (uint8_t)len;
     return HERALD_OK;
 }
@@ -506,10 +520,10 @@ static herald_status_t fq_commit(void *ctx)
      * record does not exist for recovery. */
     q->writing = 2u;
     if (q->staged) {
-        memset(q->stage + q->staged, 0xFF, q->unit - q->staged);
+        (void)memset(q->stage + q->staged, 0xFF, q->unit - q->staged);
         st = prog_body(q, q->stage, q->unit);
     }
-    memset(c, 0xFF, sizeof c);
+    (void)memset(c, 0xFF, sizeof c);
     put_le32(c, q->crc);
     if (st == HERALD_OK) {
         st = prog(q, q->rec + CRC_OFF(q), c, AL(q, 4u));
@@ -595,6 +609,8 @@ static herald_status_t fq_retire(void *ctx, uint32_t seq)
         q->fault = 1u; /* the head is unknown now */
     } else if (!found) {
         q->count = 0u; /* what was counted has been damaged since (bit rot): it cannot be sent */
+    } else {
+        /* the next waiting record is the head now */
     }
     return st;
 }
@@ -617,7 +633,7 @@ herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_fl
         (uint64_t)g->sector_size * g->sector_count > 0xFFFFFFFFu) {
         return HERALD_E_INVALID_ARG;
     }
-    memset(q, 0, sizeof *q);
+    (void)memset(q, 0, sizeof *q);
     q->flash = flash;
     q->sector_size = g->sector_size;
     q->sector_count = g->sector_count;

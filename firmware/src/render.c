@@ -38,14 +38,14 @@ static herald_status_t out_put(void *vctx, const char *data, size_t len)
         }
         o->total += len;
         if (o->total <= o->cap) {
-            memcpy(o->buf + (o->total - len), data, len);
+            (void)memcpy(o->buf + (o->total - len), data, len);
         }
         return HERALD_OK;
     }
     while (len > 0u) {
         size_t room = o->cap - o->len;
         size_t n = len < room ? len : room;
-        memcpy(o->buf + o->len, data, n);
+        (void)memcpy(o->buf + o->len, data, n);
         o->len += n;
         data += n;
         len -= n;
@@ -60,11 +60,18 @@ static herald_status_t out_put(void *vctx, const char *data, size_t len)
     return HERALD_OK;
 }
 
+/* Bytes from p up to end; callers keep end >= p. */
+static size_t span(const char *p, const char *end)
+{
+    ptrdiff_t n = end - p;
+    return (size_t)n;
+}
+
 /* First "cc" in [p, end), or end. */
 static const char *find_pair(const char *p, const char *end, char c)
 {
     while (p < end) {
-        const char *hit = memchr(p, c, (size_t)(end - p));
+        const char *hit = memchr(p, c, span(p, end));
         if (!hit || hit + 1 >= end) {
             break;
         }
@@ -78,16 +85,17 @@ static const char *find_pair(const char *p, const char *end, char c)
 
 static const herald_var_t *lookup(const job_t *j, const char *name, size_t len)
 {
+    herald_str_t want = { name, len };
     for (size_t i = 0u; i < j->nvars; i++) {
         const char *vn = j->vars[i].name;
-        if (vn && strlen(vn) == len && memcmp(vn, name, len) == 0) {
+        if (vn && herald_str_eq(want, vn)) {
             return &j->vars[i];
         }
     }
     return NULL;
 }
 
-static herald_status_t emit(const job_t *j, out_t *o, const char *data, size_t len)
+static herald_status_t emit_text(const job_t *j, out_t *o, const char *data, size_t len)
 {
     if (!o || len == 0u) {
         return HERALD_OK;
@@ -103,15 +111,13 @@ static herald_status_t walk(const job_t *j, out_t *o)
 {
     const char *p = j->tmpl.ptr;
     const char *end = p + j->tmpl.len;
-    herald_status_t st;
 
     while (p < end) {
         const char *open = find_pair(p, end, '{');
         const char *name;
         const char *close;
         const herald_var_t *v;
-
-        st = emit(j, o, p, (size_t)(open - p));
+        herald_status_t st = emit_text(j, o, p, span(p, open));
         if (st != HERALD_OK || open == end) {
             return st;
         }
@@ -130,11 +136,11 @@ static herald_status_t walk(const job_t *j, out_t *o)
         if (name == close) {
             return HERALD_E_TEMPLATE_SYNTAX;
         }
-        v = lookup(j, name, (size_t)(close - name));
+        v = lookup(j, name, span(name, close));
         if (!v) {
             return HERALD_E_PLACEHOLDER_UNKNOWN;
         }
-        st = emit(j, o, v->value, herald_var_len(v));
+        st = emit_text(j, o, v->value, herald_var_len(v));
         if (st != HERALD_OK) {
             return st;
         }

@@ -38,7 +38,7 @@ static void put_slow(writer_t *w, const char *s, size_t len)
     if (len >= STAGE_SIZE / 2u) {
         w->st = w->sink(w->ctx, s, len);
     } else {
-        memcpy(w->stage, s, len);
+        (void)memcpy(w->stage, s, len);
         w->len = len;
     }
 }
@@ -48,7 +48,7 @@ static void put_slow(writer_t *w, const char *s, size_t len)
 static inline void put(writer_t *w, const char *s, size_t len)
 {
     if (len < STAGE_SIZE / 2u && len <= STAGE_SIZE - w->len) {
-        memcpy(w->stage + w->len, s, len);
+        (void)memcpy(w->stage + w->len, s, len);
         w->len += len;
     } else {
         put_slow(w, s, len);

@@ -4,21 +4,6 @@
 #include "herald/request.h"
 #include "json_arena.h"
 
-static const struct {
-    const char *code;
-    herald_status_t st;
-} ERROR_CODES[] = {
-    { "ERR_BAD_REQUEST", HERALD_E_PLATFORM_BAD_REQUEST },
-    { "ERR_INVALID_VARIABLES", HERALD_E_PLATFORM_INVALID_VARIABLES },
-    { "ERR_TEMPLATE_NOT_APPROVED", HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED },
-    { "ERR_TARGET_LIMIT_EXCEEDED", HERALD_E_PLATFORM_TARGET_LIMIT },
-    { "ERR_INVALID_MODE", HERALD_E_PLATFORM_INVALID_MODE },
-    { "ERR_UNAUTHORIZED", HERALD_E_PLATFORM_UNAUTHORIZED },
-    { "ERR_FORBIDDEN", HERALD_E_PLATFORM_FORBIDDEN },
-    { "ERR_NOT_FOUND", HERALD_E_PLATFORM_NOT_FOUND },
-    { "ERR_TOO_MANY_REQUESTS", HERALD_E_PLATFORM_RATE_LIMITED },
-};
-
 /* What the HTTP status alone says, when the body does not say more. */
 static herald_status_t by_http_status(int http)
 {
@@ -41,7 +26,8 @@ static herald_status_t by_http_status(int http)
 /* The longest prefix of s[0..n) that does not end inside a UTF-8 sequence. */
 static size_t utf8_cut(const char *s, size_t n)
 {
-    size_t lead = n, need;
+    size_t lead = n;
+    size_t need;
     unsigned char c;
     while (lead > 0 && n - lead < 3u && ((unsigned char)s[lead - 1u] & 0xC0u) == 0x80u) {
         lead--;
@@ -51,7 +37,16 @@ static size_t utf8_cut(const char *s, size_t n)
     }
     lead--;
     c = (unsigned char)s[lead];
-    need = c >= 0xF0u ? 4u : c >= 0xE0u ? 3u : c >= 0xC0u ? 2u : 1u;
+    need = 1u; /* bytes of the sequence c starts */
+    if (c >= 0xC0u) {
+        need = 2u;
+    }
+    if (c >= 0xE0u) {
+        need = 3u;
+    }
+    if (c >= 0xF0u) {
+        need = 4u;
+    }
     return lead + need > n ? lead : n;
 }
 
@@ -66,7 +61,7 @@ static void copy_string(char *dst, size_t cap, const cJSON *item, int *truncated
             n = utf8_cut(item->valuestring, cap - 1u);
             *truncated = 1;
         }
-        memcpy(dst, item->valuestring, n);
+        (void)memcpy(dst, item->valuestring, n);
     }
     dst[n] = '\0';
 }
@@ -85,7 +80,7 @@ static herald_status_t read_success(const cJSON *root, herald_send_result_t *res
         obj = field(root, "data");
         id = field(obj, "notificationId");
     }
-    if (!cJSON_IsString(id) || id->valuestring == NULL || id->valuestring[0] == '\0') {
+    if (id == NULL || !cJSON_IsString(id) || id->valuestring == NULL || id->valuestring[0] == '\0') {
         return HERALD_E_RESPONSE_INVALID;
     }
     copy_string(res->notification_id, sizeof res->notification_id, id, &res->truncated);
@@ -119,11 +114,11 @@ static herald_status_t read_success(const cJSON *root, herald_send_result_t *res
 static void print_details(cJSON *details, herald_platform_error_t *err)
 {
     char *out = err->details;
-    memset(out, 0, sizeof err->details);
+    (void)memset(out, 0, sizeof err->details);
     if (details == NULL || cJSON_IsNull(details)) {
         return;
     }
-    if (!cJSON_PrintPreallocated(details, out, (int)(sizeof err->details - 1u), 0)) {
+    if (!cJSON_PrintPreallocated(details, out, (int)(sizeof err->details) - 1, 0)) {
         out[utf8_cut(out, strlen(out))] = '\0';
         err->truncated = 1;
     }
@@ -131,6 +126,20 @@ static void print_details(cJSON *details, herald_platform_error_t *err)
 
 static herald_status_t read_error(cJSON *env, int http, herald_platform_error_t *err)
 {
+    static const struct {
+        const char *code;
+        herald_status_t st;
+    } ERROR_CODES[] = {
+        { "ERR_BAD_REQUEST", HERALD_E_PLATFORM_BAD_REQUEST },
+        { "ERR_INVALID_VARIABLES", HERALD_E_PLATFORM_INVALID_VARIABLES },
+        { "ERR_TEMPLATE_NOT_APPROVED", HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED },
+        { "ERR_TARGET_LIMIT_EXCEEDED", HERALD_E_PLATFORM_TARGET_LIMIT },
+        { "ERR_INVALID_MODE", HERALD_E_PLATFORM_INVALID_MODE },
+        { "ERR_UNAUTHORIZED", HERALD_E_PLATFORM_UNAUTHORIZED },
+        { "ERR_FORBIDDEN", HERALD_E_PLATFORM_FORBIDDEN },
+        { "ERR_NOT_FOUND", HERALD_E_PLATFORM_NOT_FOUND },
+        { "ERR_TOO_MANY_REQUESTS", HERALD_E_PLATFORM_RATE_LIMITED },
+    };
     const cJSON *code = field(env, "code");
     size_t i;
     copy_string(err->code, sizeof err->code, code, &err->truncated);
@@ -158,8 +167,8 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
 {
     cJSON *root = NULL;
     cJSON *env;
-    memset(result, 0, sizeof *result);
-    memset(err, 0, sizeof *err);
+    (void)memset(result, 0, sizeof *result);
+    (void)memset(err, 0, sizeof *err);
     err->http_status = http_status;
     if (body != NULL && len > 0) {
         root = herald_json_parse(body, len, NULL);
@@ -176,7 +185,7 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     return by_http_status(http_status);
 }
 
-static herald_status_t put(herald_sink_fn sink, void *ctx, const char *s)
+static herald_status_t sink_str(herald_sink_fn sink, void *ctx, const char *s)
 {
     return sink(ctx, s, strlen(s));
 }
@@ -186,7 +195,7 @@ static herald_status_t put_field(herald_sink_fn sink, void *ctx, const char *key
 {
     herald_status_t st = HERALD_OK;
     if (v[0] != '\0') {
-        st = put(sink, ctx, key);
+        st = sink_str(sink, ctx, key);
         if (st == HERALD_OK) {
             st = herald_json_write_string(sink, ctx, v, strlen(v));
         }
@@ -196,25 +205,27 @@ static herald_status_t put_field(herald_sink_fn sink, void *ctx, const char *key
 
 herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_sink_fn sink, void *ctx)
 {
-    size_t n = r->nchannels < HERALD_RESULT_MAX_CHANNELS ? r->nchannels : HERALD_RESULT_MAX_CHANNELS;
-    size_t i;
-    herald_status_t st = put(sink, ctx, "{\"notificationId\":");
+    size_t n = r->nchannels;
+    herald_status_t st = sink_str(sink, ctx, "{\"notificationId\":");
     if (st == HERALD_OK) {
         st = herald_json_write_string(sink, ctx, r->notification_id, strlen(r->notification_id));
     }
     if (st == HERALD_OK) {
         st = put_field(sink, ctx, ",\"templateKey\":", r->template_key);
     }
-    if (st == HERALD_OK && n > 0) {
-        st = put(sink, ctx, ",\"channels\":[");
-        for (i = 0; i < n && st == HERALD_OK; i++) {
-            st = i > 0 ? put(sink, ctx, ",") : HERALD_OK;
+    if (n > HERALD_RESULT_MAX_CHANNELS) {
+        n = HERALD_RESULT_MAX_CHANNELS;
+    }
+    if (st == HERALD_OK && n > 0u) {
+        st = sink_str(sink, ctx, ",\"channels\":[");
+        for (size_t i = 0; i < n && st == HERALD_OK; i++) {
+            st = i > 0 ? sink_str(sink, ctx, ",") : HERALD_OK;
             if (st == HERALD_OK) {
                 st = herald_json_write_string(sink, ctx, r->channels[i], strlen(r->channels[i]));
             }
         }
         if (st == HERALD_OK) {
-            st = put(sink, ctx, "]");
+            st = sink_str(sink, ctx, "]");
         }
     }
     if (st == HERALD_OK) {
@@ -232,5 +243,5 @@ herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_s
     if (st == HERALD_OK) {
         st = put_field(sink, ctx, ",\"createdAt\":", r->created_at);
     }
-    return st == HERALD_OK ? put(sink, ctx, "}") : st;
+    return st == HERALD_OK ? sink_str(sink, ctx, "}") : st;
 }

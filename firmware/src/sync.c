@@ -19,7 +19,7 @@ void herald_sync_want(herald_agent_t *a, const char *ref)
     if (!a->cfg.templates || n == 0u || n > HERALD_NAME_MAX_LEN) {
         return;
     }
-    memcpy(a->sync.key, ref, n + 1u); /* the latest miss wins; older ones recur */
+    (void)memcpy(a->sync.key, ref, n + 1u); /* the latest miss wins; older ones recur */
 }
 
 void herald_sync_templates(herald_agent_t *a, const char *ref)
@@ -100,7 +100,8 @@ void herald_sync_failed(herald_agent_t *a)
 void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
 {
     herald_sync_t *s = &a->sync;
-    size_t updated = 0u, seen = 0u;
+    size_t updated = 0u;
+    size_t seen = 0u;
     herald_status_t st;
 
     if (r->status == 404 && s->state == SYNC_ONE) {

@@ -41,8 +41,8 @@ static void prv_wr16(uint8_t *p, size_t v)
 static int64_t prv_rd64(const uint8_t *p)
 {
     uint64_t v = 0;
-    for (unsigned i = 8; i-- > 0u;) {
-        v = (v << 8) | p[i];
+    for (unsigned i = 8u; i > 0u; i--) {
+        v = (v << 8) | p[i - 1u];
     }
     return (int64_t)v;
 }
@@ -113,15 +113,17 @@ static void prv_pack(uint8_t *p, const herald_template_t *t)
     prv_wr16(&p[12], t->push_title.len);
     prv_wr16(&p[14], t->push_body.len);
     p += ENTRY_HDR;
-    if (t->key.len > 0u) { memcpy(p, t->key.ptr, t->key.len); p += t->key.len; }
-    if (t->id.len > 0u) { memcpy(p, t->id.ptr, t->id.len); p += t->id.len; }
-    if (t->push_title.len > 0u) { memcpy(p, t->push_title.ptr, t->push_title.len); p += t->push_title.len; }
-    if (t->push_body.len > 0u) { memcpy(p, t->push_body.ptr, t->push_body.len); p += t->push_body.len; }
+    if (t->key.len > 0u) { (void)memcpy(p, t->key.ptr, t->key.len); p += t->key.len; }
+    if (t->id.len > 0u) { (void)memcpy(p, t->id.ptr, t->id.len); p += t->id.len; }
+    if (t->push_title.len > 0u) { (void)memcpy(p, t->push_title.ptr, t->push_title.len); p += t->push_title.len; }
+    if (t->push_body.len > 0u) { (void)memcpy(p, t->push_body.ptr, t->push_body.len); p += t->push_body.len; }
     for (size_t i = 0; i < t->nvars; i++) {
-        *p++ = (uint8_t)t->vars[i].name.len;
-        memcpy(p, t->vars[i].name.ptr, t->vars[i].name.len);
+        *p = (uint8_t)t->vars[i].name.len;
+        p++;
+        (void)memcpy(p, t->vars[i].name.ptr, t->vars[i].name.len);
         p += t->vars[i].name.len;
-        *p++ = (uint8_t)t->vars[i].type;
+        *p = (uint8_t)t->vars[i].type;
+        p++;
     }
 }
 
@@ -157,7 +159,8 @@ static herald_str_t prv_key_at(const herald_tcache_t *c, size_t i)
 /* First index position whose hash is not below h. */
 static size_t prv_lower_bound(const herald_tcache_t *c, uint32_t h)
 {
-    size_t lo = 0, hi = c->count;
+    size_t lo = 0;
+    size_t hi = c->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2u;
         if (c->index[mid].hash < h) {
@@ -190,7 +193,7 @@ static void prv_renumber(herald_tcache_t *c)
         size_t r = 1;
         for (size_t j = 0; j < c->count; j++) {
             if (c->index[j].last_used < c->index[i].last_used ||
-                (c->index[j].last_used == c->index[i].last_used && j < i)) {
+                (j < i && c->index[j].last_used == c->index[i].last_used)) {
                 r++;
             }
         }
@@ -215,14 +218,14 @@ static void prv_remove_at(herald_tcache_t *c, size_t i)
 {
     size_t off = c->index[i].offset;
     size_t sz = c->index[i].size;
-    memmove(c->arena + off, c->arena + off + sz, c->used - off - sz);
+    (void)memmove(c->arena + off, c->arena + off + sz, c->used - off - sz);
     c->used -= sz;
     for (size_t j = 0; j < c->count; j++) {
         if (c->index[j].offset > off) {
             c->index[j].offset = (uint16_t)(c->index[j].offset - sz);
         }
     }
-    memmove(&c->index[i], &c->index[i + 1u], (c->count - i - 1u) * sizeof c->index[0]);
+    (void)memmove(&c->index[i], &c->index[i + 1u], (c->count - i - 1u) * sizeof c->index[0]);
     c->count--;
 }
 
@@ -242,7 +245,7 @@ herald_status_t herald_tcache_init(herald_tcache_t *c, void *arena, size_t arena
     if (c == NULL || arena == NULL || arena_size == 0u || arena_size > 65535u) {
         return HERALD_E_INVALID_ARG;
     }
-    memset(c, 0, sizeof *c);
+    (void)memset(c, 0, sizeof *c);
     c->arena = arena;
     c->arena_size = arena_size;
     return HERALD_OK;
@@ -250,8 +253,10 @@ herald_status_t herald_tcache_init(herald_tcache_t *c, void *arena, size_t arena
 
 herald_status_t herald_tcache_put(herald_tcache_t *c, const herald_template_t *t)
 {
-    size_t size = 0, at;
-    uint32_t h, stamp;
+    size_t size = 0;
+    size_t at;
+    uint32_t h;
+    uint32_t stamp;
     herald_status_t st = herald_tcache_validate(c, t, &size);
     if (st != HERALD_OK) {
         return st;
@@ -271,7 +276,7 @@ herald_status_t herald_tcache_put(herald_tcache_t *c, const herald_template_t *t
     while (at < c->count && c->index[at].hash == h) {
         at++;
     }
-    memmove(&c->index[at + 1u], &c->index[at], (c->count - at) * sizeof c->index[0]);
+    (void)memmove(&c->index[at + 1u], &c->index[at], (c->count - at) * sizeof c->index[0]);
     c->index[at].hash = h;
     c->index[at].offset = (uint16_t)c->used;
     c->index[at].size = (uint16_t)size;

@@ -10,6 +10,8 @@
  * u16 title_len, title, u16 body_len, body.  All little-endian. */
 #define IMG_HDR 16u
 
+static const char IMG_MAGIC[4] = { 'H', 'T', 'P', 'L' };
+
 /* Every payload byte goes through here: once to count and checksum it
  * (sink NULL), once more to send it, so no buffer holds the image. */
 typedef struct {
@@ -18,9 +20,9 @@ typedef struct {
     uint32_t crc;
     uint32_t len;
     herald_status_t st;
-} writer_t;
+} image_writer_t;
 
-static void prv_emit(writer_t *w, const void *data, size_t n)
+static void prv_emit(image_writer_t *w, const void *data, size_t n)
 {
     if (w->st != HERALD_OK || n == 0u) {
         return;
@@ -49,20 +51,20 @@ static uint64_t prv_rd(const uint8_t *p, unsigned n)
     return v;
 }
 
-static void prv_emit_le(writer_t *w, uint64_t v, unsigned n)
+static void prv_emit_le(image_writer_t *w, uint64_t v, unsigned n)
 {
     uint8_t b[8];
     prv_le(b, v, n);
     prv_emit(w, b, n);
 }
 
-static void prv_emit_str(writer_t *w, herald_str_t s, unsigned len_bytes)
+static void prv_emit_str(image_writer_t *w, herald_str_t s, unsigned len_bytes)
 {
     prv_emit_le(w, s.len, len_bytes);
     prv_emit(w, s.ptr, s.len);
 }
 
-static void prv_emit_all(const herald_tcache_t *c, writer_t *w)
+static void prv_emit_all(const herald_tcache_t *c, image_writer_t *w)
 {
     herald_tview_t v;
     herald_tvar_t var;
@@ -83,14 +85,14 @@ static void prv_emit_all(const herald_tcache_t *c, writer_t *w)
 
 herald_status_t herald_timage_write(const herald_tcache_t *c, herald_sink_fn sink, void *ctx)
 {
-    writer_t w = { NULL, NULL, 0u, 0u, HERALD_OK };
+    image_writer_t w = { NULL, NULL, 0u, 0u, HERALD_OK };
     uint8_t hdr[IMG_HDR];
     herald_status_t st;
     if (c == NULL || sink == NULL) {
         return HERALD_E_INVALID_ARG;
     }
     prv_emit_all(c, &w);
-    memcpy(hdr, "HTPL", 4);
+    (void)memcpy(hdr, IMG_MAGIC, sizeof IMG_MAGIC);
     prv_le(&hdr[4], HERALD_TIMAGE_VERSION, 2);
     prv_le(&hdr[6], c->count, 2);
     prv_le(&hdr[8], w.len, 4);
@@ -116,7 +118,8 @@ typedef struct {
 static const uint8_t *prv_take(reader_t *r, size_t n)
 {
     const uint8_t *p = r->p;
-    if ((size_t)(r->end - r->p) < n) {
+    ptrdiff_t left = r->end - r->p;
+    if ((size_t)left < n) {
         return NULL;
     }
     r->p += n;
@@ -185,7 +188,8 @@ static herald_status_t prv_records(herald_tcache_t *c, const uint8_t *payload, s
 
 herald_status_t herald_timage_load(herald_tcache_t *c, const uint8_t *img, size_t len, size_t *loaded)
 {
-    size_t count, plen;
+    size_t count;
+    size_t plen;
     herald_status_t st;
     if (loaded != NULL) {
         *loaded = 0;
@@ -194,7 +198,7 @@ herald_status_t herald_timage_load(herald_tcache_t *c, const uint8_t *img, size_
         return HERALD_E_INVALID_ARG;
     }
     /* A short buffer that is not even a prefix of the magic is not an image. */
-    if (len > 0u && memcmp(img, "HTPL", len < 4u ? len : 4u) != 0) {
+    if (len > 0u && memcmp(img, IMG_MAGIC, len < sizeof IMG_MAGIC ? len : sizeof IMG_MAGIC) != 0) {
         return HERALD_E_IMAGE_MAGIC;
     }
     if (len < IMG_HDR) {

@@ -51,9 +51,12 @@ static int prv_digits(const char *s, size_t n, int *out)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
  * days_from_civil), so no libc time functions are needed. */
-static int64_t prv_days_from_civil(int64_t y, int m, int d)
+static int64_t prv_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
-    int64_t era, yoe, doy, doe;
+    int64_t era;
+    int64_t yoe;
+    int64_t doy;
+    int64_t doe;
     y -= m <= 2 ? 1 : 0;
     era = (y >= 0 ? y : y - 399) / 400;
     yoe = y - era * 400;
@@ -67,15 +70,25 @@ static int prv_parse_time(herald_str_t t, int64_t *out)
 {
     static const uint8_t mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     const char *s = t.ptr;
-    size_t n = t.len, i = 19;
-    int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+    size_t n = t.len;
+    size_t i = 19;
+    int y;
+    int mo;
+    int d;
+    int h;
+    int mi;
+    int sec;
+    int oh = 0;
+    int om = 0;
+    int sign = 0;
     if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
         !prv_digits(s, 4, &y) || !prv_digits(s + 5, 2, &mo) || !prv_digits(s + 8, 2, &d) ||
         !prv_digits(s + 11, 2, &h) || !prv_digits(s + 14, 2, &mi) || !prv_digits(s + 17, 2, &sec)) {
         return 0;
     }
     if (s[i] == '.') {
-        size_t start = ++i;
+        size_t start = i + 1u; /* the first digit of the fraction */
+        i = start;
         while (i < n && s[i] >= '0' && s[i] <= '9') {
             i++;
         }
@@ -87,7 +100,10 @@ static int prv_parse_time(herald_str_t t, int64_t *out)
         sign = 0;
     } else if (i + 6u == n && (s[i] == '+' || s[i] == '-') && s[i + 3u] == ':' &&
                prv_digits(s + i + 1u, 2, &oh) && prv_digits(s + i + 4u, 2, &om) && oh < 24 && om < 60) {
-        sign = s[i] == '+' ? 1 : -1;
+        sign = 1;
+        if (s[i] == '-') {
+            sign = -1;
+        }
     } else {
         return 0;
     }
@@ -96,8 +112,8 @@ static int prv_parse_time(herald_str_t t, int64_t *out)
         h > 23 || mi > 59 || sec > 60) {
         return 0;
     }
-    *out = prv_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-           (int64_t)sign * (oh * 3600 + om * 60);
+    *out = prv_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec -
+           (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60);
     return 1;
 }
 
@@ -145,7 +161,8 @@ static herald_status_t prv_vars(const cJSON *schema, herald_template_t *t, heral
  * too.  Either may be absent (a template for other channels only). */
 static herald_status_t prv_push(const cJSON *o, herald_template_t *t)
 {
-    const cJSON *content, *push = NULL;
+    const cJSON *content;
+    const cJSON *push = NULL;
     if (prv_opt_object(o, "content", &content) < 0 ||
         (content != NULL && prv_opt_object(content, "push", &push) < 0) ||
         (push == NULL && prv_opt_object(o, "push", &push) < 0) ||
@@ -161,7 +178,7 @@ static herald_status_t prv_template(const cJSON *o, herald_template_t *t, herald
     herald_str_t s;
     const cJSON *schema;
     int r;
-    memset(t, 0, sizeof *t);
+    (void)memset(t, 0, sizeof *t);
     if (!cJSON_IsObject(o)) {
         return HERALD_E_JSON_SHAPE;
     }
@@ -205,10 +222,9 @@ static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int mode, 
 {
     herald_tvar_t vars[HERALD_MAX_VARS];
     herald_template_t t;
-    herald_status_t st;
     const cJSON *o = cJSON_IsArray(doc) ? doc->child : doc;
     for (; o != NULL; o = cJSON_IsArray(doc) ? o->next : NULL) {
-        st = prv_template(o, &t, vars);
+        herald_status_t st = prv_template(o, &t, vars);
         if (st == HERALD_OK && mode == PRV_MERGE && !prv_newer(c, &t)) {
             continue;
         }
@@ -229,7 +245,8 @@ static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int mode, 
 static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len, int mode, size_t *loaded,
                                 size_t *seen)
 {
-    const cJSON *root, *doc;
+    const cJSON *root;
+    const cJSON *doc;
     int exhausted = 0;
     size_t n = 0;
     herald_status_t st;

@@ -22,7 +22,7 @@ herald_status_t herald_buf_sink(void *ctx, const char *data, size_t len)
     herald_buf_sink_t *b = ctx;
     herald_status_t st = HERALD_OK;
     if (b->len <= b->cap && len <= b->cap - b->len) {
-        memcpy(b->buf + b->len, data, len);
+        (void)memcpy(b->buf + b->len, data, len);
     } else {
         st = HERALD_E_NOSPACE;
     }

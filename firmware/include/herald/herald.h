@@ -142,7 +142,8 @@ typedef struct {
     herald_status_t last_status; /* of the latest attempt or outcome */
     /* request being written: head in tx, then the body from the queue record */
     char tx[HERALD_TX_HEAD_MAX];
-    size_t tx_len, tx_off;
+    size_t tx_len;
+    size_t tx_off;
     herald_queue_rec_t rec;
     size_t body_off;
     /* response */
@@ -150,7 +151,8 @@ typedef struct {
     char rx_hdr[HERALD_HTTP_HDR_MAX];
     char rx_body[HERALD_HTTP_BODY_MAX];
     char rx_buf[HERALD_RX_CHUNK];
-    size_t rx_len, rx_off;
+    size_t rx_len;
+    size_t rx_off;
     herald_send_result_t result;
     herald_platform_error_t error;
     herald_counters_t counters;
