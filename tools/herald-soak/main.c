@@ -127,6 +127,7 @@ int main(int argc, char **argv)
     const char *base = NULL, *ca_path = NULL, *app = "app1", *key = NULL;
     unsigned count = 1000, tls_max = 3, tls_min = 2, deadline_s = 120;
     uint32_t timeout_ms = 1500, base_ms = 20, cap_ms = 500;
+    uint32_t rate = HERALD_RATE_UNLIMITED, burst = 0;
     static const char *const target[] = { "user-jane-123" };
     char order_id[24];
     herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", order_id, 0 } };
@@ -168,6 +169,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--backoff-cap-ms")) cap_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--deadline-s")) deadline_s = (unsigned)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--tls")) tls_min = tls_max = argv[i + 1][2] == '2' ? 2u : 3u;
+        else if (!strcmp(argv[i], "--rate-per-min")) rate = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--rate-burst")) burst = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "herald-soak: unknown option %s\n", argv[i]);
             return 2;
@@ -177,7 +180,8 @@ int main(int argc, char **argv)
         cap_ms < base_ms) {
         fprintf(stderr, "usage: herald-soak --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
                         "                   [--timeout-ms MS] [--backoff-base-ms MS] [--backoff-cap-ms MS]\n"
-                        "                   [--deadline-s S] [--tls 1.2|1.3] [--verbose]\n");
+                        "                   [--deadline-s S] [--tls 1.2|1.3] [--rate-per-min N] [--rate-burst B]\n"
+                        "                   [--verbose]\n");
         return 2;
     }
     if (!(ca = read_file(ca_path, &ca_len))) {
@@ -213,7 +217,8 @@ int main(int argc, char **argv)
     cfg.backoff_base_ms = base_ms;
     cfg.backoff_cap_ms = cap_ms;
     cfg.max_attempts = 0; /* HERALD_MAX_ATTEMPTS: unlimited unless the board says otherwise */
-    cfg.rate_per_min = HERALD_RATE_UNLIMITED;
+    cfg.rate_per_min = rate; /* off unless --rate-per-min: faults, not pacing, are under test */
+    cfg.rate_burst = burst;
     if (herald_init(&agent, &cfg) != HERALD_OK) {
         fprintf(stderr, "herald-soak: bad configuration\n");
         return 2;
