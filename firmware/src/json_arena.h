@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cJSON bound to one static arena of HERALD_JSON_ARENA_SIZE bytes, so parsing
- * JSON never touches the heap.  A bump allocator: free() is a no-op and the
+ * JSON never touches the heap.  A bump allocator: releasing is a no-op and the
  * whole arena is reset by the next herald_json_arena_begin().  One parse at a
  * time (the agent is single-threaded by design). */
 #ifndef HERALD_JSON_ARENA_H

@@ -5,26 +5,12 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+#include "seed.h"
 #include "herald/notification.h"
-
-static const herald_var_t seed_vars[] = {
-    { "customerName", "Jane", 0u },
-    { "orderId", "ORD-12345", 0u },
-};
-static const char *const seed_targets[] = { "user-jane-123" };
 
 static herald_notification_t seed(void)
 {
-    herald_notification_t n = {
-        .template_key = "order-confirmation",
-        .vars = seed_vars,
-        .nvars = 2u,
-        .targets = seed_targets,
-        .ntargets = 1u,
-        .mode = HERALD_MODE_REALTIME,
-        .title = "Order Confirmed",
-    };
-    return n;
+    return seed_notification();
 }
 
 /* 10,001 pointers to one string, for the batch limits. */
@@ -290,7 +276,7 @@ static void test_check_accepts_seed(void **state)
     assert_int_equal(herald_check(&cache, &n, NULL), HERALD_OK);
     /* By id when no key is given; variable order does not matter. */
     {
-        const herald_var_t swapped[] = { seed_vars[1], seed_vars[0] };
+        const herald_var_t swapped[] = { seed().vars[1], seed().vars[0] };
         n.template_key = NULL;
         n.template_id = "tpl_oc";
         n.vars = swapped;

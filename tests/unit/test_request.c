@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+#include "seed.h"
 #include "cJSON.h"
 #include "herald/request.h"
 
@@ -13,24 +14,9 @@
     "\"orderId\":\"ORD-12345\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\","       \
     "\"title\":\"Order Confirmed\"}"
 
-static const herald_var_t seed_vars[] = {
-    { "customerName", "Jane", 0u },
-    { "orderId", "ORD-12345", 0u },
-};
-static const char *const seed_targets[] = { "user-jane-123" };
-
 static herald_notification_t seed(void)
 {
-    herald_notification_t n = {
-        .template_key = "order-confirmation",
-        .vars = seed_vars,
-        .nvars = 2u,
-        .targets = seed_targets,
-        .ntargets = 1u,
-        .mode = HERALD_MODE_REALTIME,
-        .title = "Order Confirmed",
-    };
-    return n;
+    return seed_notification();
 }
 
 /* Writes the body into buf (NUL-terminated) and checks that

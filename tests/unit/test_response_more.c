@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+#include "rec_sink.h"
 #include "herald/response.h"
 
 static herald_send_result_t res;
@@ -16,25 +17,6 @@ static herald_platform_error_t err;
 static herald_status_t parse(int http, const char *body)
 {
     return herald_response_parse(http, body, strlen(body), &res, &err);
-}
-
-typedef struct {
-    char buf[512];
-    size_t len;
-    size_t calls;
-    size_t fail_at;     /* 1-based call to fail, 0 never */
-} rec_t;
-
-static herald_status_t rec_sink(void *ctx, const char *data, size_t len)
-{
-    rec_t *r = ctx;
-    if (++r->calls == r->fail_at) {
-        return HERALD_E_NET;
-    }
-    assert_true(len <= sizeof r->buf - r->len);
-    memcpy(r->buf + r->len, data, len);
-    r->len += len;
-    return HERALD_OK;
 }
 
 static void test_write_json_stops_at_any_failed_write(void **state)
