@@ -5,6 +5,7 @@
 #ifndef HERALD_POSIX_H
 #define HERALD_POSIX_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "hal/herald_clock.h"
 #include "hal/herald_log.h"
@@ -52,6 +53,11 @@ herald_clock_t herald_posix_clock(void);
 /* getrandom(2): 0 on success, HERALD_E_NOT_SUPPORTED when the kernel gives
  * no randomness.  Cryptographic quality, so it may feed TLS. */
 herald_rng_t herald_posix_rng(void);
+
+/* Read a whole file into a malloc'd buffer, NUL-terminated (the CLI and the
+ * tools load CA PEM, template JSON and images with it).  NULL when the file
+ * cannot be read (errno says why); free() the result. */
+char *herald_posix_read_file(const char *path, size_t *len);
 
 /* One line per message on stderr: "herald <level>: <msg>". */
 herald_log_t herald_posix_log(void);

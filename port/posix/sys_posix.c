@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Clock, randomness and log seams on a POSIX host. */
+/* Clock, randomness and log seams on a POSIX host, and a whole-file reader
+ * for the tools. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -66,4 +68,24 @@ static void log_write(void *ctx, herald_log_level_t level, const char *msg)
 herald_log_t herald_posix_log(void)
 {
     return (herald_log_t){ log_write, NULL };
+}
+
+char *herald_posix_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n = -1;
+    if (!f) {
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1u)) != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+        buf[n] = '\0';
+        *len = (size_t)n;
+    } else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
 }

@@ -69,27 +69,6 @@ static void on_result(void *ctx, const herald_outcome_t *o)
     }
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        n = 0;
-    }
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 int main(int argc, char **argv)
 {
     const char *base = NULL, *ca_path = NULL, *app = "app1", *key = NULL;
@@ -138,7 +117,7 @@ int main(int argc, char **argv)
                         "                    [--reconnect-every K] [--tls 1.2|1.3] [--rate-per-min N]\n");
         return 2;
     }
-    if (!(ca = read_file(ca_path, &ca_len))) {
+    if (!(ca = herald_posix_read_file(ca_path, &ca_len))) {
         fprintf(stderr, "herald-burst: cannot read %s\n", ca_path);
         return 2;
     }

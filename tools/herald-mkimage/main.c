@@ -3,6 +3,7 @@
  * the binary template image a device loads without parsing JSON. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "herald_posix.h"
 #include "herald/template.h"
 
 #define ARENA_MAX 65535u
@@ -25,39 +26,6 @@ static herald_status_t file_sink(void *ctx, const char *data, size_t len)
     return HERALD_OK;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0;
-    *len = 0;
-    if (f == NULL) {
-        return NULL;
-    }
-    for (;;) {
-        if (*len == cap) {
-            char *nb = realloc(buf, cap ? cap * 2u : 65536u);
-            if (nb == NULL) {
-                break;
-            }
-            buf = nb;
-            cap = cap ? cap * 2u : 65536u;
-        }
-        size_t n = fread(buf + *len, 1, cap - *len, f);
-        *len += n;
-        if (n == 0) {
-            if (ferror(f)) {
-                break;
-            }
-            fclose(f);
-            return buf;
-        }
-    }
-    fclose(f);
-    free(buf);
-    return NULL;
-}
-
 static int fail(const char *what, const char *path, herald_status_t st)
 {
     fprintf(stderr, "herald-mkimage: %s %s: %s (%s)\n", what, path, herald_status_str(st),
@@ -76,7 +44,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: herald-mkimage IN.json OUT.bin\n");
         return 1;
     }
-    json = read_file(argv[1], &len);
+    json = herald_posix_read_file(argv[1], &len);
     if (json == NULL) {
         perror(argv[1]);
         return 1;

@@ -50,26 +50,6 @@ static void on_result(void *ctx, const herald_outcome_t *o)
     s->slots[i].outcomes++;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (!f) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)n + 1)) != NULL) {
-        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-            n = 0;
-        }
-        buf[n] = '\0';
-        *len = (size_t)n;
-    }
-    fclose(f);
-    return buf;
-}
-
 /* Wait for whatever the agent waits on: the socket while a request is in
  * flight, else its timer (a backoff or Retry-After), in slices of at most
  * 20 ms so that the agent's own timeouts are checked in time. */
@@ -184,7 +164,7 @@ int main(int argc, char **argv)
                         "                   [--verbose]\n");
         return 2;
     }
-    if (!(ca = read_file(ca_path, &ca_len))) {
+    if (!(ca = herald_posix_read_file(ca_path, &ca_len))) {
         fprintf(stderr, "herald-soak: cannot read %s\n", ca_path);
         return 2;
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "herald/render.h"
+#include "herald_posix.h"
 #include "cli.h"
 
 static const char USAGE[] =
@@ -51,21 +52,10 @@ void cli_fail(const char *what, herald_status_t st)
 
 char *cli_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-        !(buf = malloc((size_t)n + 1u)) || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    char *buf = herald_posix_read_file(path, len);
+    if (!buf) {
         fprintf(stderr, "herald: cannot read %s: %s\n", path, errno ? strerror(errno) : "read error");
-        free(buf);
-        if (f) {
-            fclose(f);
-        }
-        return NULL;
     }
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
     return buf;
 }
 
