@@ -265,6 +265,36 @@ static void test_full_queue_refuses_or_drops_oldest(void **state)
     assert_int_equal(f->queue.count(f->queue.ctx), accepted);
 }
 
+/* The Host header names the endpoint as HTTP/1.1 wants it: brackets around
+ * an IPv6 literal, no port when it is 443. */
+static void host_header_of(const char *region, const char *base_url, const char *want)
+{
+    herald_agent_t *a = calloc(1, sizeof *a);
+    herald_config_t cfg;
+    fixture_t *f = fx;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app_id = "myapp";
+    cfg.api_key = "k";
+    cfg.region = region;
+    cfg.base_url = base_url;
+    cfg.transport = &f->transport;
+    cfg.queue = &f->queue;
+    assert_int_equal(herald_init(a, &cfg), HERALD_OK);
+    assert_int_equal(herald_notify(a, &seed, NULL), HERALD_OK);
+    herald_poll(a, 0);
+    a->tx[a->tx_len < sizeof a->tx ? a->tx_len : sizeof a->tx - 1] = '\0';
+    assert_non_null(strstr(a->tx, want));
+    herald_close(a);
+    free(a);
+}
+
+static void test_host_header(void **state)
+{
+    (void)state;
+    host_header_of("eu", NULL, "\r\nHost: myapp.api-eu.cometchat.io\r\n");
+    host_header_of(NULL, "https://[::1]:9443", "\r\nHost: [::1]:9443\r\n");
+}
+
 static void test_init_endpoints(void **state)
 {
     herald_agent_t *a = calloc(1, sizeof *a);
@@ -316,6 +346,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expiry_needs_a_wall_clock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_queue_refuses_or_drops_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_endpoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_host_header, setup, teardown),
     };
     return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
 }

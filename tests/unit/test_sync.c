@@ -181,6 +181,25 @@ static void test_failed_sync_never_blocks_delivery(void **state)
     assert_true(herald_idle(&f->agent));
 }
 
+static void test_refs_that_cannot_be_asked_for(void **state)
+{
+    fixture_t *f = *state;
+    char longkey[HERALD_NAME_MAX_LEN + 8];
+    memset(longkey, 'k', sizeof longkey - 1);
+    longkey[sizeof longkey - 1] = '\0';
+    herald_sync_templates(&f->agent, longkey); /* longer than any key: ignored */
+    assert_true(herald_idle(&f->agent));
+    herald_sync_templates(&f->agent, "has space"); /* not a slug: given up, never sent */
+    run(f);
+    assert_int_equal(f->net.requests, 0);
+    assert_int_equal(f->agent.sync.failures, 1);
+    assert_true(herald_idle(&f->agent));
+    f->agent.cfg.templates = NULL; /* no cache, no sync */
+    herald_sync_templates(&f->agent, NULL);
+    herald_sync_templates(&f->agent, "system-alert");
+    assert_true(herald_idle(&f->agent));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +207,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_template_error_refreshes_the_list_keeping_the_newer, sync_setup, teardown),
         cmocka_unit_test_setup_teardown(test_periodic_refresh_and_removed_template, sync_setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_sync_never_blocks_delivery, sync_setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refs_that_cannot_be_asked_for, sync_setup, teardown),
     };
     return cmocka_run_group_tests_name("sync", tests, NULL, NULL);
 }
