@@ -32,7 +32,6 @@ static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
 static void on_outcome(void *ctx, const herald_outcome_t *o)
 {
     run_t *r = ctx;
-    cli_session_t *s = &session;
     qfile_drop(&qf, o->handle);
     if (o->handle == r->mine) {
         r->mine_done = 1;
@@ -53,7 +52,6 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
         fprintf(stderr, " %s: %s", o->error->code, o->error->message);
     }
     fputc('\n', stderr);
-    (void)s;
 }
 
 static int mine_done(void *ctx)
