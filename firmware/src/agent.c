@@ -14,6 +14,7 @@
 #define ALERT_BIT 0x80000000u
 
 #define NO_TIMER 0xFFFFFFFFu
+#define MAX_WAIT_S 86400
 
 #if HERALD_ENABLE_LOG
 #define LOG(a, lvl, msg) prv_log((a), (lvl), (msg))
@@ -59,7 +60,7 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (st != HERALD_OK) {
         return st;
     }
-    if (herald_agent_write_head(a, 0xFFFFFFFFu) == 0u) {
+    if (!herald_agent_head_fits(a)) {
         return HERALD_E_INVALID_ARG; /* host, app id or key too long for the head buffer */
     }
     herald_budget_init(&a->budget, a->cfg.rate_per_min == HERALD_RATE_UNLIMITED ? 0u
@@ -70,21 +71,35 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
 
 herald_status_t herald_set_credentials(herald_agent_t *a, const char *app_id, const char *api_key)
 {
+    const char *old_id = a->cfg.app_id;
+    const char *old_key = a->cfg.api_key;
+    char old_host[sizeof a->host];
+    uint16_t old_port = a->port;
     herald_status_t st = herald_agent_check_credentials(app_id, api_key);
     if (st != HERALD_OK) {
         return st;
     }
+    if (a->state != HERALD_ST_IDLE) {
+        return HERALD_E_BUSY; /* the request in flight names the old endpoint */
+    }
+    (void)memcpy(old_host, a->host, sizeof old_host);
     a->cfg.app_id = app_id;
     a->cfg.api_key = api_key;
     st = herald_agent_set_endpoint(a);
-    if (st == HERALD_OK && herald_agent_write_head(a, 0xFFFFFFFFu) == 0u) {
+    if (st == HERALD_OK && !herald_agent_head_fits(a)) {
         st = HERALD_E_INVALID_ARG;
     }
-    if (st == HERALD_OK) {
-        a->paused_auth = 0;
-        a->next_try_ms = a->now_ms;
+    if (st != HERALD_OK) {
+        /* refused: the agent keeps working with what it had */
+        a->cfg.app_id = old_id;
+        a->cfg.api_key = old_key;
+        (void)memcpy(a->host, old_host, sizeof old_host);
+        a->port = old_port;
+        return st;
     }
-    return st;
+    a->paused_auth = 0;
+    a->next_try_ms = a->now_ms;
+    return HERALD_OK;
 }
 
 /* ---- notify ---------------------------------------------------------------- */
@@ -118,7 +133,8 @@ static int drop_oldest(herald_agent_t *a, herald_queue_t *q, uint32_t bit)
         return 0;
     }
     handle = rec.seq | bit;
-    if ((a->state != HERALD_ST_IDLE && handle == a->head_handle) || q->retire(q->ctx, rec.seq) != HERALD_OK) {
+    if ((a->state != HERALD_ST_IDLE && !a->req_sync && handle == a->head_handle) ||
+        q->retire(q->ctx, rec.seq) != HERALD_OK) {
         return 0;
     }
     a->counters.dropped++;
@@ -269,7 +285,8 @@ static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
     }
     a->counters.retried++;
     if (wait_s >= 0) {
-        a->next_try_ms = a->now_ms + (uint64_t)wait_s * 1000u;
+        /* a day at most: a wild Retry-After must neither overflow nor freeze the queue */
+        a->next_try_ms = a->now_ms + (uint64_t)(wait_s < MAX_WAIT_S ? wait_s : MAX_WAIT_S) * 1000u;
     } else {
         a->next_try_ms = a->now_ms + backoff_ms(a, a->attempts);
     }
@@ -301,6 +318,11 @@ static void fail_io(herald_agent_t *a, herald_status_t st)
 
 static int is_permanent(herald_status_t st, int http_status)
 {
+    /* Request Timeout and Too Early come from proxies and mean "again
+     * later", whatever the body says. */
+    if (http_status == 408 || http_status == 425) {
+        return 0;
+    }
     switch (st) {
     case HERALD_E_PLATFORM_BAD_REQUEST:
     case HERALD_E_PLATFORM_INVALID_VARIABLES:
@@ -422,8 +444,10 @@ static int start_request(herald_agent_t *a)
         a->next_try_ms = a->now_ms + wait; /* the rate budget: wait rather than earn a 429 */
         return 0;
     }
-    /* Templates first: a fresh cache makes the local check right sooner. */
-    if (sync_due && herald_sync_start(a)) {
+    /* Templates first, as a fresh cache makes the local check right sooner;
+     * but a paged refresh gives the queue a turn between its pages, so a sync
+     * never holds delivery up. */
+    if (sync_due && !(q && a->req_sync && a->sync.state != 0u) && herald_sync_start(a)) {
         a->req_sync = 1;
         a->req_body_len = 0u;
         launch(a);
@@ -435,9 +459,21 @@ static int start_request(herald_agent_t *a)
     a->req_sync = 0;
     a->cur = q;
     if ((a->rec.seq | bit) != a->head_handle) {
+        /* Park the head we leave, so its attempts (and its free resend) survive
+         * the other queue's turn; pick up this queue's head where it was. */
+        herald_held_t *leave = &a->held[(a->head_handle & ALERT_BIT) != 0u ? 1 : 0];
+        const herald_held_t *take = &a->held[bit != 0u ? 1 : 0];
+        leave->handle = a->head_handle;
+        leave->attempts = a->attempts;
+        leave->fresh_retry_used = a->fresh_retry_used;
+        if (take->handle == (a->rec.seq | bit)) {
+            a->attempts = take->attempts;
+            a->fresh_retry_used = take->fresh_retry_used;
+        } else {
+            a->attempts = 0u;
+            a->fresh_retry_used = 0;
+        }
         a->head_handle = a->rec.seq | bit;
-        a->attempts = 0u;
-        a->fresh_retry_used = 0;
         if (bit != 0u && queued(a->cfg.queue) > 0u) {
             a->alert_run++;
         } else {
@@ -589,17 +625,22 @@ uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms)
     if (a->state != HERALD_ST_IDLE) {
         return 0u;
     }
-    if (herald_sync_pending(a) && !a->paused_auth && a->next_try_ms <= now_ms) {
-        return 0u;
+    if (a->paused_auth) {
+        return NO_TIMER;
     }
-    if (a->paused_auth || queued(a->cfg.queue) + queued(a->cfg.alert_queue) == 0u) {
-        return a->paused_auth ? NO_TIMER : herald_sync_wait(a);
-    }
+    /* Waiting on backoff or the rate budget: nothing is due before then, not
+     * even a sync (returning 0 here would spin the caller). */
     if (a->next_try_ms > now_ms) {
         uint64_t d = a->next_try_ms - now_ms;
-        return d > NO_TIMER - 1u ? NO_TIMER - 1u : (uint32_t)d;
+        uint32_t sw = herald_sync_wait(a);
+        d = d > NO_TIMER - 1u ? NO_TIMER - 1u : d;
+        return (queued(a->cfg.queue) + queued(a->cfg.alert_queue) == 0u && !herald_sync_pending(a) &&
+                sw > (uint32_t)d) ? sw : (uint32_t)d;
     }
-    return 0u;
+    if (herald_sync_pending(a) || queued(a->cfg.queue) + queued(a->cfg.alert_queue) != 0u) {
+        return 0u;
+    }
+    return herald_sync_wait(a);
 }
 
 int herald_idle(const herald_agent_t *a)

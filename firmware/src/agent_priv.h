@@ -14,6 +14,10 @@ herald_status_t herald_agent_set_endpoint(herald_agent_t *a);
  * its length, or 0 when it does not fit. */
 size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len);
 
+/* 1 when a request head with the longest Content-Length fits the head
+ * buffer for a's endpoint and credentials (checked without touching a->tx). */
+int herald_agent_head_fits(const herald_agent_t *a);
+
 /* Write a GET for one template (ref: key or id, a slug) or, with ref NULL,
  * a page of the template list into a->tx; 0 when it does not fit or ref is
  * not a slug. */

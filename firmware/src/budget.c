@@ -55,7 +55,9 @@ void herald_budget_sync(herald_budget_t *b, uint64_t now_ms, int64_t remaining, 
         uint64_t hold = 1000u;
         if (reset_s > 0 && now_s >= 0 && reset_s > now_s) {
             /* now_s is truncated, so this ends at or after the reset instant */
-            hold = ((uint64_t)reset_s - (uint64_t)now_s) * 1000u;
+            uint64_t secs = (uint64_t)reset_s - (uint64_t)now_s;
+            /* a day at most: a reset sent in ms, not s, must not freeze sending */
+            hold = (secs < 86400u ? secs : 86400u) * 1000u;
         }
         if (now_ms + hold > b->hold_until_ms) {
             b->hold_until_ms = now_ms + hold;

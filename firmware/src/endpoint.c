@@ -160,11 +160,12 @@ herald_status_t herald_agent_set_endpoint(herald_agent_t *a)
     return HERALD_OK;
 }
 
-/* The head both requests share; a GET (templates) has no body. */
-static size_t write_request_head(herald_agent_t *a, const char *method, const char *path, const char *query,
-                                 int with_body, uint32_t body_len)
+/* The head both requests share, into the text t; a GET (templates) has no
+ * body. */
+static size_t write_request_head(const herald_agent_t *a, const prv_text_t *out, const char *method,
+                                 const char *path, const char *query, int with_body, uint32_t body_len)
 {
-    prv_text_t t = { a->tx, sizeof a->tx, 0u, 0 };
+    prv_text_t t = *out;
     text_str(&t, method);
     text_str(&t, " ");
     text_str(&t, path);
@@ -195,11 +196,20 @@ static size_t write_request_head(herald_agent_t *a, const char *method, const ch
 
 size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len)
 {
-    return write_request_head(a, "POST", API_PATH, "", 1, body_len);
+    prv_text_t t = { a->tx, sizeof a->tx, 0u, 0 };
+    return write_request_head(a, &t, "POST", API_PATH, "", 1, body_len);
+}
+
+int herald_agent_head_fits(const herald_agent_t *a)
+{
+    char scratch[HERALD_TX_HEAD_MAX]; /* never a->tx: a request may be using it */
+    prv_text_t t = { scratch, sizeof scratch, 0u, 0 };
+    return write_request_head(a, &t, "POST", API_PATH, "", 1, 0xFFFFFFFFu) != 0u;
 }
 
 size_t herald_agent_write_get(herald_agent_t *a, const char *ref, uint32_t page, uint32_t limit)
 {
+    prv_text_t head = { a->tx, sizeof a->tx, 0u, 0 };
     char query[40];
     prv_text_t q = { query, sizeof query - 1u, 0u, 0 };
     if (ref) {
@@ -216,14 +226,14 @@ size_t herald_agent_write_get(herald_agent_t *a, const char *ref, uint32_t page,
             return 0u;
         }
         query[q.len] = '\0';
-        return write_request_head(a, "GET", TEMPLATES_PATH, query, 0, 0u);
+        return write_request_head(a, &head, "GET", TEMPLATES_PATH, query, 0, 0u);
     }
     text_str(&q, "?page=");
     text_u32(&q, page);
     text_str(&q, "&limit=");
     text_u32(&q, limit);
     query[q.len] = '\0';
-    return write_request_head(a, "GET", TEMPLATES_PATH, query, 0, 0u);
+    return write_request_head(a, &head, "GET", TEMPLATES_PATH, query, 0, 0u);
 }
 
 herald_status_t herald_agent_check_credentials(const char *app_id, const char *api_key)

@@ -33,7 +33,7 @@ void herald_sync_templates(herald_agent_t *a, const char *ref)
 
 int herald_sync_pending(const herald_agent_t *a)
 {
-    return a->sync.key[0] != '\0' || a->sync.want_all;
+    return a->sync.key[0] != '\0' || a->sync.want_all || a->sync.state != SYNC_IDLE;
 }
 
 static int periodic_due(const herald_agent_t *a)
@@ -62,6 +62,9 @@ int herald_sync_start(herald_agent_t *a)
     }
     if (s->state == SYNC_IDLE) {
         if (s->key[0] != '\0') {
+            /* a miss raised while this one is in flight waits its turn */
+            (void)memcpy(s->inflight, s->key, sizeof s->inflight);
+            s->key[0] = '\0';
             s->state = SYNC_ONE;
         } else if (s->want_all || periodic_due(a)) {
             s->state = SYNC_LIST;
@@ -70,7 +73,7 @@ int herald_sync_start(herald_agent_t *a)
             return 0;
         }
     }
-    a->tx_len = s->state == SYNC_ONE ? herald_agent_write_get(a, s->key, 0u, 0u)
+    a->tx_len = s->state == SYNC_ONE ? herald_agent_write_get(a, s->inflight, 0u, 0u)
                                      : herald_agent_write_get(a, NULL, s->page, HERALD_SYNC_PAGE_LIMIT);
     if (a->tx_len == 0u) {
         herald_sync_failed(a); /* a key that is not a slug cannot be asked for */
@@ -83,7 +86,7 @@ static void finish(herald_agent_t *a)
 {
     herald_sync_t *s = &a->sync;
     if (s->state == SYNC_ONE) {
-        s->key[0] = '\0';
+        s->inflight[0] = '\0';
     } else {
         s->want_all = 0u;
         s->next_ms = a->now_ms + a->cfg.sync_period_ms;
@@ -106,7 +109,7 @@ void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
 
     if (r->status == 404 && s->state == SYNC_ONE) {
         /* The platform no longer has it: a cached copy would only mislead. */
-        (void)herald_tcache_remove(a->cfg.templates, herald_str(s->key));
+        (void)herald_tcache_remove(a->cfg.templates, herald_str(s->inflight));
         finish(a);
         return;
     }
@@ -123,8 +126,8 @@ void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
     if (updated > 0u && a->cfg.on_templates) {
         a->cfg.on_templates(a->cfg.result_ctx, a->cfg.templates);
     }
-    if (s->state == SYNC_LIST && seen >= HERALD_SYNC_PAGE_LIMIT) {
-        s->page++; /* a full page: there may be another */
+    if (s->state == SYNC_LIST && seen >= HERALD_SYNC_PAGE_LIMIT && s->page < HERALD_SYNC_MAX_PAGES) {
+        s->page++; /* a full page: there may be another (a bounded number) */
         return;
     }
     s->refreshes++;

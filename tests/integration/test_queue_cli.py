@@ -104,6 +104,20 @@ class QueueCli(unittest.TestCase):
         self.assertEqual(p.returncode, EXIT_OK, p.stderr)
         self.assertEqual(self.order_ids(sim), sorted("ORD-%d" % n for n in range(12)))
 
+    def test_refused_credentials_keep_the_notification_queued(self):
+        sim = start_simulator(self)
+        p = run_cli("send", *order(5), "--queue", self.q, "--wait", "5", sim=sim, key="wrong-key")
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        self.assertIn("HERALD_E_PLATFORM_UNAUTHORIZED", p.stderr)
+        lines = run_cli("queue", "--queue", self.q).stdout.splitlines()
+        self.assertEqual(lines[-1], "1 queued in %s" % self.q)
+        self.assertIn("HERALD_E_PLATFORM_UNAUTHORIZED", lines[1])
+        p = run_cli("drain", "--queue", self.q, "--wait", "10", sim=sim, key="wrong-key")
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        p = run_cli("drain", "--queue", self.q, "--wait", "10", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(self.order_ids(sim), ["ORD-5"])
+
     def test_not_a_queue_file(self):
         with open(self.q, "wb") as f:
             f.write(b"not a flash image")

@@ -72,6 +72,32 @@ static void test_routine_is_not_starved_by_alerts(void **state)
     assert_string_equal(got, expect);
 }
 
+static void test_attempts_survive_the_other_queues_turn(void **state)
+{
+    fixture_t *f = *state;
+    herald_notification_t a = alert();
+    f->agent.budget.rate_per_min = 0;
+    f->net.connect_result = HERALD_E_NET; /* the uplink is down */
+    herald_notify(&f->agent, &seed, NULL);
+    for (int i = 0; i < 3; i++) { /* three failed attempts of the routine one */
+        herald_poll(&f->agent, f->now);
+        f->now += 10000; /* past any backoff (cap 1 s) */
+    }
+    assert_int_equal(f->agent.attempts, 3);
+    herald_notify(&f->agent, &a, NULL); /* an alert takes its turn */
+    herald_poll(&f->agent, f->now);
+    f->now += 10000;
+    f->net.connect_result = 1;
+    f->net.script[0] = resp(200, "", OK_BODY);
+    f->net.script[1] = resp(200, "", OK_BODY);
+    f->net.nscript = 2;
+    run(f);
+    assert_int_equal(f->noutcomes, 2);
+    assert_true(f->outcomes[0].handle & ALERT);
+    assert_false(f->outcomes[1].handle & ALERT);
+    assert_int_equal(f->outcomes[1].attempts, 4); /* its count went on, it did not restart */
+}
+
 static void test_flapping_alert_is_coalesced(void **state)
 {
     fixture_t *f = *state;
@@ -151,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_alerts_go_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_routine_is_not_starved_by_alerts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attempts_survive_the_other_queues_turn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flapping_alert_is_coalesced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coalescing_is_off_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_budget_paces_sends, setup, teardown),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "qfile.h"
 #include "cli.h"
 
@@ -56,6 +57,13 @@ static void save_state(qfile_t *q)
 #define QFILE_X(n) fprintf(f, "counter %s %llu\n", #n, (unsigned long long)q->counters.n);
     QFILE_COUNTERS(QFILE_X)
 #undef QFILE_X
+    /* flushed to disk before the rename, so a crash leaves the old or the new file */
+    if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+        fprintf(stderr, "herald: cannot write %s\n", tmp);
+        fclose(f);
+        remove(tmp);
+        return;
+    }
     if (fclose(f) != 0 || rename(tmp, q->state_path) != 0) {
         fprintf(stderr, "herald: cannot save %s\n", q->state_path);
         remove(tmp);

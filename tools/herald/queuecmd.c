@@ -21,6 +21,7 @@ typedef struct {
     herald_status_t mine_status;
     int print_all;        /* drain: print every answer */
     unsigned refused;
+    herald_status_t auth; /* a 401/403 held the queue */
 } run_t;
 
 static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
@@ -29,9 +30,24 @@ static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
     return fwrite(data, 1, len, stdout) == len ? HERALD_OK : HERALD_E_NET;
 }
 
+/* 401/403 leave the notification queued (the agent holds the queue until
+ * new credentials): it is neither delivered nor refused. */
+static int held_for_credentials(herald_status_t st)
+{
+    return st == HERALD_E_PLATFORM_UNAUTHORIZED || st == HERALD_E_PLATFORM_FORBIDDEN;
+}
+
 static void on_outcome(void *ctx, const herald_outcome_t *o)
 {
     run_t *r = ctx;
+    if (held_for_credentials(o->status)) {
+        qfile_rec_t *rec = qfile_find(&qf, o->handle);
+        if (rec) {
+            snprintf(rec->last, sizeof rec->last, "%s", herald_status_name(o->status));
+        }
+        r->auth = o->status;
+        return;
+    }
     qfile_drop(&qf, o->handle);
     if (o->handle == r->mine) {
         r->mine_done = 1;
@@ -56,13 +72,19 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
 
 static int mine_done(void *ctx)
 {
-    return ((run_t *)ctx)->mine_done;
+    return ((run_t *)ctx)->mine_done || ((run_t *)ctx)->auth != HERALD_OK;
+}
+
+static int credentials_refused(const run_t *r, const char *path)
+{
+    fprintf(stderr, "herald: queued: the platform refused the credentials (%s); everything stays in %s\n",
+            herald_status_name(r->auth), path);
+    return EXIT_QUEUED;
 }
 
 static int drained(void *ctx)
 {
-    (void)ctx;
-    return herald_idle(&session.agent);
+    return herald_idle(&session.agent) || ((run_t *)ctx)->auth != HERALD_OK;
 }
 
 /* What the state file keeps about the notification still at the head. */
@@ -143,7 +165,11 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
         herald_result_write_json(&session.result, stdout_sink, NULL);
         fputc('\n', stdout);
         finish();
-        return EXIT_DELIVERED;
+        return fflush(stdout) == 0 ? EXIT_DELIVERED : EXIT_INTERNAL;
+    }
+    if (r.auth != HERALD_OK) {
+        finish();
+        return credentials_refused(&r, o->queue);
     }
     if (r.mine_done) {
         rc = cli_session_failure(&session, r.mine_status);
@@ -180,6 +206,10 @@ int cli_drain(const cli_opts_t *o)
         cli_session_run(&session, drained, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
     }
     left = qf.queue.count(qf.queue.ctx);
+    if (r.auth != HERALD_OK) {
+        finish();
+        return credentials_refused(&r, o->queue);
+    }
     if (left > 0u) {
         fprintf(stderr, "herald: queued: %zu notification(s) still wait in %s (last attempt: %s)\n", left, o->queue,
                 herald_status_name(herald_last_status(&session.agent)));
@@ -242,7 +272,12 @@ int cli_queue_list(const cli_opts_t *o)
         return EXIT_INTERNAL;
     }
     memcpy(copy.mem, qf.file.mem, qf.file.size);
-    herald_flash_queue_init(&cq, &cflash, &q);
+    if (herald_flash_queue_init(&cq, &cflash, &q) != HERALD_OK) {
+        fprintf(stderr, "herald: queue %s cannot be read\n", o->queue);
+        herald_flash_file_close(&copy);
+        qfile_close(&qf);
+        return EXIT_INTERNAL;
+    }
     printf("%-8s %-24s %-24s %8s %-20s %8s %s\n", "HANDLE", "TEMPLATE", "TARGET", "ATTEMPTS", "NEXT TRY", "AGE",
            "LAST");
     while (q.peek(q.ctx, &rec) == HERALD_OK) {
@@ -261,8 +296,10 @@ int cli_queue_list(const cli_opts_t *o)
                st ? (unsigned)st->attempts : 0u, next, st ? (long long)(now - st->created) : -1LL,
                st && st->last[0] ? st->last : "-");
         free(body);
-        q.retire(q.ctx, rec.seq);
         n++;
+        if (q.retire(q.ctx, rec.seq) != HERALD_OK) {
+            break; /* the copy cannot move on: list no further */
+        }
     }
     printf("%zu queued in %s\n", n, o->queue);
     herald_flash_file_close(&copy);

@@ -60,6 +60,9 @@
 #if HERALD_ENABLE_SYNC != 0 && HERALD_ENABLE_SYNC != 1
 #error "HERALD_ENABLE_SYNC must be 0 or 1"
 #endif
+#if HERALD_SYNC_MAX_PAGES < 1 || HERALD_SYNC_MAX_PAGES > 10000
+#error "HERALD_SYNC_MAX_PAGES must be 1..10000"
+#endif
 #if HERALD_ENABLE_LOG != 0 && HERALD_ENABLE_LOG != 1
 #error "HERALD_ENABLE_LOG must be 0 or 1"
 #endif

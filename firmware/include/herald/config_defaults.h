@@ -133,6 +133,11 @@
 #define HERALD_ENABLE_SYNC 1
 #endif
 
+/* Pages of the template list one refresh reads at most (1..10000). */
+#ifndef HERALD_SYNC_MAX_PAGES
+#define HERALD_SYNC_MAX_PAGES 100u
+#endif
+
 /* Log through the hal log sink (1) or compile every log call away (0). */
 #ifndef HERALD_ENABLE_LOG
 #define HERALD_ENABLE_LOG 0

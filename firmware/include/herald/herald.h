@@ -97,11 +97,19 @@ typedef struct {
     uint64_t bytes_received;
 } herald_counters_t;
 
+/* A queue head waiting while the other queue has its turn. */
+typedef struct {
+    uint32_t handle;
+    uint32_t attempts;
+    int fresh_retry_used;
+} herald_held_t;
+
 typedef struct {
     uint8_t state;               /* 0 idle, 1 fetching one template, 2 the list */
     uint8_t want_all;            /* a full refresh is due */
     uint32_t page;
-    char key[HERALD_NAME_MAX_LEN + 1]; /* a template to fetch; "" none */
+    char key[HERALD_NAME_MAX_LEN + 1]; /* a template to fetch next; "" none */
+    char inflight[HERALD_NAME_MAX_LEN + 1]; /* the one being fetched */
     uint64_t next_ms;            /* next periodic refresh */
     uint32_t refreshes;          /* full refreshes completed */
     uint32_t updated;            /* templates that came in newer */
@@ -129,6 +137,7 @@ typedef struct {
     uint32_t attempts;           /* of the notification at the head */
     uint32_t head_handle;        /* its handle (queue sequence, ALERT bit for alerts) */
     herald_queue_t *cur;         /* the queue it is in */
+    herald_held_t held[2];       /* routine and alert heads, parked between turns */
     uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
     herald_budget_t budget;
     herald_coalesce_t coalesce;
@@ -188,7 +197,9 @@ uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms);
 /* 1 when nothing is queued or in flight. */
 int herald_idle(const herald_agent_t *a);
 
-/* New credentials after a 401/403: sending resumes.  Same checks as init. */
+/* New credentials after a 401/403: sending resumes.  Same checks as init;
+ * a refused change leaves the old credentials in force.  HERALD_E_BUSY while
+ * a request is in flight (call again when herald_poll has finished it). */
 herald_status_t herald_set_credentials(herald_agent_t *a, const char *app_id, const char *api_key);
 
 /* Ask for a template refresh at the next chance: one template by key or id,
