@@ -61,20 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(memcmp(&before, &c, sizeof c) == 0);
         FZ_CHECK(memcmp(before_arena, arena, c.used) == 0);
     } else {
-        fz_sink_t img = { 0 };
-        herald_tcache_t back;
-        uint8_t *back_arena = malloc(arena_size);
-        size_t n = 0;
-        FZ_CHECK(back_arena != NULL);
-        fz_check_cache(&c);
-        FZ_CHECK(herald_timage_write(&c, fz_sink, &img) == HERALD_OK);
-        FZ_CHECK(herald_tcache_init(&back, back_arena, arena_size) == HERALD_OK);
-        FZ_CHECK(herald_timage_load(&back, (const uint8_t *)img.buf, img.len, &n) == HERALD_OK);
-        FZ_CHECK(n == herald_tcache_count(&c));
-        fz_check_cache(&back);
-        FZ_CHECK(fz_same_templates(&c, &back));
-        fz_sink_free(&img);
-        free(back_arena);
+        fz_check_round_trip(&c, arena_size);
     }
     free(json);
     free(arena);

@@ -253,3 +253,21 @@ long fz_json_string_decode(const char *s, size_t n, char *out)
     }
     return (long)o;
 }
+
+void fz_check_round_trip(herald_tcache_t *c, size_t arena_size)
+{
+    fz_sink_t img = { 0 };
+    herald_tcache_t back;
+    uint8_t *back_arena = malloc(arena_size);
+    size_t n = 0;
+    FZ_CHECK(back_arena != NULL);
+    fz_check_cache(c);
+    FZ_CHECK(herald_timage_write(c, fz_sink, &img) == HERALD_OK);
+    FZ_CHECK(herald_tcache_init(&back, back_arena, arena_size) == HERALD_OK);
+    FZ_CHECK(herald_timage_load(&back, (const uint8_t *)img.buf, img.len, &n) == HERALD_OK);
+    FZ_CHECK(n == herald_tcache_count(c));
+    fz_check_cache(&back);
+    FZ_CHECK(fz_same_templates(c, &back));
+    fz_sink_free(&img);
+    free(back_arena);
+}

@@ -47,6 +47,10 @@ void fz_check_cache(herald_tcache_t *c);
 /* 1 when both caches hold the same templates (by content, not layout). */
 int fz_same_templates(const herald_tcache_t *a, const herald_tcache_t *b);
 
+/* A loaded cache: its invariants hold, and it survives a trip through the
+ * binary image into a fresh cache of arena_size bytes unchanged. */
+void fz_check_round_trip(herald_tcache_t *c, size_t arena_size);
+
 /* Decode s[0..n) as the content of a JSON string (RFC 8259, strict: no raw
  * '"', '\\' only before a valid escape, no byte below 0x20).  Writes at most
  * n bytes to out; returns the decoded length, or -1 when s is not valid.
