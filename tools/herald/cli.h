@@ -14,7 +14,9 @@ enum {
     EXIT_REFUSED_LOCAL = 3,
     EXIT_REFUSED_PLATFORM = 4,
     EXIT_UNDELIVERED = 5,
-    EXIT_QUEUED = 6
+    EXIT_QUEUED = 6,
+    EXIT_ACCEPTED_UNREADABLE = 7, /* the platform took it (2xx); its answer could not be read */
+    EXIT_QUEUE_FILE = 8           /* --queue FILE is not a Herald queue, or is of another geometry */
 };
 
 #define CLI_MAX_VARS 64

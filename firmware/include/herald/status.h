@@ -32,6 +32,8 @@
     X(HERALD_E_IMAGE_TRUNCATED,        -36, "template image is truncated") \
     X(HERALD_E_IMAGE_CORRUPT,          -37, "template image fails its CRC or structure check") \
     X(HERALD_E_CACHE_FULL,             -38, "template does not fit in the cache even when empty") \
+    X(HERALD_E_JSON_ARENA,             -39, "JSON needs more memory than the parse arena holds") \
+    X(HERALD_E_JSON_DEPTH,             -40, "JSON nests deeper than the parser allows") \
     /* transport */ \
     X(HERALD_E_NET,                    -50, "network error") \
     X(HERALD_E_NET_CLOSED,             -51, "connection closed by peer") \
@@ -39,6 +41,7 @@
     X(HERALD_E_TLS,                    -53, "TLS error") \
     X(HERALD_E_TLS_VERIFY,             -54, "server certificate verification failed") \
     X(HERALD_E_URL_INVALID,            -55, "base URL must be https://host[:port]") \
+    X(HERALD_E_TLS_KEY_USAGE,          -56, "server certificate is not for TLS server authentication (key usage)") \
     /* HTTP response reading */ \
     X(HERALD_E_HTTP_MALFORMED,         -60, "malformed HTTP response") \
     X(HERALD_E_HTTP_HEADER_TOO_LARGE,  -61, "HTTP response headers exceed the buffer") \
@@ -46,6 +49,7 @@
     X(HERALD_E_HTTP_CHUNK,             -63, "bad chunked encoding in HTTP response") \
     X(HERALD_E_RESPONSE_INVALID,       -64, "response body is not the expected JSON") \
     X(HERALD_E_HTTP_STATUS,            -65, "unexpected HTTP status without a platform error") \
+    X(HERALD_E_ACCEPTED_UNREADABLE,    -66, "platform accepted it (2xx) but its answer could not be read") \
     /* the platform's answers (platform-api.md error table) */ \
     X(HERALD_E_PLATFORM_BAD_REQUEST,   -80, "platform: ERR_BAD_REQUEST") \
     X(HERALD_E_PLATFORM_INVALID_VARIABLES, -81, "platform: ERR_INVALID_VARIABLES") \
@@ -66,7 +70,8 @@
     X(HERALD_E_NOT_SUPPORTED,          -104, "not supported by this build or board") \
     X(HERALD_E_QUEUE_EMPTY,            -105, "queue is empty") \
     X(HERALD_E_PAUSED,                 -106, "sending is paused until new credentials are set") \
-    X(HERALD_E_COALESCED,              -107, "identical to a notification raised moments ago: sent once")
+    X(HERALD_E_COALESCED,              -107, "identical to a notification raised moments ago: sent once") \
+    X(HERALD_E_QUEUE_FOREIGN,          -108, "not a Herald queue, or one of another format version or geometry")
 
 typedef enum {
 #define HERALD_X_ENUM(name, value, text) name = (value),
