@@ -28,6 +28,13 @@ uint64_t herald_notification_hash(const herald_notification_t *n)
         h = fnv_str(h, n->vars[i].name);
         h = fnv(h, n->vars[i].value, herald_var_len(&n->vars[i]));
     }
+    /* Push data is what the device acts on (a deep link, say): two alerts
+     * that differ only there are not the same notification. */
+    h = fnv(h, "p", 1u);
+    for (size_t i = 0u; i < n->npush_data; i++) {
+        h = fnv_str(h, n->push_data[i].name);
+        h = fnv(h, n->push_data[i].value, herald_var_len(&n->push_data[i]));
+    }
     for (size_t i = 0u; i < n->ntargets; i++) {
         h = fnv_str(h, herald_target(n, i));
     }

@@ -125,6 +125,44 @@ static herald_status_t check_vars(const herald_var_t *vars, size_t nvars)
     return HERALD_OK;
 }
 
+/* Push data follows the variables' rules with its own limits and one status:
+ * the platform passes it to the device untouched, so nothing here is
+ * checked against the template. */
+static herald_status_t check_push_data(const herald_var_t *kv, size_t n)
+{
+    if (n == 0u) {
+        return HERALD_OK;
+    }
+    if (!kv) {
+        return HERALD_E_INVALID_ARG;
+    }
+    if (n > HERALD_PUSH_DATA_MAX) {
+        return HERALD_E_PUSH_DATA_INVALID;
+    }
+    for (size_t i = 0u; i < n; i++) {
+        size_t len;
+
+        if (!kv[i].name || !kv[i].value) {
+            return HERALD_E_INVALID_ARG;
+        }
+        if (!text_ok(kv[i].name, HERALD_PUSH_KEY_MAX_LEN, 0)) {
+            return HERALD_E_PUSH_DATA_INVALID;
+        }
+        len = kv[i].value_len ? kv[i].value_len : bounded_len(kv[i].value, HERALD_PUSH_VALUE_MAX_LEN);
+        if (len > HERALD_PUSH_VALUE_MAX_LEN || !herald_utf8_valid(kv[i].value, len)) {
+            return HERALD_E_PUSH_DATA_INVALID;
+        }
+        /* A repeated member name makes the JSON object ambiguous (RFC 8259
+         * section 4): which value the platform keeps is anyone's guess. */
+        for (size_t j = 0u; j < i; j++) {
+            if (strcmp(kv[j].name, kv[i].name) == 0) {
+                return HERALD_E_PUSH_DATA_INVALID;
+            }
+        }
+    }
+    return HERALD_OK;
+}
+
 herald_status_t herald_check_shape(const herald_notification_t *n)
 {
     herald_status_t st;
@@ -154,7 +192,11 @@ herald_status_t herald_check_shape(const herald_notification_t *n)
         (n->tag && !text_ok(n->tag, HERALD_TEXT_MAX_LEN, 1))) {
         return HERALD_E_TEXT_INVALID;
     }
-    return check_vars(n->vars, n->nvars);
+    st = check_vars(n->vars, n->nvars);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    return check_push_data(n->push_data, n->npush_data);
 }
 
 static int var_supplied(const herald_notification_t *n, herald_str_t name)

@@ -78,6 +78,37 @@ static void put_str(writer_t *w, const char *pre, size_t pre_len, const char *s,
     }
 }
 
+/* The members of a string-valued object, "n":"v",... between braces the
+ * caller writes; the last value's closing quote is written here too. */
+static void put_members(writer_t *w, const herald_var_t *kv, size_t n)
+{
+    for (size_t i = 0u; i < n; i++) {
+        if (i == 0u) {
+            put_str(w, LIT("\""), kv[i].name, strlen(kv[i].name));
+        } else {
+            put_str(w, LIT("\",\""), kv[i].name, strlen(kv[i].name));
+        }
+        put_str(w, LIT("\":\""), kv[i].value, herald_var_len(&kv[i]));
+    }
+    if (n > 0u) {
+        put(w, LIT("\""));
+    }
+}
+
+/* Every name and value of a key/value list is there to follow. */
+static int members_writable(const herald_var_t *kv, size_t n)
+{
+    if (n > 0u && !kv) {
+        return 0;
+    }
+    for (size_t i = 0u; i < n; i++) {
+        if (!kv[i].name || !kv[i].value) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int given(const char *s)
 {
     return s && s[0] != '\0';
@@ -88,13 +119,9 @@ static int given(const char *s)
 static int writable(const herald_notification_t *n)
 {
     if (!n || (!given(n->template_key) && !given(n->template_id)) || !herald_mode_str(n->mode) ||
-        (n->nvars > 0u && !n->vars) || (n->ntargets > 0u && !n->targets && !n->target_at)) {
+        !members_writable(n->vars, n->nvars) || !members_writable(n->push_data, n->npush_data) ||
+        (n->ntargets > 0u && !n->targets && !n->target_at)) {
         return 0;
-    }
-    for (size_t i = 0u; i < n->nvars; i++) {
-        if (!n->vars[i].name || !n->vars[i].value) {
-            return 0;
-        }
     }
     for (size_t i = 0u; i < n->ntargets; i++) {
         if (!herald_target(n, i)) {
@@ -121,20 +148,12 @@ herald_status_t herald_request_write(const herald_notification_t *n, herald_sink
         put_str(&w, LIT("{\"template\":{\"id\":\""), n->template_id, strlen(n->template_id));
     }
     put(&w, LIT("\",\"variables\":{"));
-    for (size_t i = 0u; i < n->nvars; i++) {
-        const herald_var_t *v = &n->vars[i];
-        if (i == 0u) {
-            put_str(&w, LIT("\""), v->name, strlen(v->name));
-        } else {
-            put_str(&w, LIT("\",\""), v->name, strlen(v->name));
-        }
-        put_str(&w, LIT("\":\""), v->value, herald_var_len(v));
+    put_members(&w, n->vars, n->nvars);
+    if (n->npush_data > 0u) {
+        put(&w, LIT("},\"notificationPushData\":{"));
+        put_members(&w, n->push_data, n->npush_data);
     }
-    if (n->nvars > 0u) {
-        put(&w, LIT("\"}},\"targets\":["));
-    } else {
-        put(&w, LIT("}},\"targets\":["));
-    }
+    put(&w, LIT("}},\"targets\":["));
     for (size_t i = 0u; i < n->ntargets; i++) {
         const char *t = herald_target(n, i);
         if (i == 0u) {

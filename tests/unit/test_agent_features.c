@@ -125,6 +125,36 @@ static void test_flapping_alert_is_coalesced(void **state)
     assert_int_equal(f->net.requests, 3);
 }
 
+/* Alerts that differ only in their push data (where a tap takes the user)
+ * are different notifications; the same push data again is coalesced. */
+static void test_push_data_takes_part_in_coalescing(void **state)
+{
+    fixture_t *f = *state;
+    static const herald_var_t link1[] = { { "deepLink", "app://pumps/7", 0 } };
+    static const herald_var_t link2[] = { { "deepLink", "app://pumps/8", 0 } };
+    /* A variable moved into push data is not the same notification either. */
+    static const herald_var_t one_var[] = { { "device", "pump-7", 0 } };
+    static const herald_var_t as_push[] = { { "message", "pressure high", 0 } };
+    herald_notification_t a = alert(), b = alert(), c = alert(), split = alert();
+    f->agent.cfg.coalesce_window_ms = 1000;
+    a.push_data = link1;
+    a.npush_data = 1;
+    b.push_data = link2;
+    b.npush_data = 1;
+    split.vars = one_var;
+    split.nvars = 1;
+    split.push_data = as_push;
+    split.npush_data = 1;
+    assert_int_equal(herald_notify(&f->agent, &c, NULL), HERALD_OK);  /* none */
+    assert_int_equal(herald_notify(&f->agent, &a, NULL), HERALD_OK);
+    assert_int_equal(herald_notify(&f->agent, &b, NULL), HERALD_OK);
+    assert_int_equal(herald_notify(&f->agent, &split, NULL), HERALD_OK);
+    assert_int_equal(herald_notify(&f->agent, &a, NULL), HERALD_E_COALESCED);
+    assert_int_equal(herald_notify(&f->agent, &c, NULL), HERALD_E_COALESCED);
+    assert_int_equal(herald_counters(&f->agent)->coalesced, 2);
+    assert_int_equal(herald_counters(&f->agent)->queued, 4);
+}
+
 static void test_coalescing_is_off_by_default(void **state)
 {
     fixture_t *f = *state;
@@ -179,6 +209,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_routine_is_not_starved_by_alerts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attempts_survive_the_other_queues_turn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flapping_alert_is_coalesced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_push_data_takes_part_in_coalescing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coalescing_is_off_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_budget_paces_sends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ratelimit_headers_hold_sending_until_reset, setup, teardown),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Injection: hostile bytes in every field a caller controls (variable names
- * and values, title, tag, targets, template key and id) come out of the
+ * and values, push data keys and values, title, tag, targets, template key
+ * and id) come out of the
  * request writer as one strict JSON object with exactly the intended fields,
  * in order, whose values equal the input byte for byte; or the shape check
  * refuses them (invalid UTF-8, NUL) with the field's own status before
@@ -124,12 +125,24 @@ static void assert_body_is(const char *s, size_t len, const herald_notification_
     assert_non_null(it);
     assert_string_equal(it->string, "variables");
     assert_true(cJSON_IsObject(it));
-    assert_null(it->next);
     var = it->child;
     for (i = 0u; i < n->nvars; i++, var = var->next) {
         assert_string_item(var, n->vars[i].name, n->vars[i].value, herald_var_len(&n->vars[i]));
     }
     assert_null(var);
+    if (n->npush_data > 0u) {
+        it = it->next;
+        assert_non_null(it);
+        assert_string_equal(it->string, "notificationPushData");
+        assert_true(cJSON_IsObject(it));
+        var = it->child;
+        for (i = 0u; i < n->npush_data; i++, var = var->next) {
+            assert_string_item(var, n->push_data[i].name, n->push_data[i].value,
+                               herald_var_len(&n->push_data[i]));
+        }
+        assert_null(var);
+    }
+    assert_null(it->next);
 
     it = tmpl->next;
     assert_non_null(it);
@@ -170,6 +183,7 @@ static void test_hostile_text_in_each_field(void **state)
     for (size_t h = 0u; h < NHOSTILE; h++) {
         const char *s = hostile[h];
         herald_var_t vars[2] = { { "customerName", s, 0u }, { s, "v", 0u } };
+        herald_var_t push[2] = { { "deepLink", s, 0u }, { s, "v", 0u } };
         const char *targets[1] = { s };
         herald_notification_t n;
 
@@ -179,6 +193,12 @@ static void test_hostile_text_in_each_field(void **state)
         check_sent(&n);             /* a value */
         n.vars = vars + 1;
         check_sent(&n);             /* a name */
+        n = base();
+        n.push_data = push;
+        n.npush_data = 1u;
+        check_sent(&n);             /* a push data value */
+        n.push_data = push + 1;
+        check_sent(&n);             /* a push data key */
         n = base();
         n.title = s;
         check_sent(&n);
@@ -203,6 +223,8 @@ static void test_hostile_text_in_each_field(void **state)
             n.template_key = s;
             n.vars = vars;
             n.nvars = 2u;
+            n.push_data = push;
+            n.npush_data = 2u;
             n.targets = two;
             n.ntargets = 2u;
             n.mode = HERALD_MODE_BATCH;
@@ -216,8 +238,10 @@ static void test_hostile_text_in_each_field(void **state)
 static void test_every_ascii_byte_and_longest_values(void **state)
 {
     static char all[128], quotes[HERALD_VAR_MAX_LEN + 1], ctrl[HERALD_TEXT_MAX_LEN + 1];
-    static char back[HERALD_TARGET_MAX_LEN + 1];
+    static char back[HERALD_TARGET_MAX_LEN + 1], pquotes[HERALD_PUSH_VALUE_MAX_LEN + 1];
+    static char pkey[HERALD_PUSH_KEY_MAX_LEN + 1];
     herald_var_t vars[2] = { { "all", all, 0u }, { "quotes", quotes, 0u } };
+    herald_var_t push[3] = { { "all", all, 0u }, { "quotes", pquotes, 0u }, { pkey, back, 0u } };
     const char *targets[2] = { all, back };
     herald_notification_t n = base();
     (void)state;
@@ -227,8 +251,12 @@ static void test_every_ascii_byte_and_longest_values(void **state)
     memset(quotes, '"', HERALD_VAR_MAX_LEN);
     memset(ctrl, 0x01, HERALD_TEXT_MAX_LEN);
     memset(back, '\\', HERALD_TARGET_MAX_LEN);
+    memset(pquotes, '"', HERALD_PUSH_VALUE_MAX_LEN);
+    memset(pkey, '\x1f', HERALD_PUSH_KEY_MAX_LEN);
     n.vars = vars;
     n.nvars = 2u;
+    n.push_data = push;
+    n.npush_data = 3u;
     n.targets = targets;
     n.ntargets = 2u;
     n.mode = HERALD_MODE_BATCH;
@@ -247,6 +275,8 @@ static void test_invalid_utf8_is_refused_with_the_fields_status(void **state)
         herald_var_t vars[1] = { { "customerName", text, 0u } };
         herald_var_t named[1] = { { text, "v", 0u } };
         const char *targets[1] = { text };
+        herald_var_t push_value[1] = { { "deepLink", text, 0u } };
+        herald_var_t push_key[1] = { { text, "v", 0u } };
         herald_notification_t n;
         snprintf(text, sizeof text, "ok%sok", bad_utf8[b]);
 
@@ -256,6 +286,12 @@ static void test_invalid_utf8_is_refused_with_the_fields_status(void **state)
         assert_int_equal(herald_check_shape(&n), HERALD_E_VAR_INVALID);
         n.vars = named;
         assert_int_equal(herald_check_shape(&n), HERALD_E_VAR_INVALID);
+        n = base();
+        n.push_data = push_value;
+        n.npush_data = 1u;
+        assert_int_equal(herald_check_shape(&n), HERALD_E_PUSH_DATA_INVALID);
+        n.push_data = push_key;
+        assert_int_equal(herald_check_shape(&n), HERALD_E_PUSH_DATA_INVALID);
         n = base();
         n.title = text;
         assert_int_equal(herald_check_shape(&n), HERALD_E_TEXT_INVALID);
@@ -289,6 +325,15 @@ static void test_nul_in_a_value_is_refused(void **state)
     assert_int_equal(herald_check_shape(&n), HERALD_E_VAR_INVALID);
     n.vars = nul_only;
     assert_int_equal(herald_check_shape(&n), HERALD_E_VAR_INVALID);
+    /* The same values as push data. */
+    n = base();
+    n.npush_data = 1u;
+    n.push_data = nul_mid;
+    assert_int_equal(herald_check_shape(&n), HERALD_E_PUSH_DATA_INVALID);
+    n.push_data = nul_end;
+    assert_int_equal(herald_check_shape(&n), HERALD_E_PUSH_DATA_INVALID);
+    n.push_data = nul_only;
+    assert_int_equal(herald_check_shape(&n), HERALD_E_PUSH_DATA_INVALID);
 }
 
 static void test_agent_queues_and_sends_nothing_it_refused(void **state)
@@ -312,7 +357,11 @@ static void test_agent_queues_and_sends_nothing_it_refused(void **state)
     n = base();
     n.targets = targets;
     assert_int_equal(herald_notify(&f->agent, &n, &handle), HERALD_E_TARGET_INVALID);
-    assert_int_equal(herald_counters(&f->agent)->refused_local, 4u);
+    n = base();
+    n.push_data = nul;
+    n.npush_data = 1u;
+    assert_int_equal(herald_notify(&f->agent, &n, &handle), HERALD_E_PUSH_DATA_INVALID);
+    assert_int_equal(herald_counters(&f->agent)->refused_local, 5u);
     assert_int_equal(herald_counters(&f->agent)->queued, 0u);
     assert_true(herald_idle(&f->agent));
     (void)run(f);
@@ -369,9 +418,12 @@ static void test_wire_request_has_only_the_agents_headers(void **state)
     fixture_t *f = *state;
     const char *s = "\r\nX-Injected: 1\r\nContent-Length: 0\r\n\r\nGET / HTTP/1.1\r\n";
     herald_var_t vars[2] = { { "customerName", s, 0u }, { "orderId", hostile[9], 0u } };
+    herald_var_t push[2] = { { s, hostile[5], 0u }, { "deepLink", s, 0u } };
     const char *targets[1] = { s };
     herald_notification_t n = base();
     n.vars = vars;
+    n.push_data = push;
+    n.npush_data = 2u;
     n.targets = targets;
     n.title = s;
     n.tag = hostile[4];

@@ -223,6 +223,83 @@ static void test_shape_variables(void **state)
     assert_int_equal(shape_with(too_many, HERALD_MAX_VARS + 1u), HERALD_E_VAR_UNDECLARED);
 }
 
+static herald_status_t shape_with_push(const herald_var_t *kv, size_t n)
+{
+    herald_notification_t note = seed();
+    note.push_data = kv;
+    note.npush_data = n;
+    return herald_check_shape(&note);
+}
+
+static void test_shape_push_data(void **state)
+{
+    static char long_key[HERALD_PUSH_KEY_MAX_LEN + 2];
+    static char long_value[HERALD_PUSH_VALUE_MAX_LEN + 2];
+    static herald_var_t too_many[HERALD_PUSH_DATA_MAX + 1];
+    static char keys[HERALD_PUSH_DATA_MAX + 1][8];
+    const herald_var_t ok[] = { { "deepLink", "app://orders/1", 0u }, { "priority", "high", 0u } };
+    /* Push data is not checked against the template: a key named like a
+     * declared variable is fine, and so is one no template declares. */
+    const herald_var_t like_var[] = { { "orderId", "ORD-1", 0u } };
+    const herald_var_t dup[] = { { "a", "1", 0u }, { "b", "2", 0u }, { "a", "3", 0u } };
+    const herald_var_t bad_utf8_value[] = { { "a", "caf\xc3", 0u } };
+    const herald_var_t bad_utf8_key[] = { { "\xed\xa0\x80", "x", 0u } };
+    const herald_var_t nul[] = { { "a", "ab\0cd", 5u } };
+    const herald_var_t explicit_ok[] = { { "a", "abcd-ignored", 4u } };
+    const herald_var_t empty_key[] = { { "", "x", 0u } };
+    const herald_var_t empty_value[] = { { "a", "", 0u } };
+    const herald_var_t null_key[] = { { NULL, "x", 0u } };
+    const herald_var_t null_value[] = { { "a", NULL, 0u } };
+    herald_var_t long_k[] = { { long_key, "v", 0u } };
+    herald_var_t long_v[] = { { "a", long_value, 0u } };
+    (void)state;
+
+    assert_int_equal(shape_with_push(ok, 2u), HERALD_OK);
+    assert_int_equal(shape_with_push(like_var, 1u), HERALD_OK);
+    assert_int_equal(shape_with_push(NULL, 0u), HERALD_OK);
+    assert_int_equal(shape_with_push(ok, 0u), HERALD_OK);
+    assert_int_equal(shape_with_push(dup, 3u), HERALD_E_PUSH_DATA_INVALID);
+    assert_int_equal(shape_with_push(dup, 2u), HERALD_OK);
+    assert_int_equal(shape_with_push(bad_utf8_value, 1u), HERALD_E_PUSH_DATA_INVALID);
+    assert_int_equal(shape_with_push(bad_utf8_key, 1u), HERALD_E_PUSH_DATA_INVALID);
+    assert_int_equal(shape_with_push(nul, 1u), HERALD_E_PUSH_DATA_INVALID);
+    assert_int_equal(shape_with_push(explicit_ok, 1u), HERALD_OK);
+    assert_int_equal(shape_with_push(empty_key, 1u), HERALD_E_PUSH_DATA_INVALID);
+    assert_int_equal(shape_with_push(empty_value, 1u), HERALD_OK);
+    assert_int_equal(shape_with_push(NULL, 1u), HERALD_E_INVALID_ARG);
+    assert_int_equal(shape_with_push(null_key, 1u), HERALD_E_INVALID_ARG);
+    assert_int_equal(shape_with_push(null_value, 1u), HERALD_E_INVALID_ARG);
+
+    /* Key and value lengths: the limit is accepted, one more is not. */
+    memset(long_key, 'k', sizeof long_key - 1u);
+    long_key[HERALD_PUSH_KEY_MAX_LEN + 1u] = '\0';
+    assert_int_equal(shape_with_push(long_k, 1u), HERALD_E_PUSH_DATA_INVALID);
+    long_key[HERALD_PUSH_KEY_MAX_LEN] = '\0';
+    assert_int_equal(shape_with_push(long_k, 1u), HERALD_OK);
+    memset(long_value, 'v', sizeof long_value - 1u);
+    long_value[HERALD_PUSH_VALUE_MAX_LEN + 1u] = '\0';
+    assert_int_equal(shape_with_push(long_v, 1u), HERALD_E_PUSH_DATA_INVALID);
+    long_v[0].value_len = HERALD_PUSH_VALUE_MAX_LEN + 1u;
+    assert_int_equal(shape_with_push(long_v, 1u), HERALD_E_PUSH_DATA_INVALID);
+    long_v[0].value_len = HERALD_PUSH_VALUE_MAX_LEN;
+    assert_int_equal(shape_with_push(long_v, 1u), HERALD_OK);
+    long_v[0].value_len = 0u;
+    long_value[HERALD_PUSH_VALUE_MAX_LEN] = '\0';
+    assert_int_equal(shape_with_push(long_v, 1u), HERALD_OK);
+
+    /* Entry count. */
+    for (size_t i = 0u; i <= HERALD_PUSH_DATA_MAX; i++) {
+        keys[i][0] = 'k';
+        keys[i][1] = (char)('A' + i / 26u);
+        keys[i][2] = (char)('a' + i % 26u);
+        keys[i][3] = '\0';
+        too_many[i].name = keys[i];
+        too_many[i].value = "x";
+    }
+    assert_int_equal(shape_with_push(too_many, HERALD_PUSH_DATA_MAX), HERALD_OK);
+    assert_int_equal(shape_with_push(too_many, HERALD_PUSH_DATA_MAX + 1u), HERALD_E_PUSH_DATA_INVALID);
+}
+
 /* ---- against the template cache */
 
 static herald_tcache_t cache;
@@ -282,6 +359,14 @@ static void test_check_accepts_seed(void **state)
         n.vars = swapped;
         assert_int_equal(herald_check(&cache, &n, &v), HERALD_OK);
         assert_true(herald_str_eq(v.key, "order-confirmation"));
+    }
+    /* Push data keys are not variables: the schema does not judge them. */
+    {
+        const herald_var_t push[] = { { "deepLink", "app://orders/1", 0u } };
+        n = seed();
+        n.push_data = push;
+        n.npush_data = 1u;
+        assert_int_equal(herald_check(&cache, &n, NULL), HERALD_OK);
     }
     n = seed();
     n.template_key = "no-vars";
@@ -356,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_shape_mode_and_targets),
         cmocka_unit_test(test_shape_title_and_tag),
         cmocka_unit_test(test_shape_variables),
+        cmocka_unit_test(test_shape_push_data),
         cmocka_unit_test_setup(test_check_accepts_seed, cache_setup),
         cmocka_unit_test_setup(test_check_refusals, cache_setup),
         cmocka_unit_test_setup(test_check_order, cache_setup),

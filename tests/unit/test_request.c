@@ -155,6 +155,74 @@ static void test_values_are_escaped_with_explicit_length(void **state)
                              "\"mode\":\"realtime\"}");
 }
 
+#define PUSH_BODY                                                                              \
+    "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\","  \
+    "\"orderId\":\"ORD-12345\"},\"notificationPushData\":{\"deepLink\":\"app://orders/1\","      \
+    "\"priority\":\"high\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\","             \
+    "\"title\":\"Order Confirmed\"}"
+
+static void test_push_data_exact_bytes(void **state)
+{
+    static const herald_var_t push[] = { { "deepLink", "app://orders/1", 0u }, { "priority", "high", 0u } };
+    herald_notification_t n = seed();
+    char buf[512];
+    size_t len;
+    size_t counted = 0u;
+    (void)state;
+    n.push_data = push;
+    n.npush_data = 2u;
+    len = write_body(&n, buf, sizeof buf);
+    assert_string_equal(buf, PUSH_BODY);
+    /* Content-Length is what the count sink gives: the bytes written. */
+    assert_int_equal(herald_request_length(&n, &counted), HERALD_OK);
+    assert_int_equal(counted, sizeof(PUSH_BODY) - 1u);
+    assert_int_equal(counted, len);
+
+    /* One entry and no variables: the object still sits after "variables". */
+    n.vars = NULL;
+    n.nvars = 0u;
+    n.npush_data = 1u;
+    n.title = NULL;
+    write_body(&n, buf, sizeof buf);
+    assert_string_equal(buf, "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{},"
+                             "\"notificationPushData\":{\"deepLink\":\"app://orders/1\"}},"
+                             "\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\"}");
+
+    /* A pointer with a zero count is no push data: the field is left out. */
+    n = seed();
+    n.push_data = push;
+    n.npush_data = 0u;
+    write_body(&n, buf, sizeof buf);
+    assert_string_equal(buf, SEED_BODY);
+}
+
+static void test_push_data_is_escaped_and_parses(void **state)
+{
+    static const herald_var_t push[] = { { "q\"\\", "a\0b\\\n\"", 6u }, { "\x01k", "caf\xc3\xa9", 0u } };
+    herald_notification_t n = seed();
+    char buf[512];
+    size_t len;
+    cJSON *root;
+    const cJSON *tmpl, *pd;
+    (void)state;
+    n.push_data = push;
+    n.npush_data = 2u;
+    n.title = NULL;
+    len = write_body(&n, buf, sizeof buf);
+    assert_non_null(strstr(buf, ",\"notificationPushData\":{\"q\\\"\\\\\":\"a\\u0000b\\\\\\n\\\"\","
+                                "\"\\u0001k\":\"caf\xc3\xa9\"}}"));
+    root = parse(buf, len);
+    tmpl = cJSON_GetObjectItemCaseSensitive(root, "template");
+    assert_int_equal(cJSON_GetArraySize(tmpl), 3);
+    pd = cJSON_GetObjectItemCaseSensitive(tmpl, "notificationPushData");
+    assert_true(cJSON_IsObject(pd));
+    assert_int_equal(cJSON_GetArraySize(pd), 2);
+    assert_string_equal(pd->child->string, "q\"\\");
+    assert_true(cJSON_IsString(pd->child));
+    assert_member_string(pd, "\x01k", "caf\xc3\xa9");
+    cJSON_Delete(root);
+}
+
 static void test_few_sink_calls(void **state)
 {
     herald_notification_t n = seed();
@@ -189,6 +257,7 @@ static void test_strings_of_every_length_keep_order(void **state)
     static char buf[2048];
     herald_notification_t n = seed();
     herald_var_t v[1] = { { "v", text, 0u } };
+    herald_var_t p[2] = { { "p", text, 0u }, { "q", text, 0u } };
     (void)state;
     /* Every length across the staging buffer's size and its large-run cut,
      * as a value and as a title, so each lands at many stage fill levels. */
@@ -201,6 +270,9 @@ static void test_strings_of_every_length_keep_order(void **state)
         text[len] = '\0';
         n.vars = v;
         n.nvars = 1u;
+        p[1].value = text + len / 3u;
+        n.push_data = p;
+        n.npush_data = 2u;
         n.title = text;
         n.tag = text + len / 2u;
         out_len = write_body(&n, buf, sizeof buf);
@@ -210,6 +282,12 @@ static void test_strings_of_every_length_keep_order(void **state)
         assert_member_string(cJSON_GetObjectItemCaseSensitive(
                                  cJSON_GetObjectItemCaseSensitive(root, "template"), "variables"),
                              "v", text);
+        {
+            const cJSON *pd = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(root, "template"), "notificationPushData");
+            assert_member_string(pd, "p", text);
+            assert_member_string(pd, "q", text + len / 3u);
+        }
         cJSON_Delete(root);
     }
 }
@@ -218,6 +296,7 @@ static void test_invalid_args(void **state)
 {
     static const char *const null_target[] = { NULL };
     static const herald_var_t null_value[] = { { "x", NULL, 0u } };
+    static const herald_var_t null_name[] = { { NULL, "x", 0u } };
     herald_notification_t n = seed();
     rec_t r = { .len = 0u };
     size_t len = 7u;
@@ -238,6 +317,14 @@ static void test_invalid_args(void **state)
     n = seed();
     n.vars = null_value;
     n.nvars = 1u;
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
+    n = seed();
+    n.npush_data = 1u;   /* with no push_data array */
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_request_length(&n, &len), HERALD_E_INVALID_ARG);
+    n.push_data = null_value;
+    assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
+    n.push_data = null_name;
     assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
     assert_int_equal(r.calls, 0u);   /* refused before any byte */
 }
@@ -326,6 +413,8 @@ int main(void)
         cmocka_unit_test(test_seed_example_parses_to_exact_fields),
         cmocka_unit_test(test_id_batch_no_vars_no_title),
         cmocka_unit_test(test_values_are_escaped_with_explicit_length),
+        cmocka_unit_test(test_push_data_exact_bytes),
+        cmocka_unit_test(test_push_data_is_escaped_and_parses),
         cmocka_unit_test(test_few_sink_calls),
         cmocka_unit_test(test_sink_error_propagates_from_every_call),
         cmocka_unit_test(test_strings_of_every_length_keep_order),

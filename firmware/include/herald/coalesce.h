@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Alert coalescing: a sensor that flaps raises the same notification again
- * and again.  Identical notifications (same template, targets and
- * variables; title and tag aside) raised within a window are sent once. */
+ * and again.  Identical notifications (same template, targets, variables
+ * and push data; title and tag aside) raised within a window are sent once. */
 #ifndef HERALD_COALESCE_H
 #define HERALD_COALESCE_H
 
@@ -21,8 +21,9 @@ typedef struct {
     uint32_t next;
 } herald_coalesce_t;
 
-/* 64-bit FNV-1a over template key or id, each variable (name, value) and
- * each target, with separators so ("ab","c") and ("a","bc") differ. */
+/* 64-bit FNV-1a over template key or id, each variable (name, value), each
+ * push data entry (key, value) and each target, with separators so
+ * ("ab","c") and ("a","bc") differ, and a variable from a push entry. */
 uint64_t herald_notification_hash(const herald_notification_t *n);
 
 /* 1 when hash was raised within window_ms before now_ms (*handle gets the

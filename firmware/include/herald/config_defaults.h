@@ -28,6 +28,19 @@
 #define HERALD_NAME_MAX_LEN 64
 #endif
 
+/* Push data (template.notificationPushData): most entries per notification
+ * (1..64), longest key (1..255) and longest value (1..4096), in bytes.  The
+ * platform states no limit; these bound the check's cost and the body. */
+#ifndef HERALD_PUSH_DATA_MAX
+#define HERALD_PUSH_DATA_MAX 8
+#endif
+#ifndef HERALD_PUSH_KEY_MAX_LEN
+#define HERALD_PUSH_KEY_MAX_LEN 64
+#endif
+#ifndef HERALD_PUSH_VALUE_MAX_LEN
+#define HERALD_PUSH_VALUE_MAX_LEN 256
+#endif
+
 /* Longest target user id, in bytes (8..255). */
 #ifndef HERALD_TARGET_MAX_LEN
 #define HERALD_TARGET_MAX_LEN 128

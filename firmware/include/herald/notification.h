@@ -40,6 +40,11 @@ typedef struct {
     const char *template_id;       /* platform id; NULL when key is used */
     const herald_var_t *vars;
     size_t nvars;
+    /* template.notificationPushData: extra key/values the platform adds to
+     * the push payload (name is the key; value_len as for vars).  Optional:
+     * with npush_data 0 the field is left out of the request. */
+    const herald_var_t *push_data;
+    size_t npush_data;
     const char *const *targets;    /* user ids */
     size_t ntargets;
     herald_mode_t mode;
@@ -66,7 +71,10 @@ const char *herald_target(const herald_notification_t *n, size_t i);
  * HERALD_TEXT_MAX_LEN (empty is allowed), at most HERALD_MAX_VARS variables,
  * every variable name 1..HERALD_NAME_MAX_LEN bytes of UTF-8, every value
  * valid UTF-8 without NUL and at most HERALD_VAR_MAX_LEN, no variable named
- * twice.  Costs O(ntargets + nvars^2).
+ * twice; then at most HERALD_PUSH_DATA_MAX push data entries, every key
+ * 1..HERALD_PUSH_KEY_MAX_LEN bytes of UTF-8, every value valid UTF-8 without
+ * NUL and at most HERALD_PUSH_VALUE_MAX_LEN (empty is allowed), no key given
+ * twice.  Costs O(ntargets + nvars^2 + npush_data^2).
  * Statuses: HERALD_E_INVALID_ARG (NULL notification, NULL vars or targets
  * with a nonzero count, a NULL variable name or value, neither key nor id,
  * or a key or id that is not 1..HERALD_NAME_MAX_LEN bytes of UTF-8),
@@ -74,7 +82,9 @@ const char *herald_target(const herald_notification_t *n, size_t i);
  * (also a NULL target), HERALD_E_TEXT_INVALID, HERALD_E_VAR_UNDECLARED (more
  * than HERALD_MAX_VARS variables: no template declares that many),
  * HERALD_E_VAR_INVALID (bad value or name), HERALD_E_VAR_TOO_LONG,
- * HERALD_E_VAR_DUPLICATE. */
+ * HERALD_E_VAR_DUPLICATE, HERALD_E_PUSH_DATA_INVALID (any push data rule
+ * above broken; HERALD_E_INVALID_ARG for NULL push_data with a nonzero count
+ * or a NULL key or value). */
 herald_status_t herald_check_shape(const herald_notification_t *n);
 
 /* herald_check_shape, then against the cached template (found by key, else

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The request body of POST .../notifications/send, streamed straight from a
  * notification with no JSON tree and no intermediate buffer:
- *   {"template":{"key":"...","variables":{"n":"v",...}},"targets":["..."],
+ *   {"template":{"key":"...","variables":{"n":"v",...},
+ *                "notificationPushData":{"k":"v",...}},"targets":["..."],
  *    "mode":"realtime","title":"...","tag":"..."}
  * (compact, in this field order; "id" replaces "key" when only the id is
- * given; "variables" is always present, {} when there are none; title and
- * tag only when set).  Every string is escaped per RFC 8259. */
+ * given; "variables" is always present, {} when there are none;
+ * notificationPushData, title and tag only when set).  Every string is
+ * escaped per RFC 8259. */
 #ifndef HERALD_REQUEST_H
 #define HERALD_REQUEST_H
 
@@ -16,7 +18,7 @@
  * a 128-byte stack buffer; long strings go straight from the caller's
  * memory).  HERALD_E_INVALID_ARG, before any byte is written, for a NULL
  * notification or sink, neither key nor id, a bad mode, or a NULL pointer
- * among vars (name, value) or targets; any sink error is returned unchanged
+ * among vars or push_data (name, value) or targets; any sink error is returned unchanged
  * and ends the writing.  It does not re-run the schema check: call
  * herald_check_shape first. */
 herald_status_t herald_request_write(const herald_notification_t *n, herald_sink_fn sink, void *ctx);

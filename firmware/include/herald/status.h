@@ -22,6 +22,7 @@
     X(HERALD_E_MODE_INVALID,           -18, "mode must be realtime or batch") \
     X(HERALD_E_TEXT_INVALID,           -19, "title or tag is too long, not valid UTF-8, or contains NUL") \
     X(HERALD_E_VAR_DUPLICATE,          -20, "a variable is given twice") \
+    X(HERALD_E_PUSH_DATA_INVALID,      -21, "push data: too many entries, an empty or repeated key, or a key or value too long, not valid UTF-8 or with NUL") \
     /* rendering and templates */ \
     X(HERALD_E_PLACEHOLDER_UNKNOWN,    -30, "template uses a placeholder with no variable") \
     X(HERALD_E_TEMPLATE_SYNTAX,        -31, "template has an unterminated or empty {{ }} placeholder") \
