@@ -324,5 +324,62 @@ class Render(unittest.TestCase):
         self.assertIn("HERALD_E_IMAGE_TRUNCATED", p.stderr)
 
 
+class PushData(unittest.TestCase):
+    """--push-data KEY=VALUE becomes template.notificationPushData."""
+
+    PUSH = ["--push-data", "deepLink=app://orders/1", "--push-data", "priority=high"]
+
+    def test_push_data_arrives_as_an_object(self):
+        sim = start_simulator(self)
+        p = run_cli("send", *SEED_ARGS, *self.PUSH, "--templates", str(DEFAULT_TEMPLATES), sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        rec = sim.records()[0]
+        want = dict(SEED_BODY, template=dict(SEED_BODY["template"],
+                                             notificationPushData={"deepLink": "app://orders/1",
+                                                                   "priority": "high"}))
+        self.assertEqual(rec["body"], want)
+        self.assertEqual(list(rec["body"]["template"]), ["key", "variables", "notificationPushData"])
+        # The body is compact ASCII here, so its length is the compact dump's.
+        self.assertEqual(rec["headers"]["content-length"],
+                         str(len(json.dumps(want, separators=(",", ":")).encode())))
+
+    def test_hostile_values_and_the_queue_path(self):
+        sim = start_simulator(self)
+        qdir = build_dir() / "queue-test" / "push-data"
+        qdir.mkdir(parents=True, exist_ok=True)
+        for f in qdir.iterdir():
+            f.unlink()
+        value = "a\"b\\c\td\u00e9=\u2028x"
+        link = "https://x.test/o?id=1&t=2"
+        for extra in ([], ["--queue", str(qdir / "queue.bin"), "--wait", "10"]):
+            with self.subTest(extra=extra):
+                n = len(sim.records())
+                p = run_cli("send", *SEED_ARGS, "--push-data", "k\"\\=" + value, "--push-data", "link=" + link,
+                            "--push-data", "empty=", *extra, sim=sim)
+                self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+                self.assertEqual(sim.records()[n]["body"]["template"]["notificationPushData"],
+                                 {"k\"\\": value, "link": link, "empty": ""})
+
+    def test_bad_push_data_is_refused_before_any_request(self):
+        sim = start_simulator(self)
+        usage = [["--push-data", "deepLink"], ["--push-data", "=x"], ["--push-data"]]
+        local = [["--push-data", "a=1", "--push-data", "a=2"],
+                 ["--push-data", "k=" + "v" * 257],
+                 ["--push-data", "k" * 65 + "=v"],
+                 ["--push-data", "k=caf" + os.fsdecode(b"\xc3")]]
+        local.append([a for i in range(9) for a in ("--push-data", "k%d=v" % i)])
+        for extra in usage + local:
+            with self.subTest(extra=extra[:4]):
+                p = run_cli("send", *SEED_ARGS, *extra, sim=sim)
+                if extra in usage:
+                    self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+                    self.assertIn("--push-data", p.stderr)
+                else:
+                    self.assertEqual(p.returncode, EXIT_LOCAL, p.stderr)
+                    self.assertIn("HERALD_E_PUSH_DATA_INVALID", p.stderr)
+        self.assertEqual(sim.stats()["connections"], 0)
+        self.assertEqual(sim.records(), [])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -140,6 +140,34 @@ class SendTests(unittest.TestCase):
         self.assertEqual(sim.records(), [])
         self.assertEqual(sim.stats()["accepted"], 0)
 
+    def test_push_data_must_be_an_object_and_is_recorded(self):
+        # platform-api.md: template.notificationPushData is an optional object.
+        sim = sim_for(self)
+        push = {"deepLink": "app://orders/1", "priority": "high", "q\"\\": "caf\u00e9\n"}
+        r = sim.send(seed_template(notificationPushData=push))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(sim.records()[0]["body"]["template"]["notificationPushData"], push)
+        self.assertEqual(sim.send(seed_template(notificationPushData={})).status, 200)
+        null = seed()
+        null["template"]["notificationPushData"] = None
+        bad_mode = seed_template(notificationPushData=[])
+        bad_mode["mode"] = "x"
+        for name, body in (("a list", seed_template(notificationPushData=[["deepLink", "x"]])),
+                           ("a string", seed_template(notificationPushData="deepLink=x")),
+                           ("a number", seed_template(notificationPushData=1)),
+                           ("null", null),
+                           ("before a bad mode", bad_mode),
+                           ("a repeated key", b'{"template":{"key":"order-confirmation","variables":'
+                            b'{"customerName":"J","orderId":"1"},"notificationPushData":{"a":"1","a":"2"}},'
+                            b'"targets":["u"],"mode":"realtime"}')):
+            with self.subTest(name):
+                if isinstance(body, bytes):
+                    r = sim.send(body, headers={"Content-Type": "application/json"})
+                else:
+                    r = sim.send(body)
+                self.assertEqual((r.status, r.error_code()), (400, "ERR_BAD_REQUEST"), r)
+        self.assertEqual(len(sim.records()), 2)
+
     def test_content_type_must_be_json(self):
         sim = sim_for(self)
         body = json.dumps(SEED_BODY)

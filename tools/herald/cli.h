@@ -20,6 +20,7 @@ enum {
 };
 
 #define CLI_MAX_VARS 64
+#define CLI_MAX_PUSH_DATA 64 /* the largest HERALD_PUSH_DATA_MAX a build may set */
 
 typedef struct {
     const char *app_id, *api_key, *region, *base_url, *ca, *templates;
@@ -28,6 +29,8 @@ typedef struct {
     size_t ntargets;
     herald_var_t vars[CLI_MAX_VARS];
     size_t nvars;
+    herald_var_t push_data[CLI_MAX_PUSH_DATA]; /* --push-data KEY=VALUE, keys strndup'd */
+    size_t npush_data;
     double wait_s;
     int wait_given;
 } cli_opts_t;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* herald: the command-line agent for Linux gateways.
- *   herald send --template KEY --target USER ... [--var NAME=VALUE]...
+ *   herald send --template KEY --target USER ... [--var NAME=VALUE]... [--push-data KEY=VALUE]...
  *   herald render --templates FILE --template KEY [--var NAME=VALUE]...
  * The API key comes from --api-key or HERALD_API_KEY and is never printed. */
 #include <errno.h>
@@ -16,6 +16,7 @@ static const char USAGE[] =
     "usage:\n"
     "  herald send --template KEY --target USER [--target USER]... [--var NAME=VALUE]...\n"
     "              [--mode realtime|batch] [--title TEXT] [--tag TEXT]\n"
+    "              [--push-data KEY=VALUE]...\n"
     "              [--app-id ID] [--api-key KEY] [--region us|eu|in | --base-url URL]\n"
     "              [--ca FILE] [--templates FILE] [--queue FILE] [--wait SECONDS]\n"
     "  herald render --templates FILE --template KEY [--var NAME=VALUE]...\n"
@@ -27,6 +28,8 @@ static const char USAGE[] =
     "\n"
     "environment: HERALD_APP_ID, HERALD_API_KEY, HERALD_REGION, HERALD_BASE_URL, HERALD_CA\n"
     "--templates (template JSON or image) turns on the local schema check.\n"
+    "--push-data: a key/value for the push payload (template.notificationPushData);\n"
+    "      repeat it for more, each key once.\n"
     "--wait: keep retrying transient failures for up to SECONDS (default: one attempt).\n"
     "sync: refresh the templates from the platform (keeping the newer of each by\n"
     "      updatedAt) and write them as a template image to --out.\n"
@@ -80,6 +83,25 @@ int cli_load_templates(herald_tcache_t *c, const char *path)
     return 0;
 }
 
+/* One --push-data KEY=VALUE.  The value may hold '=' (a URL's query, say):
+ * only the first one splits.  A repeated key is left to herald_notify,
+ * which refuses it as it refuses a repeated --var. */
+static int add_push_data(cli_opts_t *o, const char *kv)
+{
+    const char *eq = kv ? strchr(kv, '=') : NULL;
+    if (!eq || eq == kv) {
+        return usage_error("--push-data takes KEY=VALUE", kv);
+    }
+    if (o->npush_data == CLI_MAX_PUSH_DATA) {
+        return usage_error("too many --push-data options", NULL);
+    }
+    o->push_data[o->npush_data].name = strndup(kv, (size_t)(eq - kv));
+    o->push_data[o->npush_data].value = eq + 1;
+    o->push_data[o->npush_data].value_len = 0;
+    o->npush_data++;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, cli_opts_t *o)
 {
     memset(o, 0, sizeof *o);
@@ -96,6 +118,14 @@ static int parse_args(int argc, char **argv, cli_opts_t *o)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(USAGE, stdout);
             exit(EXIT_DELIVERED);
+        }
+        if (strcmp(a, "--push-data") == 0) {
+            int rc = v ? add_push_data(o, v) : usage_error("option needs a value", a);
+            if (rc != 0) {
+                return rc;
+            }
+            i++;
+            continue;
         }
         if (strcmp(a, "--template") == 0) slot = &o->template_key;
         else if (strcmp(a, "--template-id") == 0) slot = &o->template_id;
@@ -217,6 +247,9 @@ static void free_opts(cli_opts_t *o)
 {
     for (size_t i = 0; i < o->nvars; i++) {
         free((char *)(uintptr_t)o->vars[i].name); /* strndup'd by parse_args */
+    }
+    for (size_t i = 0; i < o->npush_data; i++) {
+        free((char *)(uintptr_t)o->push_data[i].name); /* strndup'd by add_push_data */
     }
     free(o->targets);
 }

@@ -37,6 +37,8 @@ int cli_build_notification(const cli_opts_t *o, herald_notification_t *n)
     n->template_id = o->template_id;
     n->vars = o->vars;
     n->nvars = o->nvars;
+    n->push_data = o->push_data;
+    n->npush_data = o->npush_data;
     n->targets = o->targets;
     n->ntargets = o->ntargets;
     n->mode = mode;
