@@ -5,7 +5,7 @@
 # (names are prefixed FZ_ so that the caller's make variables cannot clash).
 
 BUILD     ?= build
-CJSON_DIR ?= $(BUILD)/deps/cJSON-1.7.18
+CJSON_DIR ?= $(BUILD)/deps/cjson
 FUZZ_CC   ?= clang
 FZ_OUT    := $(BUILD)/fuzz
 Q         := $(if $(filter 1,$(V)),,@)
