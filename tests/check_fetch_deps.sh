@@ -13,6 +13,7 @@
 set -u
 BUILD=${1:-build}
 T=$(mktemp -d)
+# KEEP=1 leaves the temporary folder for a look.
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 pass=0 fail=0 skip=""
 ok()  { pass=$((pass + 1)); }
