@@ -21,10 +21,12 @@ OUT      := $(BUILD)/$(BOARD)$(if $(VARIANT),-$(VARIANT))
 DEPOUT   := $(BUILD)/$(BOARD)-deps
 Q        := $(if $(filter 1,$(V)),,@)
 
-# ---- dependencies: fetched from Debian sources unless the user points at a copy
-MBEDTLS_DIR ?= $(DEPS_DIR)/mbedtls-3.6.6
-LWIP_DIR    ?= $(DEPS_DIR)/lwip-2.2.1
-CJSON_DIR   ?= $(DEPS_DIR)/cJSON-1.7.18
+# ---- dependencies: fetched from Debian sources unless the user points at a copy.
+# The folders do not name a version: tools/fetch-deps.sh may have had to take a
+# newer release of the same series, and says which in $(DEPS_DIR)/versions.
+MBEDTLS_DIR ?= $(DEPS_DIR)/mbedtls
+LWIP_DIR    ?= $(DEPS_DIR)/lwip
+CJSON_DIR   ?= $(DEPS_DIR)/cjson
 
 # ---- toolchain defaults; board.mk may override any of them
 CSTD      := -std=c11
@@ -48,7 +50,9 @@ LDFLAGS_ALL = $(BOARD_LDFLAGS) $(SAN_FLAGS)
 
 # Fetch what this board needs (only packages the user did not point at) before
 # anything else: make builds the stamp as an included makefile, then restarts
-# with the sources in place so the wildcards below see them.
+# with the sources in place so the wildcards below see them.  The board's
+# third-party objects go with it: their dependency files name the sources of
+# the trees they were built from, which may be gone.
 dep_var_mbedtls := MBEDTLS_DIR
 dep_var_lwip    := LWIP_DIR
 dep_var_cjson   := CJSON_DIR
@@ -61,6 +65,7 @@ endif
 $(DEPS_DIR)/ready-$(BOARD).mk: tools/fetch-deps.sh
 	$(Q)tools/bootstrap.sh build
 	$(Q)$(if $(FETCH_PKGS),tools/fetch-deps.sh $(DEPS_DIR) $(FETCH_PKGS))
+	$(Q)rm -rf $(DEPOUT)
 	$(Q)$(foreach p,$(BOARD_DEPS),test -d "$($(dep_var_$(p)))" || { echo "make: $(dep_var_$(p))=$($(dep_var_$(p))) is not a folder" >&2; exit 1; };)
 	$(Q)mkdir -p $(@D) && echo "# dependencies of $(BOARD) are in place" > $@
 
@@ -150,7 +155,7 @@ unit-bins: $(UNIT_BINS)
 
 deps:
 	@echo "dependencies for $(BOARD): $(BOARD_DEPS)"
-	@$(foreach p,$(BOARD_DEPS),echo "  $(p): $($(dep_var_$(p)))";)
+	@$(foreach p,$(BOARD_DEPS),echo "  $(p): $($(dep_var_$(p))) $$(cut -d' ' -f2- $($(dep_var_$(p)))/.herald-unpacked 2>/dev/null || echo '(your own copy)')";)
 
 clean:
 	rm -rf $(BUILD)/$(BOARD) $(BUILD)/$(BOARD)-* $(BUILD)/reports

@@ -7,7 +7,7 @@
 # each defect must be reported.
 set -u
 BUILD=${1:-build}
-CJSON_DIR=${CJSON_DIR:-$BUILD/deps/cJSON-1.7.18}
+CJSON_DIR=${CJSON_DIR:-$BUILD/deps/cjson}
 if ! tools/bootstrap.sh lint; then
     echo "herald-suite: 0 passed, 1 failed"
     exit 1

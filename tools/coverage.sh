@@ -19,8 +19,8 @@ set -u
 BUILD=${1:-build}
 OUT=$BUILD/native-coverage
 FLOOR_FILE=tests/coverage-floor.txt
-MBEDTLS_DIR=${MBEDTLS_DIR:-$BUILD/deps/mbedtls-3.6.6}
-CJSON_DIR=${CJSON_DIR:-$BUILD/deps/cJSON-1.7.18}
+MBEDTLS_DIR=${MBEDTLS_DIR:-$BUILD/deps/mbedtls}
+CJSON_DIR=${CJSON_DIR:-$BUILD/deps/cjson}
 failed=0
 check_floor=0
 

@@ -18,7 +18,7 @@ set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
 EACH=${FUZZ_SECONDS:-60}
-CJSON_DIR=${CJSON_DIR:-$BUILD/deps/cJSON-1.7.18}
+CJSON_DIR=${CJSON_DIR:-$BUILD/deps/cjson}
 OUT=$BUILD/fuzz
 
 case $EACH in '' | *[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a whole number of seconds" >&2; exit 2 ;; esac

@@ -17,7 +17,7 @@
 # in BUILD/lint/cppcheck, so a second run re-reads only what changed.
 set -u
 BUILD=${1:-build}
-CJSON_DIR=${2:-$BUILD/deps/cJSON-1.7.18}
+CJSON_DIR=${2:-$BUILD/deps/cjson}
 OUT=$BUILD/lint
 SUPPRESS=tests/lint/cppcheck-suppressions.txt
 DEVIATIONS=tests/lint/deviations.md

@@ -184,6 +184,17 @@ def image_section(elf, map_path):
 
 # ---------------------------------------------------------------- main
 
+def dep_version(folder):
+    """The version tools/fetch-deps.sh unpacked in folder, with a trailing space
+    (a newer release than the pinned one when Debian moved on); "" for a copy
+    of the user's own."""
+    try:
+        with open(os.path.join(folder, ".herald-unpacked")) as f:
+            return f.read().split()[1] + " "
+    except (OSError, IndexError):
+        return ""
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default="build")
@@ -234,7 +245,7 @@ def main():
     flash, ram = total[0] + total[1], total[1] + total[2]
     head = ["module (Cortex-M3, -Os)", "text", "data", "bss"]
     body = rows + [["total, agent core", total[0], total[1], total[2]]]
-    dep = [["cJSON 1.7.18 (dependency)", cjson[0], cjson[1], cjson[2]]]
+    dep = [["cJSON %s(dependency)" % dep_version(a.cjson), cjson[0], cjson[1], cjson[2]]]
     gcc = run([CC, "-dumpversion"])[1].strip()
     lines = [
         "Herald agent core, %s %s, -mcpu=cortex-m3 -mthumb -Os -ffunction-sections -fdata-sections, "

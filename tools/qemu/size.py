@@ -30,7 +30,7 @@ ROWS = [
     ("agent state", "agent, template cache, queue (owned by main.c)"),
     ("cJSON", "JSON reader for the platform's answers"),
     ("ports", "port/lwip, port/mbedtls"),
-    ("lwIP", "2.2.1, NO_SYS=1"),
+    ("lwIP", "2.2, NO_SYS=1"),
     ("Mbed TLS", "3.6, trimmed config"),
     ("Mbed TLS heap", "static, mbedtls_memory_buffer_alloc"),
     ("board and drivers", "startup, UART, SysTick, LAN9118, semihosting, flash, app"),
