@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdint.h>
+#include <string.h>
 #include "herald/config.h"
 #include "json_check.h"
 #include "utf8.h"
@@ -74,20 +75,19 @@ static int number(cursor_t *c)
 /* \uXXXX after the backslash and 'u': the code unit, or -1. */
 static long hex4(cursor_t *c)
 {
+    static const char HEX[] = "0123456789abcdefABCDEF";
     long v = 0;
     for (int k = 0; k < 4; k++) {
         int ch = peek(c);
-        int d;
-        if (is_digit(ch)) {
-            d = ch - '0';
-        } else if (ch >= 'a' && ch <= 'f') {
-            d = ch - 'a' + 10;
-        } else if (ch >= 'A' && ch <= 'F') {
-            d = ch - 'A' + 10;
-        } else {
+        const char *p = ch > 0 ? strchr(HEX, ch) : NULL;
+        ptrdiff_t off;
+        long d;
+        if (p == NULL) {
             return -1;
         }
-        v = v * 16 + d;
+        off = p - HEX;
+        d = (long)off;
+        v = v * 16 + (d >= 16 ? d - 6 : d);
         c->i++;
     }
     return v;
@@ -185,6 +185,22 @@ static int scalar(cursor_t *c)
  * value (',' or the container's end). */
 enum { WANT_VALUE, WANT_NAME, WANT_NEXT, DONE };
 
+/* The cursor on '[' or '{' at *depth (below the limit): note its kind,
+ * step in, and say what comes next; an empty container is closed here. */
+static int open_container(cursor_t *c, uint32_t *objects, size_t *depth, int is_object)
+{
+    uint32_t bit = (uint32_t)1u << (*depth % 32u);
+    objects[*depth / 32u] = is_object ? objects[*depth / 32u] | bit : objects[*depth / 32u] & ~bit;
+    c->i++;
+    skip_ws(c);
+    if (peek(c) == (is_object ? '}' : ']')) {
+        c->i++;
+        return WANT_NEXT;
+    }
+    (*depth)++;
+    return is_object ? WANT_NAME : WANT_VALUE;
+}
+
 herald_status_t herald_json_check(const char *json, size_t len)
 {
     /* Bit d set: the container at depth d is an object, else an array. */
@@ -202,18 +218,7 @@ herald_status_t herald_json_check(const char *json, size_t len)
             if (depth == (size_t)HERALD_JSON_MAX_DEPTH) {
                 st = HERALD_E_JSON_DEPTH;
             } else {
-                uint32_t bit = (uint32_t)1u << (depth % 32u);
-                objects[depth / 32u] = ch == '{' ? objects[depth / 32u] | bit : objects[depth / 32u] & ~bit;
-                depth++;
-                c.i++;
-                skip_ws(&c);
-                if (peek(&c) == (ch == '{' ? '}' : ']')) {
-                    c.i++;
-                    depth--;
-                    want = WANT_NEXT;
-                } else {
-                    want = ch == '{' ? WANT_NAME : WANT_VALUE;
-                }
+                want = open_container(&c, objects, &depth, ch == '{');
             }
         } else if (want == WANT_VALUE) {
             st = scalar(&c) ? HERALD_OK : HERALD_E_JSON_PARSE;
