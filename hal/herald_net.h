@@ -18,7 +18,7 @@
 typedef struct herald_net {
     /* Begin or continue connecting to host (name or IP literal) and port.
      * >0 connected, 0 in progress, <0 HERALD_E_NET / HERALD_E_TIMEOUT /
-     * HERALD_E_TLS / HERALD_E_TLS_VERIFY. */
+     * HERALD_E_TLS / HERALD_E_TLS_VERIFY / HERALD_E_TLS_KEY_USAGE. */
     int (*connect)(void *ctx, const char *host, uint16_t port);
     /* Send up to len bytes: >0 accepted, 0 would block, <0 error. */
     int (*send)(void *ctx, const uint8_t *buf, size_t len);

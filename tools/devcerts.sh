@@ -15,18 +15,29 @@
 #   selfsigned.pem selfsigned.key self-signed, SAN localhost and 127.0.0.1
 #   other-ca.pem other-ca.key     an unrelated CA
 #   untrusted.pem untrusted.key   signed by other-ca, SAN localhost and 127.0.0.1
-# It does nothing when OUTDIR/.done exists; delete OUTDIR to start again.
+# and, for the IP-literal and key-usage checks, signed by the CA:
+#   ipasdns.pem ipasdns.key       SAN DNS:127.0.0.1 only (an IP written as a name)
+#   ipwildcard.pem ...key         SAN DNS:*.0.0.1 only
+#   ipcn.pem ipcn.key             CN 127.0.0.1 and no SAN at all
+#   iponly.pem iponly.key         SAN IP:127.0.0.1, IP:::1 only: right for both
+#   clientauth.pem ...key         as server, but extended key usage clientAuth only
+# It does nothing when OUTDIR/.done lists the same certificates as this
+# script; delete OUTDIR to start again.
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 out=$1
-[ -f "$out/.done" ] && exit 0
+names="ca other-ca server expired notyet wronghost selfsigned untrusted ipasdns ipwildcard ipcn iponly clientauth"
+# .done holds the list it was made for, so a folder made by an older version
+# of this script (fewer certificates) is made again rather than used short.
+done_ok() { [ -f "$out/.done" ] && [ "$(cat "$out/.done")" = "$names" ]; }
+done_ok && exit 0
 mkdir -p "$out"
 
 # Two test runs starting at once must not interleave two CAs in one folder.
 exec 9>"$out/.lock"
 flock 9
-[ -f "$out/.done" ] && exit 0
+done_ok && exit 0
 
 work=$(mktemp -d "$out/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -95,6 +106,49 @@ extendedKeyUsage       = serverAuth
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 subjectAltName         = DNS:wrong.example
+
+# An IP literal must match an iPAddress SAN, never a dNSName or the CN
+# (RFC 9525 6.2): these three are refused for https://127.0.0.1, iponly is
+# accepted for 127.0.0.1 and ::1.
+[ ipasdns_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+subjectAltName         = DNS:127.0.0.1
+
+[ ipwildcard_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+subjectAltName         = DNS:*.0.0.1
+
+[ nosan_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+
+[ iponly_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+subjectAltName         = IP:127.0.0.1, IP:::1
+
+# Names right, but a client certificate: not for a TLS server.
+[ clientauth_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+subjectAltName         = DNS:localhost, IP:127.0.0.1
 EOF
 
 # cert NAME CN EXTENSIONS START END [ISSUER]: a key, a request and the
@@ -123,10 +177,15 @@ cert notyet     localhost             server_ext    20370101000000Z 203712310000
 cert wronghost  wrong.example         wronghost_ext "$from" "$until" ca
 cert selfsigned localhost             server_ext    "$from" "$until"
 cert untrusted  localhost             server_ext    "$from" "$until" other-ca
+cert ipasdns    ipasdns.example       ipasdns_ext   "$from" "$until" ca
+cert ipwildcard ipwildcard.example    ipwildcard_ext "$from" "$until" ca
+cert ipcn       127.0.0.1             nosan_ext     "$from" "$until" ca
+cert iponly     iponly.example        iponly_ext    "$from" "$until" ca
+cert clientauth localhost             clientauth_ext "$from" "$until" ca
 
-for name in ca other-ca server expired notyet wronghost selfsigned untrusted; do
+for name in $names; do
     chmod 600 "$work/$name.key"
     mv "$work/$name.key" "$work/$name.pem" "$out/"
 done
-touch "$out/.done"
+echo "$names" >"$out/.done"
 echo "devcerts: $out"

@@ -3,6 +3,7 @@
 #include "herald/response.h"
 #include "herald/request.h"
 #include "json_arena.h"
+#include "json_check.h"
 
 /* What the HTTP status alone says, when the body does not say more. */
 static herald_status_t by_http_status(int http)
@@ -171,7 +172,10 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     (void)memset(err, 0, sizeof *err);
     err->http_status = http_status;
     if (body != NULL && len > 0) {
-        root = herald_json_parse(body, len, NULL);
+        /* cJSON takes some text that is not JSON: only what passes the
+         * strict check reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
+        herald_status_t syntax = herald_json_check(body, len);
+        root = syntax == HERALD_OK ? herald_json_parse(body, len, NULL) : NULL;
     }
     /* read_success() writes nothing until notificationId is found. */
     if (http_status >= 200 && http_status <= 299 && cJSON_IsObject(root) &&

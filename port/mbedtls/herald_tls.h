@@ -75,7 +75,10 @@ typedef struct {
     const char *ca_pem;
     size_t ca_pem_len;
     /* Name for SNI and the certificate check; NULL means the host given to
-     * connect().  An IP literal is checked against the IP address SANs. */
+     * connect().  A host name is sent as SNI and checked by Mbed TLS (dNSName
+     * SANs, wildcards, the CN when there are no SANs).  An IP literal (IPv4,
+     * IPv6) is not sent as SNI (RFC 6066) and matches iPAddress SANs only,
+     * never a dNSName or the CN (RFC 9525 section 6.2). */
     const char *server_name;
     herald_tls_version_t min_version;
     herald_tls_version_t max_version;
@@ -98,6 +101,8 @@ typedef struct herald_tls {
     int lower_err;               /* the lower transport's error, passed up */
     int fixed_name;              /* 1: host[] came from the config */
     char host[256];              /* the name being verified */
+    unsigned char ip[16];        /* host as an address, when it is an IP literal */
+    size_t ip_len;               /* 4 or 16 for an IP literal, 0 for a host name */
     mbedtls_ssl_config conf;
     mbedtls_ssl_context ssl;     /* set up per connection, freed by close */
     int ssl_live;
@@ -116,7 +121,9 @@ typedef struct herald_tls {
  * connect(host, port): drives lower->connect, then the handshake, without
  *   blocking; offers the session saved from the last connection.  1 done,
  *   0 in progress (call again), HERALD_E_TLS_VERIFY when the server's
- *   certificate failed (see herald_tls_verify_reason), HERALD_E_TLS for any
+ *   certificate failed (see herald_tls_verify_reason),
+ *   HERALD_E_TLS_KEY_USAGE when its only fault is that its key usage or
+ *   extended key usage does not allow a TLS server, HERALD_E_TLS for any
  *   other TLS failure (protocol, alert, not TLS at all, out of heap), or the
  *   lower transport's error (HERALD_E_NET, HERALD_E_NET_CLOSED).  There is
  *   no timeout here: the caller tracks time and calls close().
@@ -143,7 +150,8 @@ void herald_tls_free(herald_tls_t *t);
 /* Forget the saved session: the next connect does a full handshake. */
 void herald_tls_forget_session(herald_tls_t *t);
 
-/* Why the last connect gave HERALD_E_TLS_VERIFY: "not trusted", "expired",
+/* Why the last connect gave HERALD_E_TLS_VERIFY or HERALD_E_TLS_KEY_USAGE
+ * (then "wrong key usage"): "not trusted", "expired",
  * "not yet valid", "host name mismatch", "revoked", "wrong key usage",
  * "weak algorithm or key", "no certificate", "verification failed"; "" when
  * the last handshake did not fail verification.  Kept across close() until

@@ -156,14 +156,36 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     return r == HERALD_E_NET_CLOSED ? 0 : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
+/* Whether the leaf's subjectAltName holds an iPAddress entry equal to the
+ * address the session checks.  Only iPAddress entries count: an IP literal
+ * is never matched against a dNSName or the CN (RFC 9525 section 6.2). */
+static int has_ip_san(const herald_tls_t *t, const mbedtls_x509_crt *crt)
+{
+    /* Without the extension the list is one empty entry, which never matches. */
+    for (const mbedtls_x509_sequence *san = &crt->subject_alt_names; san != NULL;
+         san = san->next) {
+        int type = san->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK;
+        if (type == MBEDTLS_X509_SAN_IP_ADDRESS && san->buf.len == t->ip_len &&
+            memcmp(san->buf.p, t->ip, t->ip_len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Counts the certificates checked: a handshake that checked none resumed a
- * session.  Failures are left to Mbed TLS; the flags are kept for the reason. */
+ * session.  For an IP literal, Mbed TLS was given no name (it would also
+ * match the address as text against dNSName entries and the CN), so the
+ * leaf is checked here; a mismatch is a flag like Mbed TLS's own, and the
+ * handshake fails on it.  Other failures are left to Mbed TLS; the flags
+ * are kept for the reason. */
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     herald_tls_t *t = ctx;
-    (void)crt;
-    (void)depth;
     t->certs_verified++;
+    if (depth == 0 && t->ip_len != 0 && !has_ip_san(t, crt)) {
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
     t->verify_flags |= *flags;
     return 0;
 }
@@ -188,32 +210,47 @@ void herald_tls_forget_session(herald_tls_t *t)
     t->have_saved = 0;
 }
 
+#define USAGE_FLAGS \
+    (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | \
+     MBEDTLS_X509_BADCERT_NS_CERT_TYPE)
+
+/* The status for a refused certificate: its key usage only when that is
+ * all that is wrong (trust, dates and name come first). */
+static int cert_status(uint32_t flags)
+{
+    return (flags & USAGE_FLAGS) != 0 && (flags & ~USAGE_FLAGS) == 0 ? HERALD_E_TLS_KEY_USAGE
+                                                                     : HERALD_E_TLS_VERIFY;
+}
+
 /* Record an Mbed TLS failure and turn it into the status the seam returns;
  * the stream stays failed until close(). */
 static int fail(herald_tls_t *t, int ret)
 {
     int st;
     t->last_mbedtls_err = ret;
+    /* Mbed TLS checks the key usage after the chain and verify_cb, so a
+     * certificate refused only for it shows in the verify result alone. */
+    uint32_t vr = t->state == ST_HANDSHAKE ? mbedtls_ssl_get_verify_result(&t->ssl) : 0xFFFFFFFFu;
+    if (vr != 0xFFFFFFFFu && (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+                              ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE)) {
+        t->verify_flags |= vr;
+    }
     if (t->lower_err != 0) {
         st = t->lower_err;
     } else if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
                (ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE && t->verify_flags != 0)) {
-        st = HERALD_E_TLS_VERIFY;
+        st = cert_status(t->verify_flags);
     } else if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
         st = HERALD_E_NET_CLOSED;
     } else {
         st = HERALD_E_TLS;
     }
     if (t->state == ST_HANDSHAKE && t->lower_err == 0) {
-        uint32_t vr = mbedtls_ssl_get_verify_result(&t->ssl);
-        if (st == HERALD_E_TLS_VERIFY && vr != 0xFFFFFFFFu) {
-            t->verify_flags |= vr;
-        }
         /* A session offered in a handshake that failed at the TLS level is
          * not offered again; a dropped connection keeps it. */
         herald_tls_forget_session(t);
     }
-    if (st != HERALD_E_TLS_VERIFY) {
+    if (st != HERALD_E_TLS_VERIFY && st != HERALD_E_TLS_KEY_USAGE) {
         t->verify_flags = 0;
     }
     t->state = ST_FAILED;
@@ -230,6 +267,12 @@ static int start_handshake(herald_tls_t *t, const char *host)
             t->fail = HERALD_E_INVALID_ARG;
             return HERALD_E_INVALID_ARG;
         }
+        /* A saved session belongs to the name it was verified for: Mbed TLS
+         * checks that for TLS 1.3 tickets only when it was given the name,
+         * which an IP literal is not. */
+        if (strcmp(t->host, host) != 0) {
+            herald_tls_forget_session(t);
+        }
         memcpy(t->host, host, n + 1);
     }
     t->lower_err = 0;
@@ -238,9 +281,13 @@ static int start_handshake(herald_tls_t *t, const char *host)
     t->last_mbedtls_err = 0;
     mbedtls_ssl_init(&t->ssl);
     t->ssl_live = 1;
+    /* An IP literal is neither sent as SNI (RFC 6066 section 3 forbids it)
+     * nor given to Mbed TLS to check: NULL turns both off, verify_cb checks
+     * the address.  A host name goes to Mbed TLS for both. */
+    t->ip_len = mbedtls_x509_crt_parse_cn_inet_pton(t->host, t->ip);
     int ret = mbedtls_ssl_setup(&t->ssl, &t->conf);
     if (ret == 0) {
-        ret = mbedtls_ssl_set_hostname(&t->ssl, t->host);
+        ret = mbedtls_ssl_set_hostname(&t->ssl, t->ip_len != 0 ? NULL : t->host);
     }
     if (ret != 0) {
         t->state = ST_HANDSHAKE;

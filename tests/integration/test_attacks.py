@@ -3,7 +3,9 @@
 test.  The refused-certificate cases (untrusted CA, wrong host, expired, not
 yet valid, self-signed) are in test_cli.py; these add:
 
-- TLS: servers offering only TLS 1.0/1.1, or only weak cipher suites.
+- TLS: servers offering only TLS 1.0/1.1, or only weak cipher suites; for
+  https://127.0.0.1, certificates naming the address only as a dNSName
+  (plain or wildcard) or as the CN, and one for TLS clients only.
 - Injection: hostile bytes in variables, title, tag and targets arrive at
   the platform exactly as given, as one strict JSON body with exactly the
   intended fields; invalid UTF-8 is refused locally; credentials or a base
@@ -228,6 +230,37 @@ class TlsRefusals(unittest.TestCase):
         if not cipher_available(ciphers):
             self.skipTest("the local OpenSSL offers no RC4 suite")
         self.refuse_cipher(ciphers, "ECDHE-ECDSA-RC4-SHA")
+
+
+class TlsNames(unittest.TestCase):
+    """The simulator listens on https://127.0.0.1: an IP literal, which only
+    an iPAddress SAN may match (RFC 9525 6.2).  Each certificate is signed by
+    the dev CA, so the name (or the key usage) is the only fault."""
+
+    def send(self, cert):
+        sim = start_sim(self, cert=cert)
+        self.assertEqual(sim.host, "127.0.0.1")
+        return sim, run_cli(self, "send", *SEED_ARGS, sim=sim)
+
+    def test_ip_literal_is_not_matched_as_a_name(self):
+        for cert in ("ipasdns", "ipwildcard", "ipcn"):
+            with self.subTest(cert=cert):
+                sim, p = self.send(cert)
+                self.assertEqual(p.returncode, EXIT_UNDELIVERED, p.stderr)
+                self.assertIn("HERALD_E_TLS_VERIFY", p.stderr)
+                self.assertIn("host name mismatch", p.stderr)
+                self.assertEqual(sim.records(), [])
+
+    def test_right_ip_san_is_accepted(self):
+        sim, p = self.send("iponly")
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(sim.records()), 1)
+
+    def test_client_only_certificate_has_its_own_status(self):
+        sim, p = self.send("clientauth")
+        self.assertEqual(p.returncode, EXIT_UNDELIVERED, p.stderr)
+        self.assertIn("herald: could not deliver: HERALD_E_TLS_KEY_USAGE", p.stderr)
+        self.assertEqual(sim.records(), [])
 
 
 # ---------------------------------------------------------------- injection

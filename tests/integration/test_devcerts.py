@@ -10,7 +10,8 @@ import unittest
 
 from simlib import DEVCERTS, certs_dir, client_context, start_simulator
 
-NAMES = ("ca", "other-ca", "server", "expired", "notyet", "wronghost", "selfsigned", "untrusted")
+NAMES = ("ca", "other-ca", "server", "expired", "notyet", "wronghost", "selfsigned", "untrusted",
+         "ipasdns", "ipwildcard", "ipcn", "iponly", "clientauth")
 
 
 def handshake_error(test, cert, hostname, ca="ca.pem"):
@@ -46,6 +47,29 @@ class DevCertTests(unittest.TestCase):
                 self.assertEqual(handshake_error(self, cert, "localhost"), code)
         self.assertEqual(handshake_error(self, "wronghost", "127.0.0.1"), 64)   # IP_ADDRESS_MISMATCH
         self.assertEqual(handshake_error(self, "untrusted", "localhost", ca="other-ca.pem"), 0)
+
+    def test_ip_literal_certificates(self):
+        # OpenSSL, too, matches an IP literal against iPAddress SANs only.
+        for cert in ("ipasdns", "ipwildcard", "ipcn"):
+            with self.subTest(cert):
+                self.assertEqual(handshake_error(self, cert, "127.0.0.1"), 64)  # IP_ADDRESS_MISMATCH
+        self.assertEqual(handshake_error(self, "ipasdns", "localhost"), 62)      # HOSTNAME_MISMATCH
+        self.assertEqual(handshake_error(self, "iponly", "127.0.0.1"), 0)
+        self.assertEqual(handshake_error(self, "iponly", "localhost"), 62)
+
+    def test_client_auth_certificate_is_not_for_servers(self):
+        self.assertEqual(handshake_error(self, "clientauth", "localhost"), 26)   # INVALID_PURPOSE
+
+    def test_folder_from_an_older_script_is_made_again(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "certs")
+            os.mkdir(out)
+            with open(os.path.join(out, ".done"), "w"):
+                pass                     # what the script wrote before it listed the names
+            r = subprocess.run(["sh", str(DEVCERTS), out], capture_output=True, text=True)
+            self.assertEqual((r.returncode, r.stdout), (0, "devcerts: %s\n" % out), r.stderr)
+            for name in NAMES:
+                self.assertTrue(os.path.exists(os.path.join(out, name + ".pem")), name)
 
     def test_keys_are_p256_and_signatures_sha256(self):
         out = certs_dir()

@@ -7,7 +7,9 @@ Listens on 127.0.0.1 on a free port and prints "PORT <n>" once ready.  Serves
 one connection at a time until killed.  Each line the client sends comes back
 prefixed with what the server saw: "<version> <full|resumed> <line>", so the
 test learns the negotiated version and whether the session was resumed from
-the server's side.  After a line "bye" the server sends close_notify.
+the server's side.  A line "sni" is answered with "<version> <how> sni=<name>"
+("-" when the client sent no server_name).  After a line "bye" the server
+sends close_notify.
 With --plain it speaks no TLS: it answers any bytes with an HTTP error.
 """
 
@@ -15,6 +17,14 @@ import argparse
 import socket
 import ssl
 import sys
+
+# The server_name of the connection being served (one at a time), or None.
+sni_seen = None
+
+
+def remember_sni(sslobj, name, ctx):
+    global sni_seen
+    sni_seen = name
 
 
 def serve_tls(conn, ctx):
@@ -28,6 +38,8 @@ def serve_tls(conn, ctx):
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
                 how = "resumed" if s.session_reused else "full"
+                if line == b"sni":
+                    line = ("sni=" + (sni_seen or "-")).encode()
                 s.sendall(f"{s.version()} {how} ".encode() + line + b"\n")
                 if line == b"bye":
                     s.unwrap()
@@ -46,6 +58,7 @@ def main():
     if not a.plain:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.cert, a.key)
+        ctx.sni_callback = remember_sni
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         if a.tls == "1.2":
             ctx.maximum_version = ssl.TLSVersion.TLSv1_2
@@ -54,8 +67,10 @@ def main():
 
     ls = socket.create_server(("127.0.0.1", 0))
     print("PORT", ls.getsockname()[1], flush=True)
+    global sni_seen
     while True:
         conn, _ = ls.accept()
+        sni_seen = None
         conn.settimeout(10)
         try:
             if a.plain:

@@ -152,28 +152,37 @@ static int client_exchange(client_t *c, const char *line, char *reply, size_t ca
     return (int)got;
 }
 
-/* Connect to a server with certificate NAME and expect a verify failure. */
-static void expect_verify_failure(const char *cert, const char *host, const char *server_name,
-                                  const char *reason)
+/* Connect over TLS version TLS ("1.2", "1.3", "any") to a server with
+ * certificate CERT and expect the certificate to be refused with STATUS. */
+static void expect_cert_failure(const char *cert, const char *tls, const char *host,
+                                const char *server_name, int status, const char *reason)
 {
     client_t c;
-    server_t s = server_start(cert, "any", 0);
+    server_t s = server_start(cert, tls, 0);
     client_init(&c, server_name, HERALD_TLS_1_2, HERALD_TLS_1_3);
     int r = client_connect(&c, host, s.port);
-    if (r != HERALD_E_TLS_VERIFY) {
-        print_error("connect gave %d, mbedtls error -0x%04x\n", r, -herald_tls_last_error(&c.tls));
+    if (r != status) {
+        print_error("%s for %s: connect gave %d, mbedtls error -0x%04x\n", cert, host, r,
+                    -herald_tls_last_error(&c.tls));
     }
-    assert_int_equal(r, HERALD_E_TLS_VERIFY);
+    assert_int_equal(r, status);
     assert_string_equal(herald_tls_verify_reason(&c.tls), reason);
     assert_int_not_equal(herald_tls_verify_flags(&c.tls), 0);
     /* The failure sticks until close, and the reason outlives close. */
-    assert_int_equal(c.net.connect(c.net.ctx, host, s.port), HERALD_E_TLS_VERIFY);
+    assert_int_equal(c.net.connect(c.net.ctx, host, s.port), status);
     c.net.close(c.net.ctx);
     assert_string_equal(herald_tls_verify_reason(&c.tls), reason);
     herald_tls_stats_t st = herald_tls_stats(&c.tls);
     assert_int_equal(st.full_handshakes, 0);
     herald_tls_free(&c.tls);
     server_stop(&s);
+}
+
+/* Connect to a server with certificate NAME and expect a verify failure. */
+static void expect_verify_failure(const char *cert, const char *host, const char *server_name,
+                                  const char *reason)
+{
+    expect_cert_failure(cert, "any", host, server_name, HERALD_E_TLS_VERIFY, reason);
 }
 
 /* ---- setup --------------------------------------------------------------- */
@@ -223,16 +232,22 @@ typedef struct {
 
 /* One connection: connect, one line each way, close.  Measures the heap
  * peak of just this connection. */
-static void one_connection(client_t *c, uint16_t port, const char *expect, measure_t *m)
+static void one_connection_to(client_t *c, uint16_t port, const char *host, const char *expect,
+                              measure_t *m)
 {
     char reply[128];
     herald_tls_heap_reset_peak();
-    assert_int_equal(client_connect(c, "localhost", port), 1);
+    assert_int_equal(client_connect(c, host, port), 1);
     assert_int_equal(client_exchange(c, "hello\n", reply, sizeof reply), (int)strlen(expect));
     assert_string_equal(reply, expect);
     c->net.close(c->net.ctx);
     m->heap = herald_tls_heap_stats();
     m->stats = herald_tls_stats(&c->tls);
+}
+
+static void one_connection(client_t *c, uint16_t port, const char *expect, measure_t *m)
+{
+    one_connection_to(c, port, "localhost", expect, m);
 }
 
 static void resumption(const char *tls, herald_tls_version_t v, const char *vname)
@@ -377,6 +392,94 @@ static void test_ip_literal_checked_against_ip_san(void **state)
     expect_verify_failure("server", "127.0.0.1", "127.0.0.2", "host name mismatch");
     /* A certificate with only a DNS SAN does not cover an IP literal. */
     expect_verify_failure("wronghost", "127.0.0.1", NULL, "host name mismatch");
+}
+
+/* RFC 9525 6.2: an IP literal is compared with iPAddress SANs only.  Mbed
+ * TLS on its own also matches it as text against dNSName entries (wildcards
+ * included) and, without SANs, against the CN. */
+static void test_ip_literal_never_matches_a_dns_name_or_cn(void **state)
+{
+    (void)state;
+    expect_verify_failure("ipasdns", "127.0.0.1", NULL, "host name mismatch");
+    expect_verify_failure("ipwildcard", "127.0.0.1", NULL, "host name mismatch");
+    expect_verify_failure("ipcn", "127.0.0.1", NULL, "host name mismatch");
+    /* The configured name counts, not the connect host. */
+    expect_verify_failure("ipasdns", "localhost", "127.0.0.1", "host name mismatch");
+}
+
+/* Connect to the server with CERT, checking NAME (host or configured
+ * server_name), and read back which SNI the server saw. */
+static void expect_accepted(const char *cert, const char *host, const char *server_name,
+                            const char *sni_reply)
+{
+    client_t c;
+    char reply[96];
+    server_t s = server_start(cert, "any", 0);
+    client_init(&c, server_name, HERALD_TLS_1_2, HERALD_TLS_1_3);
+    int r = client_connect(&c, host, s.port);
+    if (r != 1) {
+        print_error("%s for %s/%s: connect gave %d (%s), mbedtls error -0x%04x\n", cert, host,
+                    server_name != NULL ? server_name : "-", r, herald_tls_verify_reason(&c.tls),
+                    -herald_tls_last_error(&c.tls));
+    }
+    assert_int_equal(r, 1);
+    assert_int_equal(client_exchange(&c, "sni\n", reply, sizeof reply), (int)strlen(sni_reply));
+    assert_string_equal(reply, sni_reply);
+    herald_tls_free(&c.tls);
+    server_stop(&s);
+}
+
+static void test_ip_san_matches_ipv4_and_ipv6(void **state)
+{
+    (void)state;
+    /* iponly.pem: SAN IP:127.0.0.1 and IP:::1, nothing else.  An IPv6
+     * literal is checked through server_name (the peer listens on IPv4). */
+    expect_accepted("iponly", "127.0.0.1", NULL, "TLSv1.3 full sni=-\n");
+    expect_accepted("iponly", "127.0.0.1", "::1", "TLSv1.3 full sni=-\n");
+    expect_accepted("iponly", "127.0.0.1", "0:0:0:0:0:0:0:1", "TLSv1.3 full sni=-\n");
+    expect_verify_failure("iponly", "127.0.0.1", "::2", "host name mismatch");
+    expect_verify_failure("iponly", "127.0.0.1", "127.0.0.2", "host name mismatch");
+    /* A host name does not match an iPAddress entry. */
+    expect_verify_failure("iponly", "localhost", NULL, "host name mismatch");
+}
+
+/* RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not permitted in
+ * HostName": no server_name for an IP literal, the host name otherwise. */
+static void test_sni_only_for_host_names(void **state)
+{
+    (void)state;
+    expect_accepted("server", "127.0.0.1", NULL, "TLSv1.3 full sni=-\n");
+    expect_accepted("server", "localhost", NULL, "TLSv1.3 full sni=localhost\n");
+    expect_accepted("server", "127.0.0.1", "localhost", "TLSv1.3 full sni=localhost\n");
+}
+
+/* A saved session is offered only to the host it was verified for: a new
+ * host gets a full handshake (and its own certificate check), then resumes. */
+static void test_session_follows_the_host(void **state)
+{
+    client_t c;
+    measure_t m;
+    (void)state;
+    server_t s = server_start("server", "any", 0);
+    client_init(&c, NULL, HERALD_TLS_1_2, HERALD_TLS_1_3);
+    one_connection_to(&c, s.port, "localhost", "TLSv1.3 full hello\n", &m);
+    one_connection_to(&c, s.port, "127.0.0.1", "TLSv1.3 full hello\n", &m);
+    one_connection_to(&c, s.port, "127.0.0.1", "TLSv1.3 resumed hello\n", &m);
+    assert_int_equal(m.stats.full_handshakes, 2);
+    assert_int_equal(m.stats.resumed_handshakes, 1);
+    herald_tls_free(&c.tls);
+    server_stop(&s);
+}
+
+/* A certificate that is not for TLS servers (extended key usage clientAuth
+ * only) has its own status, in both versions (two code paths in Mbed TLS). */
+static void test_client_only_certificate_is_wrong_key_usage(void **state)
+{
+    (void)state;
+    expect_cert_failure("clientauth", "1.3", "localhost", NULL, HERALD_E_TLS_KEY_USAGE,
+                        "wrong key usage");
+    expect_cert_failure("clientauth", "1.2", "localhost", NULL, HERALD_E_TLS_KEY_USAGE,
+                        "wrong key usage");
 }
 
 static void test_plain_tcp_peer_is_an_error_not_a_hang(void **state)
@@ -536,6 +639,11 @@ int main(void)
         cmocka_unit_test_teardown(test_expired_and_not_yet_valid, test_teardown),
         cmocka_unit_test_teardown(test_wall_clock_decides_validity, test_teardown),
         cmocka_unit_test_teardown(test_ip_literal_checked_against_ip_san, test_teardown),
+        cmocka_unit_test_teardown(test_ip_literal_never_matches_a_dns_name_or_cn, test_teardown),
+        cmocka_unit_test_teardown(test_ip_san_matches_ipv4_and_ipv6, test_teardown),
+        cmocka_unit_test_teardown(test_sni_only_for_host_names, test_teardown),
+        cmocka_unit_test_teardown(test_session_follows_the_host, test_teardown),
+        cmocka_unit_test_teardown(test_client_only_certificate_is_wrong_key_usage, test_teardown),
         cmocka_unit_test_teardown(test_plain_tcp_peer_is_an_error_not_a_hang, test_teardown),
         cmocka_unit_test_teardown(test_close_notify_is_net_closed, test_teardown),
         cmocka_unit_test_teardown(test_heap_returns_to_baseline, test_teardown),

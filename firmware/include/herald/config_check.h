@@ -64,6 +64,12 @@
 #if HERALD_STATUS_TEXT != 0 && HERALD_STATUS_TEXT != 1
 #error "HERALD_STATUS_TEXT must be 0 or 1"
 #endif
+#if HERALD_JSON_STRICT != 0 && HERALD_JSON_STRICT != 1
+#error "HERALD_JSON_STRICT must be 0 or 1"
+#endif
+#if HERALD_JSON_MAX_DEPTH < 4 || HERALD_JSON_MAX_DEPTH > 256
+#error "HERALD_JSON_MAX_DEPTH must be 4..256"
+#endif
 #if HERALD_ENABLE_SYNC != 0 && HERALD_ENABLE_SYNC != 1
 #error "HERALD_ENABLE_SYNC must be 0 or 1"
 #endif

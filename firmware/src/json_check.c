@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdint.h>
+#include <string.h>
+#include "herald/config.h"
+#include "json_check.h"
+#include "utf8.h"
+
+#if HERALD_JSON_STRICT
+
+typedef struct {
+    const unsigned char *s;
+    size_t len;
+    size_t i;
+} cursor_t;
+
+/* The byte at the cursor, or -1 at the end. */
+static int peek(const cursor_t *c)
+{
+    return c->i < c->len ? (int)c->s[c->i] : -1;
+}
+
+/* RFC 8259 section 2: these four and nothing else (no NUL, form feed, NBSP). */
+static void skip_ws(cursor_t *c)
+{
+    int ch = peek(c);
+    while (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+        c->i++;
+        ch = peek(c);
+    }
+}
+
+static int is_digit(int ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+/* One or more digits; 0 when there is none. */
+static int digits(cursor_t *c)
+{
+    size_t start = c->i;
+    while (is_digit(peek(c))) {
+        c->i++;
+    }
+    return c->i > start;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? : no leading zero, no bare
+ * or trailing dot, no '+' sign, an exponent with digits. */
+static int number(cursor_t *c)
+{
+    int ok;
+    if (peek(c) == '-') {
+        c->i++;
+    }
+    if (peek(c) == '0') {
+        c->i++;
+        ok = 1;
+    } else {
+        ok = digits(c);
+    }
+    if (ok && peek(c) == '.') {
+        c->i++;
+        ok = digits(c);
+    }
+    if (ok && (peek(c) == 'e' || peek(c) == 'E')) {
+        c->i++;
+        if (peek(c) == '+' || peek(c) == '-') {
+            c->i++;
+        }
+        ok = digits(c);
+    }
+    return ok;
+}
+
+/* \uXXXX after the backslash and 'u': the code unit, or -1. */
+static long hex4(cursor_t *c)
+{
+    static const char HEX[] = "0123456789abcdefABCDEF";
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        int ch = peek(c);
+        const char *p = ch > 0 ? strchr(HEX, ch) : NULL;
+        ptrdiff_t off;
+        long d;
+        if (p == NULL) {
+            return -1;
+        }
+        off = p - HEX;
+        d = (long)off;
+        v = v * 16 + (d >= 16 ? d - 6 : d);
+        c->i++;
+    }
+    return v;
+}
+
+/* One escape, the cursor after its backslash.  A high surrogate must be
+ * followed by an escaped low one; a low one alone is refused (cJSON refuses
+ * both too: they are no Unicode character). */
+static int escape(cursor_t *c)
+{
+    int ch = peek(c);
+    long u;
+    c->i++;
+    if (ch == '"' || ch == '\\' || ch == '/' || ch == 'b' || ch == 'f' || ch == 'n' ||
+        ch == 'r' || ch == 't') {
+        return 1;
+    }
+    if (ch != 'u') {
+        return 0;
+    }
+    u = hex4(c);
+    if (u >= 0xDC00 && u <= 0xDFFF) {
+        return 0;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF) {
+        if (peek(c) != '\\') {
+            return 0;
+        }
+        c->i++;
+        if (peek(c) != 'u') {
+            return 0;
+        }
+        c->i++;
+        u = hex4(c);
+        return u >= 0xDC00 && u <= 0xDFFF;
+    }
+    return u >= 0;
+}
+
+/* A string, the cursor on its opening quote: no raw byte below 0x20, valid
+ * escapes, and the raw bytes well-formed UTF-8 (escapes are ASCII, so the
+ * whole span can be checked at once). */
+static int string(cursor_t *c)
+{
+    size_t start;
+    int ch;
+    c->i++;
+    start = c->i;
+    ch = peek(c);
+    while (ch != '"') {
+        if (ch < 0x20) {
+            return 0; /* the end, or a raw control character */
+        }
+        c->i++;
+        if (ch == '\\' && !escape(c)) {
+            return 0;
+        }
+        ch = peek(c);
+    }
+    c->i++;
+    return herald_utf8_valid((const char *)c->s + start, c->i - 1u - start);
+}
+
+static int word(cursor_t *c, const char *w)
+{
+    while (*w != '\0') {
+        if (peek(c) != (int)(unsigned char)*w) {
+            return 0;
+        }
+        c->i++;
+        w++;
+    }
+    return 1;
+}
+
+static int scalar(cursor_t *c)
+{
+    int ch = peek(c);
+    if (ch == '"') {
+        return string(c);
+    }
+    if (ch == 't') {
+        return word(c, "true");
+    }
+    if (ch == 'f') {
+        return word(c, "false");
+    }
+    if (ch == 'n') {
+        return word(c, "null");
+    }
+    return (ch == '-' || is_digit(ch)) && number(c);
+}
+
+/* What comes next: a value, an object member's name, or what follows a
+ * value (',' or the container's end). */
+enum { WANT_VALUE, WANT_NAME, WANT_NEXT, DONE };
+
+/* The cursor on '[' or '{' at *depth (below the limit): note its kind,
+ * step in, and say what comes next; an empty container is closed here. */
+static int open_container(cursor_t *c, uint32_t *objects, size_t *depth, int is_object)
+{
+    uint32_t bit = (uint32_t)1u << (*depth % 32u);
+    objects[*depth / 32u] = is_object ? objects[*depth / 32u] | bit : objects[*depth / 32u] & ~bit;
+    c->i++;
+    skip_ws(c);
+    if (peek(c) == (is_object ? '}' : ']')) {
+        c->i++;
+        return WANT_NEXT;
+    }
+    (*depth)++;
+    return is_object ? WANT_NAME : WANT_VALUE;
+}
+
+herald_status_t herald_json_check(const char *json, size_t len)
+{
+    /* Bit d set: the container at depth d is an object, else an array. */
+    uint32_t objects[(HERALD_JSON_MAX_DEPTH + 31) / 32] = { 0 };
+    cursor_t c = { (const unsigned char *)json, json != NULL ? len : 0u, 0u };
+    size_t depth = 0u;
+    int want = WANT_VALUE;
+    herald_status_t st = HERALD_OK;
+    while (want != DONE && st == HERALD_OK) {
+        int ch;
+        int in_object = depth > 0u && ((objects[(depth - 1u) / 32u] >> ((depth - 1u) % 32u)) & 1u) != 0u;
+        skip_ws(&c);
+        ch = peek(&c);
+        if (want == WANT_VALUE && (ch == '[' || ch == '{')) {
+            if (depth == (size_t)HERALD_JSON_MAX_DEPTH) {
+                st = HERALD_E_JSON_DEPTH;
+            } else {
+                want = open_container(&c, objects, &depth, ch == '{');
+            }
+        } else if (want == WANT_VALUE) {
+            st = scalar(&c) ? HERALD_OK : HERALD_E_JSON_PARSE;
+            want = WANT_NEXT;
+        } else if (want == WANT_NAME) {
+            if (ch == '"' && string(&c)) {
+                skip_ws(&c);
+                st = word(&c, ":") ? HERALD_OK : HERALD_E_JSON_PARSE;
+                want = WANT_VALUE;
+            } else {
+                st = HERALD_E_JSON_PARSE;
+            }
+        } else if (depth == 0u) {
+            want = DONE; /* white space is skipped: only the end may follow */
+        } else if (ch == ',') {
+            c.i++;
+            want = in_object ? WANT_NAME : WANT_VALUE;
+        } else if (ch == (in_object ? '}' : ']')) {
+            c.i++;
+            depth--;
+        } else {
+            st = HERALD_E_JSON_PARSE;
+        }
+    }
+    if (st == HERALD_OK && c.i != c.len) {
+        st = HERALD_E_JSON_PARSE;
+    }
+    return st;
+}
+
+#else
+
+herald_status_t herald_json_check(const char *json, size_t len)
+{
+    (void)json;
+    (void)len;
+    return HERALD_OK;
+}
+
+#endif

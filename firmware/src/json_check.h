@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Strict JSON syntax check (RFC 8259), run on a platform response before
+ * cJSON, private to the firmware.  cJSON is lenient: it takes "-01", "2.",
+ * raw tabs and line feeds inside strings, and NUL or form feed as white
+ * space; this refuses them.  It also caps nesting at HERALD_JSON_MAX_DEPTH,
+ * well below cJSON's own 1000, because cJSON recurses once per level on the
+ * board's small stack.  One pass, no allocation, no recursion; the
+ * document must be whole in memory.  HERALD_JSON_STRICT 0 compiles it to a
+ * function that accepts everything (see config_defaults.h for its cost). */
+#ifndef HERALD_JSON_CHECK_H
+#define HERALD_JSON_CHECK_H
+
+#include <stddef.h>
+#include "herald/status.h"
+
+/* HERALD_OK when json[0..len) is one JSON text: one value of any type,
+ * white space (space, tab, line feed, carriage return only) around it,
+ * strings of well-formed UTF-8 with no raw control character, valid
+ * escapes and no lone surrogate escape.  HERALD_E_JSON_DEPTH when arrays
+ * and objects nest deeper than HERALD_JSON_MAX_DEPTH, HERALD_E_JSON_PARSE
+ * for anything else that is not JSON (an empty text too). */
+herald_status_t herald_json_check(const char *json, size_t len);
+
+#endif
