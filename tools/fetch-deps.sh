@@ -47,22 +47,7 @@ fail() { # package, what went wrong
     exit 1
 }
 
-# The first Debian archive URI in the machine's apt sources (deb822 or
-# one-line format), skipping security and third-party repositories.
-mirror_uri() {
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -r "$f" ] || continue
-        awk 'tolower($1)=="uris:" { for (i = 2; i <= NF; i++) print $i }' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -r "$f" ] || continue
-        awk '$1=="deb" || $1=="deb-src" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i ~ /:\/\//) { print $i; break } }' "$f"
-    done
-}
-pick_mirror() {
-    uris=$(mirror_uri | grep -v -e security -e updates)
-    echo "$uris" | grep '/debian/\?$' | head -n 1 | grep . || echo "$uris" | head -n 1
-}
+. "$(dirname "$0")/apt-private.sh"
 
 # Debian version -> upstream version: drop the epoch and the Debian revision.
 upstream() {
@@ -127,22 +112,16 @@ done
 if [ -n "$need_download" ]; then
     first=$(echo $need_download | cut -d' ' -f1)
     APT="$CACHE/apt"
-    mkdir -p "$APT/lists/partial" "$APT/archives/partial"
     if [ -n "${HERALD_DEPS_APT_SOURCES:-}" ]; then
+        mkdir -p "$APT"
         cp "$HERALD_DEPS_APT_SOURCES" "$APT/sources.list" 2>/dev/null \
             || fail "$first" "cannot read HERALD_DEPS_APT_SOURCES=$HERALD_DEPS_APT_SOURCES"
         where="the sources in $HERALD_DEPS_APT_SOURCES"
     else
-        uri=$(pick_mirror) || true
-        [ -n "$uri" ] || fail "$first" "no Debian mirror found in /etc/apt/sources.list*"
-        keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-        [ -r "$keyring" ] || fail "$first" "$keyring is missing (install debian-archive-keyring)"
-        echo "deb-src [signed-by=$keyring] $uri $SUITE main" > "$APT/sources.list"
+        rm -f "$APT/sources.list" # always the machine's mirror as it is now
         where="Debian $SUITE sources"
     fi
-    aptopts="-o Dir::Etc::SourceList=$APT/sources.list -o Dir::Etc::SourceParts=/dev/null
-             -o Dir::State::Lists=$APT/lists -o Dir::Cache=$APT -o Debug::NoLocking=1
-             -o APT::Sandbox::User=root -q"
+    apt_private "$APT" "$SUITE" || fail "$first" "$apt_error"
     echo "fetch-deps: downloading$need_download ($where) into $CACHE"
     apt-get $aptopts update >"$APT/update.log" 2>&1 \
         || { tail -n 5 "$APT/update.log" >&2; fail "$first" "apt-get update of the $SUITE source list failed"; }

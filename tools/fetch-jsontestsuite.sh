@@ -9,6 +9,7 @@
 #
 #   tools/fetch-jsontestsuite.sh DEPS     prints the test_parsing folder
 set -eu
+. "$(dirname "$0")/apt-private.sh"
 
 DEPS=${1:?usage: fetch-jsontestsuite.sh DEPS}
 mkdir -p "$DEPS" && DEPS=$(cd "$DEPS" && pwd)
@@ -25,21 +26,8 @@ if [ -f "$OUT/.herald-unpacked" ]; then
 fi
 mkdir -p "$CACHE"
 if [ ! -f "$CACHE/$FILE" ] || ! echo "$SUM  $CACHE/$FILE" | sha256sum -c --status; then
-    # The machine's first Debian archive URI (as fetch-deps.sh finds it).
-    uri=$( { for f in /etc/apt/sources.list.d/*.sources; do
-                 [ -r "$f" ] && awk 'tolower($1)=="uris:" { for (i = 2; i <= NF; i++) print $i }' "$f"
-             done
-             for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-                 [ -r "$f" ] && awk '$1=="deb" || $1=="deb-src" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i ~ /:\/\//) { print $i; break } }' "$f"
-             done; } 2>/dev/null | grep -v -e security -e updates | head -n 1)
-    [ -n "$uri" ] || { echo "fetch-jsontestsuite: no Debian mirror in /etc/apt/sources.list*" >&2; exit 1; }
-    keyring=/usr/share/keyrings/debian-archive-keyring.gpg
     APT="$CACHE/apt"
-    mkdir -p "$APT/lists/partial" "$APT/archives/partial"
-    [ -f "$APT/sources.list" ] || echo "deb-src [signed-by=$keyring] $uri $SUITE main" > "$APT/sources.list"
-    aptopts="-o Dir::Etc::SourceList=$APT/sources.list -o Dir::Etc::SourceParts=/dev/null
-             -o Dir::State::Lists=$APT/lists -o Dir::Cache=$APT -o Debug::NoLocking=1
-             -o APT::Sandbox::User=root -q"
+    apt_private "$APT" "$SUITE" || { echo "fetch-jsontestsuite: $apt_error" >&2; exit 1; }
     if ! ls "$APT/lists/" | grep -q '_Sources'; then
         # shellcheck disable=SC2086
         apt-get $aptopts update >"$APT/update-jsontestsuite.log" 2>&1 \
