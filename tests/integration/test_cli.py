@@ -580,5 +580,31 @@ class ApiKeyFile(unittest.TestCase):
         self.assertEqual(sim.records(), [])
 
 
+def batch_args(n, length):
+    """--target options for n targets of length bytes: "u" + number, padded."""
+    args = []
+    for i in range(n):
+        t = "u%05d" % i
+        args += ["--target", t + "x" * (length - len(t))]
+    return args
+
+
+class Batch(unittest.TestCase):
+    """The platform's limit (10,000 targets) goes through plain send, whatever
+    the targets' length (up to HERALD_TARGET_MAX_LEN, 128)."""
+
+    def test_10000_targets_by_plain_send(self):
+        sim = start_simulator(self)
+        for length in (36, 128):
+            with self.subTest(length=length):
+                p = run_cli("send", "--template", "order-confirmation", "--mode", "batch",
+                            "--var", "customerName=Jane", "--var", "orderId=1",
+                            *batch_args(10000, length), "--templates", str(DEFAULT_TEMPLATES), sim=sim)
+                self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+                targets = sim.records()[-1]["body"]["targets"]
+                self.assertEqual(len(targets), 10000)
+                self.assertEqual(targets[9999], "u09999" + "x" * (length - 6))
+
+
 if __name__ == "__main__":
     unittest.main()

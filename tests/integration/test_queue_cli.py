@@ -13,7 +13,7 @@ from pathlib import Path
 from simlib import API_KEY, APP_ID, build_dir, certs_dir, herald_cli, start_simulator
 from test_cli import run_cli
 
-EXIT_OK, EXIT_PLATFORM, EXIT_QUEUED = 0, 4, 6
+EXIT_OK, EXIT_LOCAL, EXIT_PLATFORM, EXIT_QUEUED = 0, 3, 4, 6
 DEAD = "https://127.0.0.1:1"
 
 
@@ -117,6 +117,23 @@ class QueueCli(unittest.TestCase):
         p = run_cli("drain", "--queue", self.q, "--wait", "10", sim=sim)
         self.assertEqual(p.returncode, EXIT_OK, p.stderr)
         self.assertEqual(self.order_ids(sim), ["ORD-5"])
+
+    def test_10000_targets_fit_a_record_when_short_else_a_clear_refusal(self):
+        from test_cli import batch_args
+        sim = start_simulator(self)
+        base = ["send", "--template", "order-confirmation", "--mode", "batch", "--var", "customerName=Jane",
+                "--var", "orderId=ORD-1", "--queue", self.q]
+        # one record is one 128 KiB sector: 10,000 ids of 10 bytes fit
+        p = run_cli(*base, *batch_args(10000, 10), "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(sim.records()[0]["body"]["targets"]), 10000)
+        # 10,000 UUID-length ids do not: refused, saying what the limit is
+        p = run_cli(*base, *batch_args(10000, 36), "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_LOCAL, p.stderr)
+        self.assertRegex(p.stderr, r"HERALD_E_NOSPACE: the notification is 3901\d\d bytes; "
+                                   r"a record of the queue holds at most 131016 ")
+        self.assertEqual(len(sim.records()), 1)
+        self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "0 queued in %s" % self.q)
 
     def test_not_a_queue_file(self):
         with open(self.q, "wb") as f:

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "cJSON.h"
+#include "herald/request.h"
 #include "herald/response.h"
 #include "session.h"
 #include "qfile.h"
@@ -148,6 +149,17 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
         return rc;
     }
     st = herald_notify(&session.agent, &n, &r.mine);
+    if (st == HERALD_E_NOSPACE) {
+        /* A record never spans two sectors: the largest batch --queue takes
+         * is one sector's worth (10,000 targets of up to ~10 bytes each). */
+        size_t len = 0;
+        (void)herald_request_length(&n, &len);
+        fprintf(stderr, "herald: refused locally: %s: the notification is %zu bytes; a record of the queue "
+                "holds at most %u (send it without --queue, or in smaller batches)\n",
+                herald_status_name(st), len, (unsigned)herald_flash_queue_max_body(&qf.fq));
+        finish();
+        return EXIT_REFUSED_LOCAL;
+    }
     if (st != HERALD_OK) {
         cli_fail(st == HERALD_E_QUEUE_FULL ? "queue full" : "refused locally", st);
         finish();
