@@ -9,7 +9,7 @@
 #include "session.h"
 
 /* The RAM queue of one send: sized for the notification it holds (a batch
- * of 10,000 targets encodes to up to 1.3 MB), kept until exit. */
+ * of 10,000 targets encodes to up to 1.3 MB); freed by cli_send. */
 static uint8_t *queue_buf;
 static cli_session_t session;
 
@@ -48,7 +48,7 @@ int cli_build_notification(const cli_opts_t *o, herald_notification_t *n)
     return 0;
 }
 
-int cli_send(const cli_opts_t *o, herald_tcache_t *cache)
+static int send_one(const cli_opts_t *o, herald_tcache_t *cache)
 {
     cli_session_t *s = &session;
     herald_notification_t n;
@@ -96,4 +96,12 @@ int cli_send(const cli_opts_t *o, herald_tcache_t *cache)
         return fflush(stdout) == 0 ? EXIT_DELIVERED : EXIT_INTERNAL;
     }
     return cli_session_failure(s, st);
+}
+
+int cli_send(const cli_opts_t *o, herald_tcache_t *cache)
+{
+    int rc = send_one(o, cache);
+    free(queue_buf);
+    queue_buf = NULL;
+    return rc;
 }
