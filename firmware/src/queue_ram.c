@@ -136,6 +136,16 @@ static size_t rq_count(void *ctx)
     return ((herald_ram_queue_t *)ctx)->count;
 }
 
+size_t herald_ram_queue_need(size_t body_len)
+{
+    size_t need;
+    if (body_len > SIZE_MAX - REC_HDR - 3u) {
+        return 0u;
+    }
+    need = REC_HDR + pad4(body_len);
+    return need < 64u ? 64u : need;
+}
+
 herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t cap, herald_queue_t *out)
 {
     if (!q || !buf || !out || cap < 64u) {

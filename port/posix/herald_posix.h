@@ -54,10 +54,20 @@ herald_clock_t herald_posix_clock(void);
  * no randomness.  Cryptographic quality, so it may feed TLS. */
 herald_rng_t herald_posix_rng(void);
 
+/* The most herald_posix_read_file reads: 16 MiB, well above a system CA
+ * bundle (~200 KB) or a template file, and a bound on what a wrong path
+ * (a device, a log) can make the CLI allocate. */
+#define HERALD_POSIX_READ_MAX (16u * 1024u * 1024u)
+
 /* Read a whole file into a malloc'd buffer, NUL-terminated (the CLI and the
- * tools load CA PEM, template JSON and images with it).  NULL when the file
- * cannot be read (errno says why); free() the result. */
+ * tools load CA PEM, template JSON and images with it).  The file is read as
+ * a stream to EOF, so pipes, <(...) and /dev/stdin work.  NULL when it cannot
+ * be read, with errno: EISDIR for a directory, EFBIG when it holds more than
+ * HERALD_POSIX_READ_MAX bytes, else open's or read's; free() the result. */
 char *herald_posix_read_file(const char *path, size_t *len);
+
+/* The same from an open descriptor (not closed here), up to max bytes. */
+char *herald_posix_read_fd(int fd, size_t max, size_t *len);
 
 /* One line per message on stderr: "herald <level>: <msg>". */
 herald_log_t herald_posix_log(void);

@@ -2,10 +2,13 @@
 /* Clock, randomness and log seams on a POSIX host, and a whole-file reader
  * for the tools. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "herald/status.h"
 #include "port/posix/herald_posix.h"
@@ -70,22 +73,87 @@ herald_log_t herald_posix_log(void)
     return (herald_log_t){ log_write, NULL };
 }
 
-char *herald_posix_read_file(const char *path, size_t *len)
+/* Read to EOF in growing steps rather than asking the size first: pipes,
+ * process substitution (<(...)) and /dev/stdin cannot seek, and a size from
+ * lseek on anything but a regular file means nothing. */
+char *herald_posix_read_fd(int fd, size_t max, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n = -1;
-    if (!f) {
+    struct stat st;
+    size_t cap = 4096u, n = 0u;
+    char *buf;
+    if (fstat(fd, &st) != 0) {
         return NULL;
     }
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)n + 1u)) != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-        buf[n] = '\0';
-        *len = (size_t)n;
-    } else {
-        free(buf);
-        buf = NULL;
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return NULL;
     }
-    fclose(f);
+    if (cap > max) {
+        cap = max;
+    }
+    if (!(buf = malloc(cap + 1u))) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        ssize_t r;
+        if (n == cap) {
+            char *bigger;
+            if (cap == max) {
+                /* one byte more than allowed, or EOF exactly at the bound? */
+                char probe;
+                do {
+                    r = read(fd, &probe, 1u);
+                } while (r < 0 && errno == EINTR);
+                if (r == 0) {
+                    break;
+                }
+                r = r < 0 ? errno : EFBIG;
+                free(buf);
+                errno = (int)r;
+                return NULL;
+            }
+            cap = cap > max / 2u ? max : cap * 2u;
+            if (!(bigger = realloc(buf, cap + 1u))) {
+                free(buf);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = bigger;
+        }
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            errno = e;
+            return NULL;
+        }
+        if (r == 0) {
+            break;
+        }
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+char *herald_posix_read_file(const char *path, size_t *len)
+{
+    int fd, e;
+    char *buf;
+    do {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        return NULL;
+    }
+    buf = herald_posix_read_fd(fd, HERALD_POSIX_READ_MAX, len);
+    e = errno;
+    (void)close(fd);
+    errno = e;
     return buf;
 }

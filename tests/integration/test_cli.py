@@ -6,7 +6,13 @@ API key that must appear in no output."""
 
 import json
 import os
+import resource
+import socket
+import stat
 import subprocess
+import tempfile
+import threading
+import time
 import unittest
 
 from simlib import (API_KEY, APP_ID, DEFAULT_TEMPLATES, build_dir, certs_dir, herald_cli,
@@ -22,14 +28,17 @@ SEED_BODY = {"template": {"key": "order-confirmation",
 EXIT_OK, EXIT_USAGE, EXIT_LOCAL, EXIT_PLATFORM, EXIT_UNDELIVERED = 0, 2, 3, 4, 5
 
 
-def run_cli(*args, env=None, key=API_KEY, ca="ca.pem", sim=None, base_url=None):
-    cmd = [str(herald_cli())] + list(args)
+def run_cli(*args, env=None, key=API_KEY, ca="ca.pem", sim=None, base_url=None, exe=None, **kw):
+    """The CLI (exe, default the native build) with a clean HERALD_ environment;
+    with sim or base_url, also the connection options.  kw go to subprocess.run."""
+    cmd = [str(exe or herald_cli())] + list(args)
     e = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
     if sim is not None or base_url:
-        cmd += ["--app-id", APP_ID, "--api-key", key, "--base-url", base_url or sim.base_url,
-                "--ca", str(certs_dir() / ca)]
+        cmd += ["--app-id", APP_ID, "--base-url", base_url or sim.base_url]
+        cmd += ["--api-key", key] if key is not None else []
+        cmd += ["--ca", str(certs_dir() / ca)] if ca is not None else []
     e.update(env or {})
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=e)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=kw.pop("timeout", 60), env=e, **kw)
 
 
 def burst(sim, *extra):
@@ -379,6 +388,279 @@ class PushData(unittest.TestCase):
                     self.assertIn("HERALD_E_PUSH_DATA_INVALID", p.stderr)
         self.assertEqual(sim.stats()["connections"], 0)
         self.assertEqual(sim.records(), [])
+
+
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def variants():
+    """The CLI of the plain build and of the ASan+UBSan build."""
+    return [(v, build_dir() / v / "bin" / "herald") for v in ("native", "native-asan")]
+
+
+class Listener:
+    """A loopback TCP port that records every connection and the bytes sent
+    on it, and answers nothing: where a notification must not go."""
+
+    def __init__(self, test):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.data = b""
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        test.addCleanup(self.stop)
+
+    @property
+    def base_url(self):
+        return "https://127.0.0.1:%d" % self.port
+
+    def _serve(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.settimeout(0.5)
+            try:
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    self.data += chunk
+            except OSError:
+                pass
+            conn.close()
+
+    def stop(self):
+        self.running = False
+        self.thread.join(5)
+        self.sock.close()
+
+
+class Options(unittest.TestCase):
+    def test_wait_must_be_finite_and_bounded(self):
+        sim = start_simulator(self)
+        for variant, exe in variants():
+            for bad in ("nan", "inf", "-inf", "-1", "1e17", "86401", "5x", "", "1e999"):
+                with self.subTest(variant=variant, wait=bad):
+                    p = run_cli("send", *SEED_ARGS, "--wait", bad, sim=sim, exe=exe)
+                    self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+                    self.assertIn("--wait takes seconds, from 0 to 86400", p.stderr)
+                    for report in SANITIZER_REPORTS:
+                        self.assertNotIn(report, p.stderr)
+            with self.subTest(variant=variant, wait="86400"):
+                p = run_cli("send", *SEED_ARGS, "--wait", "86400", sim=sim, exe=exe)
+                self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(sim.records()), 2)   # only the two valid ones went out
+
+    def test_an_option_beats_the_environment(self):
+        sim = start_simulator(self)
+        trap = Listener(self)
+        ca = str(certs_dir() / "ca.pem")
+        base = ["send", *SEED_ARGS, "--app-id", APP_ID, "--api-key", API_KEY, "--ca", ca]
+        # --base-url beats HERALD_BASE_URL and HERALD_REGION (an invalid one:
+        # were it used, the run would fail without any network)
+        p = run_cli(*base, "--base-url", sim.base_url,
+                    env={"HERALD_BASE_URL": trap.base_url, "HERALD_REGION": "xx"})
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(sim.records()), 1)
+        # --region beats HERALD_BASE_URL: "xx" is no region, so the flag being
+        # used shows as a usage error, with nothing sent to the environment's host
+        p = run_cli(*base, "--region", "xx", env={"HERALD_BASE_URL": trap.base_url})
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        # the other flags too: --app-id, --api-key and --ca beat theirs
+        p = run_cli(*base, "--base-url", sim.base_url,
+                    env={"HERALD_APP_ID": "other-app", "HERALD_API_KEY": "wrong-key",
+                         "HERALD_CA": str(certs_dir() / "other-ca.pem")})
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(sim.records()), 2)
+        # both given on the command line is a usage error, not a silent pick
+        p = run_cli(*base, "--region", "eu", "--base-url", trap.base_url)
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        self.assertIn("not both", p.stderr)
+        time.sleep(0.2)
+        self.assertEqual(trap.connections, 0)
+        self.assertNotIn(API_KEY.encode(), trap.data)
+
+
+class FileInput(unittest.TestCase):
+    def test_ca_and_templates_from_pipes(self):
+        sim = start_simulator(self)
+        r, w = os.pipe()
+        os.write(w, (certs_dir() / "ca.pem").read_bytes())
+        os.close(w)
+        try:   # --ca <(cat ca.pem): a pipe, which cannot seek
+            p = run_cli("send", *SEED_ARGS, "--app-id", APP_ID, "--api-key", API_KEY,
+                        "--base-url", sim.base_url, "--ca", "/dev/fd/%d" % r, pass_fds=(r,))
+        finally:
+            os.close(r)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        p = run_cli("render", "--templates", "/dev/stdin", "--template", "order-confirmation",
+                    "--var", "customerName=Jane", "--var", "orderId=7",
+                    input=DEFAULT_TEMPLATES.read_text(encoding="utf-8"))
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(p.stdout, "title: Order Confirmed\nbody: Hi Jane, your order 7 is confirmed.\n")
+
+    def test_a_directory_is_named_as_an_error(self):
+        sim = start_simulator(self)
+        d = str(certs_dir())
+        for variant, exe in variants():
+            with self.subTest(variant=variant, option="--ca"):
+                p = run_cli("send", *SEED_ARGS, "--app-id", APP_ID, "--api-key", API_KEY,
+                            "--base-url", sim.base_url, "--ca", d, exe=exe)
+                self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+                self.assertIn("cannot read %s: it is a directory" % d, p.stderr)
+                self.assertNotIn("Sanitizer", p.stderr)
+            with self.subTest(variant=variant, option="--templates"):
+                p = run_cli("render", "--templates", d, "--template", "x", exe=exe)
+                self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+                self.assertIn("it is a directory", p.stderr)
+        self.assertEqual(sim.stats()["connections"], 0)
+
+
+def drop_to_nobody_with_cores_allowed():
+    """In the child before exec: allow core dumps, and run as another user
+    when root (for root, /proc/PID is root's whether dumpable or not)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    if os.geteuid() == 0:
+        resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        os.setgid(65534)
+        os.setuid(65534)
+    else:
+        resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+
+class CoreDumps(unittest.TestCase):
+    def test_the_cli_never_dumps_core(self):
+        """A herald blocked reading its templates from a FIFO: its core limit
+        is 0 and it is not dumpable (so /proc/PID belongs to root)."""
+        work = tempfile.mkdtemp(prefix="herald-core-")
+        os.chmod(work, 0o755)
+        fifo = os.path.join(work, "templates")
+        os.mkfifo(fifo, 0o666)
+        os.chmod(fifo, 0o666)
+        self.addCleanup(lambda: (os.unlink(fifo), os.rmdir(work)))
+        proc = subprocess.Popen([str(herald_cli()), "render", "--templates", fifo, "--template",
+                                 "order-confirmation", "--var", "customerName=Jane", "--var", "orderId=1"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=drop_to_nobody_with_cores_allowed)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        deadline = time.monotonic() + 10
+        fd = -1
+        while fd < 0 and time.monotonic() < deadline and proc.poll() is None:
+            try:            # succeeds once herald has the FIFO open: it is past main()'s start
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                time.sleep(0.02)
+        self.assertGreaterEqual(fd, 0, "herald never opened its templates")
+        limits = open("/proc/%d/limits" % proc.pid).read()
+        core = [line.split()[4:6] for line in limits.splitlines() if line.startswith("Max core file size")]
+        uid = os.stat("/proc/%d/status" % proc.pid).st_uid
+        with os.fdopen(fd, "wb") as f:
+            os.set_blocking(fd, True)
+            f.write(DEFAULT_TEMPLATES.read_bytes())
+        out, err = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, EXIT_OK, err)
+        self.assertIn("title: Order Confirmed", out)
+        self.assertEqual(core, [["0", "0"]])
+        self.assertEqual(uid, 0, "herald's /proc entry is its user's: it is still dumpable")
+
+
+class ApiKeyFile(unittest.TestCase):
+    CANARY = "CANARY-keyfile-93b1e0"
+
+    def key_file(self, text, mode=0o600):
+        fd, path = tempfile.mkstemp(prefix="herald-key-")
+        os.write(fd, text.encode())
+        os.close(fd)
+        os.chmod(path, mode)
+        self.addCleanup(os.unlink, path)
+        return path
+
+    def send(self, sim, *extra, env=None):
+        return run_cli("send", *SEED_ARGS, "--app-id", APP_ID, "--base-url", sim.base_url,
+                       "--ca", str(certs_dir() / "ca.pem"), *extra, env=env)
+
+    def test_key_from_a_private_file(self):
+        sim = start_simulator(self, api_key=self.CANARY)
+        runs = []
+        for text in (self.CANARY + "\n", self.CANARY, self.CANARY + "\r\n"):
+            with self.subTest(text=repr(text)):
+                p = self.send(sim, "--api-key-file", self.key_file(text))
+                self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+                runs.append(p)
+        # precedence: --api-key beats the file, the file beats HERALD_API_KEY
+        wrong = self.key_file("wrong-key\n")
+        p = self.send(sim, "--api-key-file", wrong, "--api-key", self.CANARY)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        runs.append(p)
+        p = self.send(sim, "--api-key-file", self.key_file(self.CANARY), env={"HERALD_API_KEY": "wrong-key"})
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        runs.append(p)
+        p = self.send(sim, "--api-key-file", wrong, env={"HERALD_API_KEY": self.CANARY})
+        self.assertEqual(p.returncode, EXIT_PLATFORM, p.stderr)
+        self.assertIn("HERALD_E_PLATFORM_UNAUTHORIZED", p.stderr)
+        self.assertEqual(len(sim.records()), 5)
+        # two newlines: only one is stripped, and the key with a line break is refused
+        p = self.send(sim, "--api-key-file", self.key_file(self.CANARY + "\n\n"), env={"HERALD_DEBUG": "1"})
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        runs.append(p)
+        for p in runs:
+            self.assertNotIn("CANARY", p.stdout + p.stderr)
+        self.assertNotIn("CANARY", sim.log())
+
+    def test_a_file_others_can_read_or_an_empty_one_is_refused(self):
+        sim = start_simulator(self, api_key=self.CANARY)
+        for mode in (0o644, 0o640, 0o604):
+            with self.subTest(mode=oct(mode)):
+                path = self.key_file(self.CANARY, mode)
+                p = self.send(sim, "--api-key-file", path)
+                self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+                self.assertIn("readable by others", p.stderr)
+                self.assertIn("chmod 600 %s" % path, p.stderr)
+                self.assertNotIn("CANARY", p.stdout + p.stderr)
+        for text in ("", "\n"):
+            with self.subTest(text=repr(text)):
+                p = self.send(sim, "--api-key-file", self.key_file(text))
+                self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+                self.assertIn("holds no key", p.stderr)
+        p = self.send(sim, "--api-key-file", "/nonexistent/key")
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        self.assertIn("/nonexistent/key", p.stderr)
+        p = self.send(sim, "--api-key-file", self.key_file("x" * 5000))
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        self.assertEqual(sim.stats()["connections"], 0)
+        self.assertEqual(sim.records(), [])
+
+
+def batch_args(n, length):
+    """--target options for n targets of length bytes: "u" + number, padded."""
+    args = []
+    for i in range(n):
+        t = "u%05d" % i
+        args += ["--target", t + "x" * (length - len(t))]
+    return args
+
+
+class Batch(unittest.TestCase):
+    """The platform's limit (10,000 targets) goes through plain send, whatever
+    the targets' length (up to HERALD_TARGET_MAX_LEN, 128)."""
+
+    def test_10000_targets_by_plain_send(self):
+        sim = start_simulator(self)
+        for length in (36, 128):
+            with self.subTest(length=length):
+                p = run_cli("send", "--template", "order-confirmation", "--mode", "batch",
+                            "--var", "customerName=Jane", "--var", "orderId=1",
+                            *batch_args(10000, length), "--templates", str(DEFAULT_TEMPLATES), sim=sim)
+                self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+                targets = sim.records()[-1]["body"]["targets"]
+                self.assertEqual(len(targets), 10000)
+                self.assertEqual(targets[9999], "u09999" + "x" * (length - 6))
 
 
 if __name__ == "__main__":

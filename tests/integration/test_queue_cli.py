@@ -13,7 +13,7 @@ from pathlib import Path
 from simlib import API_KEY, APP_ID, build_dir, certs_dir, herald_cli, start_simulator
 from test_cli import run_cli
 
-EXIT_OK, EXIT_PLATFORM, EXIT_QUEUED = 0, 4, 6
+EXIT_OK, EXIT_LOCAL, EXIT_PLATFORM, EXIT_QUEUED = 0, 3, 4, 6
 DEAD = "https://127.0.0.1:1"
 
 
@@ -27,7 +27,7 @@ class QueueCli(unittest.TestCase):
         self.dir = build_dir() / "queue-test" / self.id().rsplit(".", 1)[-1]
         self.dir.mkdir(parents=True, exist_ok=True)
         self.q = str(self.dir / "queue.bin")
-        for p in (self.q, self.q + ".state"):
+        for p in (self.q, self.q + ".state", self.q + ".lock"):
             if os.path.exists(p):
                 os.unlink(p)
 
@@ -117,6 +117,69 @@ class QueueCli(unittest.TestCase):
         p = run_cli("drain", "--queue", self.q, "--wait", "10", sim=sim)
         self.assertEqual(p.returncode, EXIT_OK, p.stderr)
         self.assertEqual(self.order_ids(sim), ["ORD-5"])
+
+    def test_10000_targets_fit_a_record_when_short_else_a_clear_refusal(self):
+        from test_cli import batch_args
+        sim = start_simulator(self)
+        base = ["send", "--template", "order-confirmation", "--mode", "batch", "--var", "customerName=Jane",
+                "--var", "orderId=ORD-1", "--queue", self.q]
+        # one record is one 128 KiB sector: 10,000 ids of 10 bytes fit
+        p = run_cli(*base, *batch_args(10000, 10), "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(sim.records()[0]["body"]["targets"]), 10000)
+        # 10,000 UUID-length ids do not: refused, saying what the limit is
+        p = run_cli(*base, *batch_args(10000, 36), "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_LOCAL, p.stderr)
+        self.assertRegex(p.stderr, r"HERALD_E_NOSPACE: the notification is 3901\d\d bytes; "
+                                   r"a record of the queue holds at most 131016 ")
+        self.assertEqual(len(sim.records()), 1)
+        self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "0 queued in %s" % self.q)
+
+    def drain_in_background(self, base_url, wait="30"):
+        cmd = [str(herald_cli()), "drain", "--queue", self.q, "--wait", wait, "--app-id", APP_ID,
+               "--api-key", API_KEY, "--base-url", base_url, "--ca", str(certs_dir() / "ca.pem")]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        return proc
+
+    def timed_send(self, n, base_url):
+        start = time.monotonic()
+        p = run_cli("send", *order(n), "--queue", self.q, "--wait", "10", base_url=base_url)
+        return p, time.monotonic() - start
+
+    def test_a_send_never_waits_for_a_drain_on_a_stalled_platform(self):
+        self.assertEqual(run_cli("send", *order(1), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        sim = start_simulator(self)
+        sim.set_faults([{"fault": "stall", "seconds": 8}])
+        drain = self.drain_in_background(sim.base_url)
+        deadline = time.monotonic() + 10
+        while sim.stats()["requests"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(sim.stats()["requests"], 1, "the drain's request never reached the simulator")
+        p, took = self.timed_send(2, sim.base_url)   # while the drain waits for its answer
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        self.assertIn("another herald is delivering from it", p.stderr)
+        self.assertLess(took, 5.0)                   # not the drain's 8 s stall, nor its 30 s --wait
+        listing = run_cli("queue", "--queue", self.q).stdout.splitlines()
+        self.assertEqual(listing[-1], "2 queued in %s" % self.q)   # durable, and listed meanwhile
+        out, err = drain.communicate(timeout=40)
+        self.assertEqual(drain.returncode, EXIT_OK, err)
+        self.assertEqual(len(out.splitlines()), 2)   # the drain took the late one too
+        self.assertEqual(self.order_ids(sim), ["ORD-1", "ORD-2"])   # each once
+        self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "0 queued in %s" % self.q)
+        stats = dict(line.split() for line in run_cli("stats", "--queue", self.q).stdout.splitlines())
+        self.assertEqual((stats["raised"], stats["sent"], stats["waiting"]), ("2", "2", "0"))
+
+    def test_a_send_never_waits_for_a_drain_retrying_a_dead_uplink(self):
+        self.assertEqual(run_cli("send", *order(1), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        drain = self.drain_in_background(DEAD)
+        time.sleep(1.0)                              # the drain is retrying with backoff
+        p, took = self.timed_send(2, DEAD)
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        self.assertLess(took, 5.0)
+        drain.send_signal(signal.SIGKILL)
+        drain.wait()
+        self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "2 queued in %s" % self.q)
 
     def test_not_a_queue_file(self):
         with open(self.q, "wb") as f:

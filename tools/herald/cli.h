@@ -22,6 +22,14 @@ enum {
 #define CLI_MAX_VARS 64
 #define CLI_MAX_PUSH_DATA 64 /* the largest HERALD_PUSH_DATA_MAX a build may set */
 
+/* The longest --wait, in seconds (a day): enough for any retry schedule a
+ * cron job or a boot script wants, and far inside what the millisecond
+ * deadline arithmetic can hold. */
+#define CLI_WAIT_MAX_S 86400
+
+/* The longest API key --api-key-file reads. */
+#define CLI_KEY_FILE_MAX 4096u
+
 typedef struct {
     const char *app_id, *api_key, *region, *base_url, *ca, *templates;
     const char *template_key, *template_id, *mode, *title, *tag, *queue, *out;
@@ -33,6 +41,8 @@ typedef struct {
     size_t npush_data;
     double wait_s;
     int wait_given;
+    const char *api_key_file;
+    char *key_from_file;  /* malloc'd; wiped and freed at exit */
 } cli_opts_t;
 
 /* Read a whole file; NULL (and a message on stderr) on failure. */

@@ -2,22 +2,34 @@
 /* herald: the command-line agent for Linux gateways.
  *   herald send --template KEY --target USER ... [--var NAME=VALUE]... [--push-data KEY=VALUE]...
  *   herald render --templates FILE --template KEY [--var NAME=VALUE]...
- * The API key comes from --api-key or HERALD_API_KEY and is never printed. */
+ * The API key comes from --api-key, --api-key-file or HERALD_API_KEY and is
+ * never printed; the process never dumps core, so a crash cannot write it
+ * to disk either. */
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "herald/render.h"
 #include "herald_posix.h"
 #include "cli.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const char USAGE[] =
     "usage:\n"
     "  herald send --template KEY --target USER [--target USER]... [--var NAME=VALUE]...\n"
     "              [--mode realtime|batch] [--title TEXT] [--tag TEXT]\n"
     "              [--push-data KEY=VALUE]...\n"
-    "              [--app-id ID] [--api-key KEY] [--region us|eu|in | --base-url URL]\n"
+    "              [--app-id ID] [--api-key KEY | --api-key-file FILE]\n"
+    "              [--region us|eu|in | --base-url URL]\n"
     "              [--ca FILE] [--templates FILE] [--queue FILE] [--wait SECONDS]\n"
     "  herald render --templates FILE --template KEY [--var NAME=VALUE]...\n"
     "  herald sync [--templates FILE] --out FILE [connection options]\n"
@@ -26,11 +38,15 @@ static const char USAGE[] =
     "  herald stats --queue FILE\n"
     "  herald --help\n"
     "\n"
-    "environment: HERALD_APP_ID, HERALD_API_KEY, HERALD_REGION, HERALD_BASE_URL, HERALD_CA\n"
+    "environment: HERALD_APP_ID, HERALD_API_KEY, HERALD_REGION, HERALD_BASE_URL, HERALD_CA;\n"
+    "      an option given always wins over the environment (--region or --base-url\n"
+    "      replaces both HERALD_REGION and HERALD_BASE_URL); the key: --api-key, else\n"
+    "      --api-key-file (mode 600: readable by no one else), else HERALD_API_KEY.\n"
     "--templates (template JSON or image) turns on the local schema check.\n"
     "--push-data: a key/value for the push payload (template.notificationPushData);\n"
     "      repeat it for more, each key once.\n"
-    "--wait: keep retrying transient failures for up to SECONDS (default: one attempt).\n"
+    "--wait: keep retrying transient failures for up to SECONDS, 0 to " STR(CLI_WAIT_MAX_S) "\n"
+    "      (default: one attempt).\n"
     "sync: refresh the templates from the platform (keeping the newer of each by\n"
     "      updatedAt) and write them as a template image to --out.\n"
     "--queue: the notification is first written to the persistent queue in FILE\n"
@@ -40,6 +56,7 @@ static const char USAGE[] =
     "      5 could not deliver (network or TLS), 6 still queued, 1 internal error\n";
 
 static uint8_t arena[HERALD_TCACHE_ARENA_SIZE];
+static size_t key_file_len; /* bytes of o->key_from_file to wipe */
 static herald_tcache_t cache;
 
 static int usage_error(const char *msg, const char *arg)
@@ -56,7 +73,12 @@ void cli_fail(const char *what, herald_status_t st)
 char *cli_read_file(const char *path, size_t *len)
 {
     char *buf = herald_posix_read_file(path, len);
-    if (!buf) {
+    if (!buf && errno == EISDIR) {
+        fprintf(stderr, "herald: cannot read %s: it is a directory; give a file\n", path);
+    } else if (!buf && errno == EFBIG) {
+        fprintf(stderr, "herald: cannot read %s: larger than %u MiB\n", path,
+                (unsigned)(HERALD_POSIX_READ_MAX >> 20));
+    } else if (!buf) {
         fprintf(stderr, "herald: cannot read %s: %s\n", path, errno ? strerror(errno) : "read error");
     }
     return buf;
@@ -102,14 +124,100 @@ static int add_push_data(cli_opts_t *o, const char *kv)
     return 0;
 }
 
+/* --wait SECONDS: a finite number from 0 to CLI_WAIT_MAX_S, nothing after it
+ * (strtod alone takes "nan", "inf" and 1e17, whose conversion to a
+ * millisecond deadline is undefined). */
+static int parse_wait(const char *v, double *out)
+{
+    char *end;
+    double d;
+    errno = 0;
+    d = strtod(v, &end);
+    if (end == v || *end || errno == ERANGE || !isfinite(d) || d < 0.0 || d > (double)CLI_WAIT_MAX_S) {
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+/* The key from --api-key-file: the whole file less one trailing newline.  A
+ * file others may read is refused (the key would not be a secret), and so
+ * is an empty key.  The key itself is never printed. */
+static int read_key_file(cli_opts_t *o)
+{
+    const char *path = o->api_key_file;
+    struct stat st;
+    size_t len = 0;
+    char *key;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(stderr, "herald: cannot read --api-key-file %s: %s\n", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return EXIT_USAGE;
+    }
+    if (st.st_mode & (S_IRGRP | S_IROTH)) {
+        fprintf(stderr, "herald: --api-key-file %s is readable by others (mode %03o): "
+                "an API key must be private; run: chmod 600 %s\n", path, (unsigned)(st.st_mode & 0777u), path);
+        close(fd);
+        return EXIT_USAGE;
+    }
+    key = herald_posix_read_fd(fd, CLI_KEY_FILE_MAX, &len);
+    close(fd);
+    key_file_len = len;
+    if (!key) {
+        fprintf(stderr, "herald: cannot read --api-key-file %s: %s\n", path,
+                errno == EFBIG ? "longer than an API key can be" : strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (len > 0 && key[len - 1] == '\n') {
+        key[--len] = '\0';
+        if (len > 0 && key[len - 1] == '\r') {
+            key[--len] = '\0';
+        }
+    }
+    o->key_from_file = key;
+    if (len == 0) {
+        fprintf(stderr, "herald: --api-key-file %s holds no key\n", path);
+        return EXIT_USAGE;
+    }
+    /* A key with a NUL or a line break inside is refused by herald_init,
+     * which never prints it. */
+    o->api_key = key;
+    return 0;
+}
+
+/* Options first, then the environment for what no option gave: an option
+ * given always wins.  --region and --base-url name one thing (where to
+ * send), so either of them replaces both HERALD_REGION and HERALD_BASE_URL. */
+static int apply_environment(cli_opts_t *o)
+{
+    if (o->region && o->base_url) {
+        return usage_error("give --region or --base-url, not both", NULL);
+    }
+    if (!o->region && !o->base_url) {
+        o->region = getenv("HERALD_REGION");
+        o->base_url = getenv("HERALD_BASE_URL");
+    }
+    if (!o->app_id) {
+        o->app_id = getenv("HERALD_APP_ID");
+    }
+    if (!o->ca) {
+        o->ca = getenv("HERALD_CA");
+    }
+    if (!o->api_key && o->api_key_file) {
+        return read_key_file(o);
+    }
+    if (!o->api_key) {
+        o->api_key = getenv("HERALD_API_KEY");
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, cli_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->app_id = getenv("HERALD_APP_ID");
-    o->api_key = getenv("HERALD_API_KEY");
-    o->region = getenv("HERALD_REGION");
-    o->base_url = getenv("HERALD_BASE_URL");
-    o->ca = getenv("HERALD_CA");
     o->targets = calloc((size_t)argc, sizeof *o->targets);
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -134,6 +242,7 @@ static int parse_args(int argc, char **argv, cli_opts_t *o)
         else if (strcmp(a, "--tag") == 0) slot = &o->tag;
         else if (strcmp(a, "--app-id") == 0) slot = &o->app_id;
         else if (strcmp(a, "--api-key") == 0) slot = &o->api_key;
+        else if (strcmp(a, "--api-key-file") == 0) slot = &o->api_key_file;
         else if (strcmp(a, "--region") == 0) slot = &o->region;
         else if (strcmp(a, "--base-url") == 0) slot = &o->base_url;
         else if (strcmp(a, "--ca") == 0) slot = &o->ca;
@@ -152,10 +261,8 @@ static int parse_args(int argc, char **argv, cli_opts_t *o)
         } else if (strcmp(a, "--target") == 0) {
             o->targets[o->ntargets++] = v;
         } else if (strcmp(a, "--wait") == 0) {
-            char *end;
-            o->wait_s = strtod(v, &end);
-            if (*end || o->wait_s < 0) {
-                return usage_error("--wait takes seconds", v);
+            if (parse_wait(v, &o->wait_s) != 0) {
+                return usage_error("--wait takes seconds, from 0 to " STR(CLI_WAIT_MAX_S), v);
             }
             o->wait_given = 1;
         } else {
@@ -173,7 +280,7 @@ static int parse_args(int argc, char **argv, cli_opts_t *o)
             o->nvars++;
         }
     }
-    return 0;
+    return apply_environment(o);
 }
 
 static int cmd_render(const cli_opts_t *o)
@@ -252,12 +359,27 @@ static void free_opts(cli_opts_t *o)
         free((char *)(uintptr_t)o->push_data[i].name); /* strndup'd by add_push_data */
     }
     free(o->targets);
+    if (o->key_from_file) {
+        explicit_bzero(o->key_from_file, key_file_len); /* a memset before free may be optimised away */
+        free(o->key_from_file);
+    }
+}
+
+/* The API key lives in this process's memory (and maybe argv or the
+ * environment): a core dump would write it to disk.  No core, and no
+ * ptrace attach by other processes of the same user. */
+static void no_core_dumps(void)
+{
+    struct rlimit none = { 0, 0 };
+    (void)setrlimit(RLIMIT_CORE, &none);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int main(int argc, char **argv)
 {
     cli_opts_t o;
     int rc;
+    no_core_dumps();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_DELIVERED;

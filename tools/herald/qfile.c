@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 #include "qfile.h"
 #include "cli.h"
@@ -70,11 +73,145 @@ static void save_state(qfile_t *q)
     }
 }
 
+/* The state file names records by handle; forget those the flash no longer
+ * holds (delivered, also by a run that crashed before saving): the flash is
+ * the truth. */
+static void forget_retired(qfile_t *q)
+{
+    herald_queue_rec_t head;
+    if (q->raw.count(q->raw.ctx) == 0u) {
+        q->nrecs = 0;
+    } else if (q->raw.peek(q->raw.ctx, &head) == HERALD_OK) {
+        size_t j = 0;
+        for (size_t i = 0; i < q->nrecs; i++) {
+            if (q->recs[i].handle >= head.seq) {
+                q->recs[j++] = q->recs[i];
+            }
+        }
+        q->nrecs = j;
+    }
+}
+
+herald_status_t qfile_refresh(qfile_t *q)
+{
+    herald_status_t st = herald_flash_file_lock(&q->file, 1);
+    if (st == HERALD_OK) {
+        st = herald_flash_queue_init(&q->fq, &q->flash, &q->raw);
+        herald_flash_file_unlock(&q->file);
+    }
+    return st;
+}
+
+herald_status_t qfile_lock(qfile_t *q)
+{
+    herald_status_t st = herald_flash_file_lock(&q->file, 1);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    st = herald_flash_queue_init(&q->fq, &q->flash, &q->raw);
+    if (st != HERALD_OK) {
+        herald_flash_file_unlock(&q->file);
+        return st;
+    }
+    q->nrecs = 0;
+    memset(&q->counters, 0, sizeof q->counters);
+    load_state(q);
+    return HERALD_OK;
+}
+
+void qfile_unlock(qfile_t *q, int save)
+{
+    if (save) {
+        forget_retired(q);
+        save_state(q);
+    }
+    herald_flash_file_unlock(&q->file);
+}
+
+/* ---- the queue the agent uses: the flash queue, with the file lock held
+ * from begin to commit (or abort) and around retire. */
+
+static herald_status_t lk_begin(void *ctx, herald_queue_rec_t *meta)
+{
+    qfile_t *q = ctx;
+    herald_status_t st = qfile_lock(q);
+    if (st != HERALD_OK) {
+        return HERALD_E_FLASH;
+    }
+    st = q->raw.begin(q->raw.ctx, meta);
+    if (st != HERALD_OK) {
+        qfile_unlock(q, 0);
+        return st;
+    }
+    q->wseq = meta->seq;
+    return HERALD_OK;
+}
+
+static herald_status_t lk_write(void *ctx, const char *data, size_t len)
+{
+    qfile_t *q = ctx;
+    return q->raw.write(q->raw.ctx, data, len);
+}
+
+/* The record and its line in the state file are both on disk before the
+ * lock goes: a send --queue may return as soon as this does. */
+static herald_status_t lk_commit(void *ctx)
+{
+    qfile_t *q = ctx;
+    herald_status_t st = q->raw.commit(q->raw.ctx);
+    if (st == HERALD_OK) {
+        qfile_add(q, q->wseq, (int64_t)time(NULL));
+    }
+    qfile_unlock(q, st == HERALD_OK);
+    return st;
+}
+
+static void lk_abort(void *ctx)
+{
+    qfile_t *q = ctx;
+    q->raw.abort(q->raw.ctx);
+    qfile_unlock(q, 0);
+}
+
+static herald_status_t lk_peek(void *ctx, herald_queue_rec_t *out)
+{
+    qfile_t *q = ctx;
+    return q->raw.peek(q->raw.ctx, out);
+}
+
+static herald_status_t lk_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
+{
+    qfile_t *q = ctx;
+    return q->raw.read(q->raw.ctx, rec, off, buf, len);
+}
+
+static herald_status_t lk_retire(void *ctx, uint32_t seq)
+{
+    qfile_t *q = ctx;
+    herald_status_t st = herald_flash_file_lock(&q->file, 1);
+    if (st != HERALD_OK) {
+        return HERALD_E_FLASH; /* not retired: delivered again later, never lost */
+    }
+    st = herald_flash_queue_init(&q->fq, &q->flash, &q->raw);
+    if (st == HERALD_OK) {
+        st = q->raw.retire(q->raw.ctx, seq);
+    }
+    herald_flash_file_unlock(&q->file);
+    return st;
+}
+
+static size_t lk_count(void *ctx)
+{
+    qfile_t *q = ctx;
+    return q->raw.count(q->raw.ctx);
+}
+
 int qfile_open(qfile_t *q, const char *path)
 {
     herald_flash_geometry_t geo = { QFILE_SECTOR_SIZE, QFILE_SECTORS, 4u };
     herald_status_t st;
     memset(q, 0, sizeof *q);
+    q->claim_fd = -1;
     snprintf(q->path, sizeof q->path, "%s", path);
     snprintf(q->state_path, sizeof q->state_path, "%s.state", path);
     st = herald_flash_file_open(&q->file, path, &geo, 0u, &q->flash);
@@ -83,22 +220,35 @@ int qfile_open(qfile_t *q, const char *path)
                 st == HERALD_E_INVALID_ARG ? "not a herald queue file of this size" : herald_status_str(st));
         return EXIT_USAGE;
     }
-    st = herald_flash_file_lock(&q->file, 0);
-    if (st == HERALD_E_BUSY) {
-        fprintf(stderr, "herald: waiting for %s: another herald is using it\n", path);
-        st = herald_flash_file_lock(&q->file, 1);
-    }
-    if (st == HERALD_OK) {
-        st = herald_flash_queue_init(&q->fq, &q->flash, &q->queue);
-    }
+    st = qfile_lock(q);
     if (st != HERALD_OK) {
         fprintf(stderr, "herald: queue %s: %s (%s)\n", path, herald_status_name(st), herald_status_str(st));
         herald_flash_file_close(&q->file);
         return EXIT_INTERNAL;
     }
-    load_state(q);
+    qfile_unlock(q, 0);
+    q->queue = (herald_queue_t){ lk_begin, lk_write, lk_commit, lk_abort, lk_peek, lk_read, lk_retire, lk_count, q };
     q->open = 1;
     return 0;
+}
+
+herald_status_t qfile_claim(qfile_t *q, int wait)
+{
+    char lock_path[4200];
+    if (q->claim_fd < 0) {
+        snprintf(lock_path, sizeof lock_path, "%s.lock", q->path);
+        q->claim_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (q->claim_fd < 0) {
+            return HERALD_E_FLASH;
+        }
+    }
+    while (flock(q->claim_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+        if (errno != EINTR) {
+            return errno == EWOULDBLOCK ? HERALD_E_BUSY : HERALD_E_FLASH;
+        }
+    }
+    /* the claim's last holder may have retired records since we read the queue */
+    return qfile_refresh(q);
 }
 
 void qfile_close(qfile_t *q)
@@ -106,24 +256,10 @@ void qfile_close(qfile_t *q)
     if (!q->open) {
         return;
     }
-    /* Forget state for records the flash no longer holds (delivered by a run
-     * that crashed before saving): the flash is the truth. */
-    {
-        herald_queue_rec_t head;
-        if (q->queue.count(q->queue.ctx) == 0u) {
-            q->nrecs = 0;
-        } else if (q->queue.peek(q->queue.ctx, &head) == HERALD_OK) {
-            size_t j = 0;
-            for (size_t i = 0; i < q->nrecs; i++) {
-                if (q->recs[i].handle >= head.seq) {
-                    q->recs[j++] = q->recs[i];
-                }
-            }
-            q->nrecs = j;
-        }
+    if (q->claim_fd >= 0) {
+        (void)close(q->claim_fd); /* releases the claim */
+        q->claim_fd = -1;
     }
-    save_state(q);
-    herald_flash_file_unlock(&q->file);
     herald_flash_file_close(&q->file);
     q->open = 0;
 }

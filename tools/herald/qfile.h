@@ -1,8 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The CLI's persistent queue: the firmware's flash queue over a file-backed
- * NOR image (locked, so two processes never share it), plus a small state
- * file beside it with what the flash records do not hold: when each
- * notification was raised, its attempts and next try, and the counters. */
+ * NOR image, plus a small state file beside it with what the flash records
+ * do not hold: when each notification was raised, its attempts and next
+ * try, and the counters.
+ *
+ * Two locks, so that an append never waits for a delivery:
+ *  - the file lock (flock on the image) is held only for a moment: to append
+ *    one record, to retire one, or to read or update the state file.  Each
+ *    time it is taken the flash queue is initialised again from the image,
+ *    because another herald may have changed it (the queue keeps its place
+ *    in RAM);
+ *  - the delivery claim (flock on FILE.lock) is held by the one herald that
+ *    sends from the queue (a send that found it free, or a drain) for as
+ *    long as it runs: two processes never send the same head at once.
+ * Only the claim holder retires records, so the head it reads while a
+ * request is in flight cannot change under it; appends only ever add. */
 #ifndef HERALD_CLI_QFILE_H
 #define HERALD_CLI_QFILE_H
 
@@ -43,19 +55,33 @@ typedef struct {
     herald_flash_file_t file;
     herald_flash_t flash;
     herald_flash_queue_t fq;
-    herald_queue_t queue;
+    herald_queue_t raw;       /* the flash queue itself */
+    herald_queue_t queue;     /* the same, taking the file lock to append or retire: give this to the agent */
+    uint32_t wseq;            /* the record being appended */
+    int claim_fd;             /* FILE.lock while this process holds the delivery claim; else -1 */
     qfile_rec_t recs[QFILE_MAX_RECORDS];
     size_t nrecs;
     qfile_counters_t counters;
     int open;
 } qfile_t;
 
-/* Lock and open the queue file (created if missing) and its state.  Waits for
- * the lock when another herald holds it, saying so once.  0, or an exit code
- * after printing why. */
+/* Open the queue file (created if missing) and read it and its state under
+ * the file lock.  0, or an exit code after printing why. */
 int qfile_open(qfile_t *q, const char *path);
 
-/* Save the state file (atomically) and release the lock. */
+/* Take the file lock and read the queue and the state again; with save,
+ * qfile_unlock writes the state (atomically) before releasing it. */
+herald_status_t qfile_lock(qfile_t *q);
+void qfile_unlock(qfile_t *q, int save);
+
+/* Read the queue again (what other heralds appended since). */
+herald_status_t qfile_refresh(qfile_t *q);
+
+/* Claim the right to send from the queue (see above).  HERALD_OK, or
+ * HERALD_E_BUSY when another herald holds it and wait == 0. */
+herald_status_t qfile_claim(qfile_t *q, int wait);
+
+/* Release the claim and close the file (the state is saved by qfile_unlock). */
 void qfile_close(qfile_t *q);
 
 qfile_rec_t *qfile_find(qfile_t *q, uint32_t handle);

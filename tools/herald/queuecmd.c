@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "cJSON.h"
+#include "herald/request.h"
 #include "herald/response.h"
 #include "session.h"
 #include "qfile.h"
@@ -104,15 +105,25 @@ static void note_head(void)
     }
 }
 
+/* Fold this run into the state file: read it again under the file lock
+ * (other heralds may have written it since), add ours, save. */
 static void finish(void)
 {
     herald_tls_stats_t ts;
-    note_head();
+    int locked = qfile_lock(&qf) == HERALD_OK;
+    if (qf.claim_fd >= 0) {
+        note_head(); /* only the claim holder sent anything */
+    }
     memset(&ts, 0, sizeof ts);
     if (session.tls_live) {
         ts = herald_tls_stats(&session.tls);
     }
     qfile_count(&qf, herald_counters(&session.agent), ts.full_handshakes, ts.resumed_handshakes);
+    if (locked) {
+        qfile_unlock(&qf, 1);
+    } else {
+        fprintf(stderr, "herald: cannot update %s: its counters miss this run\n", qf.state_path);
+    }
     cli_session_close(&session);
     qfile_close(&qf);
 }
@@ -148,12 +159,31 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
         return rc;
     }
     st = herald_notify(&session.agent, &n, &r.mine);
+    if (st == HERALD_E_NOSPACE) {
+        /* A record never spans two sectors: the largest batch --queue takes
+         * is one sector's worth (10,000 targets of up to ~10 bytes each). */
+        size_t len = 0;
+        (void)herald_request_length(&n, &len);
+        fprintf(stderr, "herald: refused locally: %s: the notification is %zu bytes; a record of the queue "
+                "holds at most %u (send it without --queue, or in smaller batches)\n",
+                herald_status_name(st), len, (unsigned)herald_flash_queue_max_body(&qf.fq));
+        finish();
+        return EXIT_REFUSED_LOCAL;
+    }
     if (st != HERALD_OK) {
         cli_fail(st == HERALD_E_QUEUE_FULL ? "queue full" : "refused locally", st);
         finish();
         return st == HERALD_E_QUEUE_FULL ? EXIT_UNDELIVERED : EXIT_REFUSED_LOCAL;
     }
-    qfile_add(&qf, r.mine, (int64_t)time(NULL));
+    /* The record is durable now.  A drain (or another send) delivering from
+     * the queue will take it too: return rather than wait for that one. */
+    st = qfile_claim(&qf, 0);
+    if (st != HERALD_OK) {
+        finish();
+        fprintf(stderr, "herald: queued: notification %u waits in %s (%s)\n", (unsigned)r.mine, o->queue,
+                st == HERALD_E_BUSY ? "another herald is delivering from it" : "cannot claim it");
+        return EXIT_QUEUED;
+    }
     rc = cli_session_connectable(&session, o);
     if (rc != 0) {
         finish();
@@ -186,6 +216,7 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
 int cli_drain(const cli_opts_t *o)
 {
     static run_t r;
+    uint64_t deadline;
     size_t left;
     int rc;
     if (!o->queue) {
@@ -197,13 +228,21 @@ int cli_drain(const cli_opts_t *o)
     if (rc != 0) {
         return rc;
     }
-    if (qf.queue.count(qf.queue.ctx) > 0u) {
-        rc = cli_session_connectable(&session, o);
-        if (rc != 0) {
+    if (qfile_claim(&qf, 0) == HERALD_E_BUSY) {
+        fprintf(stderr, "herald: waiting for %s: another herald is delivering from it\n", o->queue);
+        (void)qfile_claim(&qf, 1);
+    }
+    deadline = session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0);
+    /* Until empty: what other heralds queue meanwhile is delivered too. */
+    while (qf.queue.count(qf.queue.ctx) > 0u) {
+        if (!session.tls_live && (rc = cli_session_connectable(&session, o)) != 0) {
             finish();
             return rc;
         }
-        cli_session_run(&session, drained, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
+        cli_session_run(&session, drained, &r, deadline);
+        if (r.auth != HERALD_OK || qf.queue.count(qf.queue.ctx) > 0u || qfile_refresh(&qf) != HERALD_OK) {
+            break;
+        }
     }
     left = qf.queue.count(qf.queue.ctx);
     if (r.auth != HERALD_OK) {
@@ -271,7 +310,13 @@ int cli_queue_list(const cli_opts_t *o)
         qfile_close(&qf);
         return EXIT_INTERNAL;
     }
+    if (qfile_lock(&qf) != HERALD_OK) { /* a moment, so no append is half-copied */
+        herald_flash_file_close(&copy);
+        qfile_close(&qf);
+        return EXIT_INTERNAL;
+    }
     memcpy(copy.mem, qf.file.mem, qf.file.size);
+    qfile_unlock(&qf, 0);
     if (herald_flash_queue_init(&cq, &cflash, &q) != HERALD_OK) {
         fprintf(stderr, "herald: queue %s cannot be read\n", o->queue);
         herald_flash_file_close(&copy);

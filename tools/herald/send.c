@@ -2,12 +2,15 @@
 /* `herald send`: check, queue and deliver one notification over TLS with the
  * same agent core the firmware runs, then print the platform's answer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "herald/request.h"
 #include "herald/response.h"
 #include "session.h"
 
-static uint8_t queue_buf[64 * 1024];
+/* The RAM queue of one send: sized for the notification it holds (a batch
+ * of 10,000 targets encodes to up to 1.3 MB); freed by cli_send. */
+static uint8_t *queue_buf;
 static cli_session_t session;
 
 static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
@@ -47,7 +50,7 @@ int cli_build_notification(const cli_opts_t *o, herald_notification_t *n)
     return 0;
 }
 
-int cli_send(const cli_opts_t *o, herald_tcache_t *cache)
+static int send_one(const cli_opts_t *o, herald_tcache_t *cache)
 {
     cli_session_t *s = &session;
     herald_notification_t n;
@@ -60,7 +63,16 @@ int cli_send(const cli_opts_t *o, herald_tcache_t *cache)
     if (rc != 0) {
         return rc;
     }
-    herald_ram_queue_init(&rq, queue_buf, sizeof queue_buf, &queue);
+    /* Count the body first (as herald_notify does for Content-Length); a
+     * notification that cannot be counted is refused by herald_notify below. */
+    size_t body_len = 0, need;
+    (void)herald_request_length(&n, &body_len);
+    need = herald_ram_queue_need(body_len);
+    if (need == 0u || !(queue_buf = malloc(need))) {
+        cli_fail("refused locally", HERALD_E_NOSPACE);
+        return EXIT_REFUSED_LOCAL;
+    }
+    herald_ram_queue_init(&rq, queue_buf, need, &queue);
     /* The agent is set up before TLS so a bad URL or credential is a usage
      * error without touching certificates or the network. */
     rc = cli_session_init(s, o, &queue, cache, o->wait_s > 0 ? 0 : 1);
@@ -86,4 +98,12 @@ int cli_send(const cli_opts_t *o, herald_tcache_t *cache)
         return fflush(stdout) == 0 ? EXIT_DELIVERED : EXIT_INTERNAL;
     }
     return cli_session_failure(s, st);
+}
+
+int cli_send(const cli_opts_t *o, herald_tcache_t *cache)
+{
+    int rc = send_one(o, cache);
+    free(queue_buf);
+    queue_buf = NULL;
+    return rc;
 }

@@ -57,6 +57,13 @@ typedef struct {
  * HERALD_E_INVALID_ARG: NULL or cap too small. */
 herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t cap, herald_queue_t *out);
 
+/* The buffer a RAM queue needs to hold one record of body_len bytes (16
+ * bytes of header plus the body rounded up to 4, at least 64): size it from
+ * herald_request_length for the largest notification the application
+ * raises, times how many may wait at once.  0 when that does not fit a
+ * size_t. */
+size_t herald_ram_queue_need(size_t body_len);
+
 /* ---- Flash queue: a power-loss-safe log of records on NOR flash.
  *
  * The records form one log that runs through the sectors in turn (so erases
