@@ -115,8 +115,9 @@ static void emit(herald_agent_t *a, uint32_t handle, uint32_t attempts, herald_s
     o.handle = handle;
     o.status = st;
     o.attempts = attempts;
-    o.result = (st == HERALD_OK) ? &a->result : NULL;
+    o.result = (st == HERALD_OK || st == HERALD_E_ACCEPTED_UNREADABLE) ? &a->result : NULL;
     o.error = with_error ? &a->error : NULL;
+    o.detail = st == HERALD_E_ACCEPTED_UNREADABLE ? a->unreadable_cause : HERALD_OK;
     a->last_status = st;
     if (a->cfg.on_result) {
         a->cfg.on_result(a->cfg.result_ctx, &o);
@@ -292,9 +293,30 @@ static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
     }
 }
 
+/* The platform answered 2xx, so it has the notification, but its answer
+ * could not be read (cause): retire it as sent and never send it again. */
+static void accepted_unreadable(herald_agent_t *a, herald_status_t cause)
+{
+    LOG(a, HERALD_LOG_WARN, herald_status_str(cause));
+    a->state = HERALD_ST_IDLE;
+    a->counters.sent++;
+    a->counters.unreadable++;
+    a->unreadable_cause = cause;
+    report(a, HERALD_E_ACCEPTED_UNREADABLE, 0);
+    retire(a);
+}
+
 static void fail_io(herald_agent_t *a, herald_status_t st)
 {
-    drop_connection(a);
+    int status = a->reader.resp.status;
+    int answered_2xx = a->state == HERALD_ST_RECEIVING && !a->req_sync && status >= 200 && status <= 299;
+    drop_connection(a); /* also when a 2xx lost its framing: the stream is out of step */
+    if (answered_2xx) {
+        a->counters.bytes_received += a->rx_total;
+        (void)memset(&a->result, 0, sizeof a->result);
+        accepted_unreadable(a, st);
+        return;
+    }
     LOG(a, HERALD_LOG_WARN, herald_status_str(st));
     /* A kept-alive connection the server closed while idle fails before any
      * answer: resend once at once on a fresh connection, without counting it. */
@@ -330,7 +352,6 @@ static int is_permanent(herald_status_t st, int http_status)
     case HERALD_E_PLATFORM_TARGET_LIMIT:
     case HERALD_E_PLATFORM_INVALID_MODE:
     case HERALD_E_PLATFORM_NOT_FOUND:
-    case HERALD_E_RESPONSE_INVALID: /* a 2xx we cannot read: resending would duplicate */
         return 1;
     case HERALD_E_PLATFORM_UNKNOWN:
         return http_status >= 400 && http_status < 500 && http_status != 429;
@@ -363,6 +384,8 @@ static void complete(herald_agent_t *a)
         a->counters.sent++;
         report(a, st, 0);
         retire(a);
+    } else if (st == HERALD_E_ACCEPTED_UNREADABLE) {
+        accepted_unreadable(a, a->error.cause);
     } else if (st == HERALD_E_PLATFORM_UNAUTHORIZED || st == HERALD_E_PLATFORM_FORBIDDEN) {
         /* Credentials will not fix themselves: hold the queue, keep the record,
          * and do not burn its attempts. */

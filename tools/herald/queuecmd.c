@@ -19,16 +19,13 @@ typedef struct {
     uint32_t mine;        /* the handle `send` waits for; 0 for drain */
     int mine_done;
     herald_status_t mine_status;
+    herald_status_t mine_detail;
+    int mine_http;
     int print_all;        /* drain: print every answer */
     unsigned refused;
+    unsigned unreadable;  /* accepted, answer unreadable */
     herald_status_t auth; /* a 401/403 held the queue */
 } run_t;
-
-static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
-{
-    (void)ctx;
-    return fwrite(data, 1, len, stdout) == len ? HERALD_OK : HERALD_E_NET;
-}
 
 /* 401/403 leave the notification queued (the agent holds the queue until
  * new credentials): it is neither delivered nor refused. */
@@ -52,13 +49,19 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
     if (o->handle == r->mine) {
         r->mine_done = 1;
         r->mine_status = o->status;
+        r->mine_detail = o->detail;
+        r->mine_http = session.agent.reader.resp.status;
         return; /* reported by the command itself */
     }
     if (o->status == HERALD_OK) {
         if (r->print_all) {
-            herald_result_write_json(o->result, stdout_sink, NULL);
-            fputc('\n', stdout);
+            (void)cli_print_result(o->result);
         }
+        return;
+    }
+    if (o->status == HERALD_E_ACCEPTED_UNREADABLE) {
+        r->unreadable++;
+        cli_print_unreadable((unsigned)o->handle, session.agent.reader.resp.status, o->detail);
         return;
     }
     r->refused++;
@@ -162,14 +165,18 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
     }
     cli_session_run(&session, mine_done, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
     if (r.mine_done && r.mine_status == HERALD_OK) {
-        herald_result_write_json(&session.result, stdout_sink, NULL);
-        fputc('\n', stdout);
+        rc = cli_print_result(&session.result);
         finish();
-        return fflush(stdout) == 0 ? EXIT_DELIVERED : EXIT_INTERNAL;
+        return rc;
     }
     if (r.auth != HERALD_OK) {
         finish();
         return credentials_refused(&r, o->queue);
+    }
+    if (r.mine_done && r.mine_status == HERALD_E_ACCEPTED_UNREADABLE) {
+        cli_print_unreadable((unsigned)r.mine, r.mine_http, r.mine_detail);
+        finish();
+        return EXIT_ACCEPTED_UNREADABLE;
     }
     if (r.mine_done) {
         rc = cli_session_failure(&session, r.mine_status);
@@ -215,7 +222,8 @@ int cli_drain(const cli_opts_t *o)
                 herald_status_name(herald_last_status(&session.agent)));
     }
     finish();
-    return r.refused ? EXIT_REFUSED_PLATFORM : left ? EXIT_QUEUED : EXIT_DELIVERED;
+    return r.refused ? EXIT_REFUSED_PLATFORM : left ? EXIT_QUEUED
+           : r.unreadable ? EXIT_ACCEPTED_UNREADABLE : EXIT_DELIVERED;
 }
 
 /* A summary of a record's body for the listing: template and targets. */

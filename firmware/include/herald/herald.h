@@ -27,8 +27,14 @@ typedef struct {
     uint32_t handle;                      /* as returned by herald_notify */
     herald_status_t status;               /* HERALD_OK when the platform accepted it */
     uint32_t attempts;                    /* sends tried, including this one */
-    const herald_send_result_t *result;   /* on HERALD_OK, else NULL */
+    const herald_send_result_t *result;   /* on HERALD_OK; on HERALD_E_ACCEPTED_UNREADABLE
+                                             what could be read of it (notification_id
+                                             may be "", every field may be); else NULL */
     const herald_platform_error_t *error; /* when the platform refused it, else NULL */
+    herald_status_t detail;               /* on HERALD_E_ACCEPTED_UNREADABLE why the
+                                             answer could not be read (e.g.
+                                             HERALD_E_HTTP_HEADER_TOO_LARGE,
+                                             HERALD_E_JSON_ARENA); else HERALD_OK */
 } herald_outcome_t;
 
 typedef void (*herald_result_fn)(void *ctx, const herald_outcome_t *outcome);
@@ -91,6 +97,8 @@ typedef struct {
     uint32_t expired;
     uint32_t dropped;            /* refused or dropped because the queue was full */
     uint32_t coalesced;          /* identical to one raised within the window */
+    uint32_t unreadable;         /* accepted (2xx, so also in sent) but the answer
+                                    could not be read: HERALD_E_ACCEPTED_UNREADABLE */
     uint32_t requests;           /* HTTP requests written */
     uint32_t connects;           /* transport connections opened */
     uint64_t bytes_sent;         /* application bytes (HTTP) */
@@ -164,6 +172,7 @@ typedef struct {
     size_t rx_off;
     herald_send_result_t result;
     herald_platform_error_t error;
+    herald_status_t unreadable_cause; /* for the outcome's detail */
     herald_counters_t counters;
 } herald_agent_t;
 
