@@ -56,6 +56,9 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (!a->cfg.max_attempts) {
         a->cfg.max_attempts = HERALD_MAX_ATTEMPTS;
     }
+    if (!a->cfg.rotate_after) {
+        a->cfg.rotate_after = HERALD_ROTATE_AFTER;
+    }
     st = herald_agent_set_endpoint(a);
     if (st != HERALD_OK) {
         return st;
@@ -109,10 +112,37 @@ static int64_t wall_now(const herald_agent_t *a)
     return (a->cfg.clock && a->cfg.clock->wall_s) ? a->cfg.clock->wall_s(a->cfg.clock->ctx) : -1;
 }
 
+/* The slot of a moved notification by its copy's queue id, or NULL. */
+static herald_moved_t *moved_slot(herald_agent_t *a, uint32_t qid)
+{
+    for (size_t i = 0; i < HERALD_ROTATE_SLOTS; i++) {
+        if (a->moved[i].used && a->moved[i].qid == qid) {
+            return &a->moved[i];
+        }
+    }
+    return NULL;
+}
+
+/* The handle the application knows for the record qid. */
+static uint32_t app_handle(herald_agent_t *a, uint32_t qid)
+{
+    const herald_moved_t *m = moved_slot(a, qid);
+    return m ? m->handle : qid;
+}
+
+/* The record qid leaves the queue: its slot, if any, is free again. */
+static void moved_forget(herald_agent_t *a, uint32_t qid)
+{
+    herald_moved_t *m = moved_slot(a, qid);
+    if (m) {
+        m->used = 0u;
+    }
+}
+
 static void emit(herald_agent_t *a, uint32_t handle, uint32_t attempts, herald_status_t st, int with_error)
 {
     herald_outcome_t o;
-    o.handle = handle;
+    o.handle = app_handle(a, handle);
     o.status = st;
     o.attempts = attempts;
     o.result = (st == HERALD_OK || st == HERALD_E_ACCEPTED_UNREADABLE) ? &a->result : NULL;
@@ -140,6 +170,7 @@ static int drop_oldest(herald_agent_t *a, herald_queue_t *q, uint32_t bit)
     }
     a->counters.dropped++;
     emit(a, handle, handle == a->head_handle ? a->attempts : 0u, HERALD_E_QUEUE_FULL, 0);
+    moved_forget(a, handle);
     return 1;
 }
 
@@ -252,6 +283,7 @@ static void retire(herald_agent_t *a)
 {
     herald_queue_t *q = a->cur;
     (void)q->retire(q->ctx, a->rec.seq);
+    moved_forget(a, a->head_handle);
     a->attempts = 0u;
     a->fresh_retry_used = 0;
     a->next_try_ms = a->now_ms;
@@ -273,6 +305,50 @@ static uint32_t backoff_ms(herald_agent_t *a, uint32_t failures)
     return (uint32_t)((uint64_t)r % (ceiling + 1u));
 }
 
+/* Move the head behind the others: append a copy of its record, then retire
+ * the original.  A power cut between the two leaves both (the notification
+ * may be sent twice, never lost); with no room or no free slot it keeps its
+ * place.  Returns 1 when it moved. */
+static int rotate(herald_agent_t *a)
+{
+    herald_queue_t *q = a->cur;
+    herald_queue_rec_t meta = a->rec;
+    herald_moved_t *slot = moved_slot(a, a->head_handle);
+    uint32_t bit = a->head_handle & ALERT_BIT;
+    herald_status_t st;
+    for (size_t i = 0; slot == NULL && i < HERALD_ROTATE_SLOTS; i++) {
+        slot = a->moved[i].used ? NULL : &a->moved[i];
+    }
+    if (slot == NULL || q->begin(q->ctx, &meta) != HERALD_OK) {
+        return 0;
+    }
+    st = HERALD_OK;
+    /* through tx, which is free between requests */
+    for (size_t off = 0u; st == HERALD_OK && off < a->rec.body_len; off += sizeof a->tx) {
+        size_t n = a->rec.body_len - off < sizeof a->tx ? a->rec.body_len - off : sizeof a->tx;
+        st = q->read(q->ctx, &a->rec, off, a->tx, n);
+        st = st == HERALD_OK ? q->write(q->ctx, a->tx, n) : st;
+    }
+    st = st == HERALD_OK ? q->commit(q->ctx) : st;
+    if (st != HERALD_OK) {
+        q->abort(q->ctx);
+        return 0;
+    }
+    slot->handle = app_handle(a, a->head_handle);
+    slot->attempts = a->attempts;
+    slot->qid = meta.seq | bit;
+    slot->used = 1u;
+    if (q->retire(q->ctx, a->rec.seq) != HERALD_OK) {
+        LOG(a, HERALD_LOG_WARN, "rotate: the original stays queued too"); /* at least once */
+    }
+    a->counters.rotated++;
+    if (a->cfg.on_rotate) {
+        a->cfg.on_rotate(a->cfg.result_ctx, slot->handle, slot->qid);
+    }
+    a->fresh_retry_used = 0;
+    return 1;
+}
+
 /* A transient failure: try again later, unless attempts are used up. */
 static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
 {
@@ -285,6 +361,13 @@ static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
         return;
     }
     a->counters.retried++;
+    /* A failure only this head meets should not hold the others: move it
+     * behind them.  Not when the server said when to come back (429,
+     * Retry-After), which no other notification would escape either. */
+    if (a->cfg.rotate_after != HERALD_ROTATE_NEVER && wait_s < 0 && st != HERALD_E_PLATFORM_RATE_LIMITED &&
+        a->attempts % a->cfg.rotate_after == 0u && a->cur->count(a->cur->ctx) > 1u) {
+        (void)rotate(a);
+    }
     if (wait_s >= 0) {
         /* a day at most: a wild Retry-After must neither overflow nor freeze the queue */
         a->next_try_ms = a->now_ms + (uint64_t)(wait_s < MAX_WAIT_S ? wait_s : MAX_WAIT_S) * 1000u;
@@ -493,7 +576,8 @@ static int start_request(herald_agent_t *a)
             a->attempts = take->attempts;
             a->fresh_retry_used = take->fresh_retry_used;
         } else {
-            a->attempts = 0u;
+            const herald_moved_t *m = moved_slot(a, a->rec.seq | bit);
+            a->attempts = m ? m->attempts : 0u; /* a moved one goes on counting */
             a->fresh_retry_used = 0;
         }
         a->head_handle = a->rec.seq | bit;

@@ -135,6 +135,118 @@ static void test_oversize_head_on_a_5xx_is_still_retried(void **state)
     assert_int_equal(herald_counters(&f->agent)->unreadable, 0);
 }
 
+static uint32_t rotated_handle, rotated_seq;
+static int rotations;
+
+static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
+{
+    (void)ctx;
+    rotated_handle = handle;
+    rotated_seq = seq;
+    rotations++;
+}
+
+/* Three queued; the first is answered 500 `fails` times, everything else 200. */
+static void failing_head(fixture_t *f, int fails, uint32_t h[3])
+{
+    size_t i;
+    for (i = 0; i < (size_t)fails; i++) {
+        f->net.script[i] = resp(500, "", "{\"error\":{\"code\":\"ERR_INTERNAL\"}}");
+    }
+    for (; i < (size_t)fails + 3u; i++) {
+        f->net.script[i] = resp(200, "", OK_BODY);
+    }
+    f->net.nscript = i;
+    f->agent.cfg.on_rotate = on_rotate;
+    rotations = 0;
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(herald_notify(&f->agent, &seed, &h[i]), HERALD_OK);
+    }
+    for (i = 0; i < 40 && f->noutcomes < 3u; i++) {
+        run(f);
+        f->now += 60000u;
+    }
+    assert_int_equal(f->noutcomes, 3);
+}
+
+static void test_failing_head_moves_behind_the_others(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[3];
+    const herald_counters_t *c = herald_counters(&f->agent);
+    failing_head(f, 3, h); /* HERALD_ROTATE_AFTER failures, then it moves */
+    assert_int_equal(f->outcomes[0].handle, h[1]);
+    assert_int_equal(f->outcomes[0].attempts, 1);
+    assert_int_equal(f->outcomes[1].handle, h[2]);
+    /* the moved one: its own handle, its attempts kept */
+    assert_int_equal(f->outcomes[2].handle, h[0]);
+    assert_int_equal(f->outcomes[2].status, HERALD_OK);
+    assert_int_equal(f->outcomes[2].attempts, 4);
+    assert_int_equal(rotations, 1);
+    assert_int_equal(rotated_handle, h[0]);
+    assert_true(rotated_seq > h[2]); /* its copy is the newest record */
+    /* a rotation is neither raised nor queued again */
+    assert_int_equal(c->raised, 3);
+    assert_int_equal(c->queued, 3);
+    assert_int_equal(c->rotated, 1);
+    assert_int_equal(c->sent, 3);
+    assert_int_equal(c->retried, 3);
+    assert_int_equal(f->net.requests, 6);
+    assert_true(herald_idle(&f->agent));
+}
+
+static void test_two_moved_keep_their_handles(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[3];
+    f->agent.cfg.rotate_after = 1;
+    /* the first request fails (A moves), then the second (B moves) */
+    failing_head(f, 2, h);
+    assert_int_equal(f->outcomes[0].handle, h[2]);
+    assert_int_equal(f->outcomes[0].attempts, 1);
+    assert_int_equal(f->outcomes[1].handle, h[0]);
+    assert_int_equal(f->outcomes[1].attempts, 2);
+    assert_int_equal(f->outcomes[2].handle, h[1]);
+    assert_int_equal(f->outcomes[2].attempts, 2);
+    assert_int_equal(rotations, 2);
+    assert_int_equal(rotated_handle, h[1]);
+    assert_int_equal(herald_counters(&f->agent)->queued, 3);
+}
+
+static void test_strict_order_waits(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[3];
+    f->agent.cfg.rotate_after = HERALD_ROTATE_NEVER;
+    failing_head(f, 5, h);
+    assert_int_equal(f->outcomes[0].handle, h[0]);
+    assert_int_equal(f->outcomes[0].attempts, 6);
+    assert_int_equal(f->outcomes[1].handle, h[1]);
+    assert_int_equal(f->outcomes[2].handle, h[2]);
+    assert_int_equal(rotations, 0);
+    assert_int_equal(herald_counters(&f->agent)->rotated, 0);
+}
+
+static void test_rate_limit_does_not_rotate(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[2];
+    for (int i = 0; i < 3; i++) {
+        f->net.script[i] = resp(429, "Retry-After: 1\r\n", "{\"error\":{\"code\":\"ERR_TOO_MANY_REQUESTS\"}}");
+    }
+    f->net.script[3] = resp(200, "", OK_BODY);
+    f->net.script[4] = resp(200, "", OK_BODY);
+    f->net.nscript = 5;
+    herald_notify(&f->agent, &seed, &h[0]);
+    herald_notify(&f->agent, &seed, &h[1]);
+    for (int i = 0; i < 20 && f->noutcomes < 2u; i++) {
+        run(f);
+        f->now += 60000u;
+    }
+    assert_int_equal(f->outcomes[0].handle, h[0]); /* everyone waits on a 429 */
+    assert_int_equal(herald_counters(&f->agent)->rotated, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +257,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_2xx_cut_short_is_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obs_fold_answer_is_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversize_head_on_a_5xx_is_still_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failing_head_moves_behind_the_others, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_moved_keep_their_handles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_strict_order_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_limit_does_not_rotate, setup, teardown),
     };
     return cmocka_run_group_tests_name("agent_answers", tests, NULL, NULL);
 }
