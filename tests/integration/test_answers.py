@@ -113,3 +113,56 @@ class Unreadable2xx(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class HeadRotation(unittest.TestCase):
+    """One notification the platform keeps failing (500 for its title only)
+    must not hold the others, unless --strict-order asks for it."""
+
+    def setUp(self):
+        self.dir = build_dir() / "answers-test" / self.id().rsplit(".", 1)[-1]
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.q = str(self.dir / "queue.bin")
+        for p in (self.q, self.q + ".state"):
+            if os.path.exists(p):
+                os.unlink(p)
+        self.handles = []
+        for n, title in enumerate(("poison", "fine one", "fine two")):
+            p = run_cli("send", *order(n, title), "--queue", self.q, base_url=DEAD)
+            self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+            self.handles.append(p.stderr.split("notification ")[1].split()[0])
+
+    def listing(self):
+        p = run_cli("queue", "--queue", self.q)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        return p.stdout.splitlines()
+
+    def test_the_others_go_while_it_retries(self):
+        sim = start_simulator(self, "--fail-title", "poison")
+        p = run_cli("drain", "--queue", self.q, "--wait", "6", sim=sim)
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        self.assertEqual(sorted(r["body"]["title"] for r in sim.records()), ["fine one", "fine two"])
+        lines = self.listing()
+        self.assertEqual(lines[-1], "1 queued in %s" % self.q)
+        row = lines[1].split()
+        self.assertEqual(row[0], self.handles[0])              # still under its own handle
+        self.assertGreaterEqual(int(row[3]), 4)                # 1 offline + 3 before it moved, kept
+        self.assertIn("HERALD_E_PLATFORM_SERVER", lines[1])
+        stats = dict(line.split() for line in run_cli("stats", "--queue", self.q).stdout.splitlines())
+        self.assertEqual((stats["raised"], stats["queued"], stats["sent"], stats["waiting"]), ("3", "3", "2", "1"))
+        # a later drain that the platform answers finds it under the same handle
+        sim2 = start_simulator(self)
+        p = run_cli("drain", "--queue", self.q, "--wait", "10", sim=sim2)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual([r["body"]["title"] for r in sim2.records()], ["poison"])
+        self.assertEqual(self.listing()[-1], "0 queued in %s" % self.q)
+
+    def test_strict_order_waits(self):
+        sim = start_simulator(self, "--fail-title", "poison")
+        p = run_cli("drain", "--queue", self.q, "--wait", "4", "--strict-order", sim=sim)
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        self.assertEqual(sim.records(), [])
+        self.assertGreaterEqual(sim.stats()["requests"], 3)
+        lines = self.listing()
+        self.assertEqual(lines[-1], "3 queued in %s" % self.q)
+        self.assertEqual([line.split()[0] for line in lines[1:4]], self.handles)

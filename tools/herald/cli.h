@@ -30,6 +30,7 @@ typedef struct {
     size_t nvars;
     double wait_s;
     int wait_given;
+    int strict_order;            /* --strict-order: a failing head is never moved */
 } cli_opts_t;
 
 /* Read a whole file; NULL (and a message on stderr) on failure. */

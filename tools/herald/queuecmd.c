@@ -73,6 +73,20 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
     fputc('\n', stderr);
 }
 
+/* A notification moved behind the others: its state follows it to the copy,
+ * with the attempts it made in this run so far. */
+static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
+{
+    qfile_rec_t *rec = qfile_find(&qf, handle);
+    (void)ctx;
+    if (rec) {
+        uint32_t run = session.agent.attempts;
+        rec->seq = seq;
+        rec->attempts += run - (run >= rec->counted ? rec->counted : run);
+        rec->counted = run;
+    }
+}
+
 static int mine_done(void *ctx)
 {
     return ((run_t *)ctx)->mine_done || ((run_t *)ctx)->auth != HERALD_OK;
@@ -101,7 +115,7 @@ static void note_head(void)
     }
     if (a->head_handle == head.seq) {
         uint64_t now = session.clock.monotonic_ms(NULL);
-        r->attempts += a->attempts;
+        r->attempts += a->attempts >= r->counted ? a->attempts - r->counted : 0u;
         r->next_try = (int64_t)time(NULL) + (a->next_try_ms > now ? (int64_t)((a->next_try_ms - now) / 1000u) : 0);
         snprintf(r->last, sizeof r->last, "%s", herald_status_name(herald_last_status(a)));
     }
@@ -133,6 +147,7 @@ static int open_session(const cli_opts_t *o, herald_tcache_t *cache, run_t *r)
         return rc;
     }
     session.on_outcome = on_outcome;
+    session.on_rotate = on_rotate;
     session.outcome_ctx = r;
     return 0;
 }
@@ -300,7 +315,7 @@ int cli_queue_list(const cli_opts_t *o)
         if (st && st->next_try > now) {
             snprintf(next, sizeof next, "in %llds", (long long)(st->next_try - now));
         }
-        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", (unsigned)rec.seq, tmpl, targets,
+        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", st ? (unsigned)st->handle : (unsigned)rec.seq, tmpl, targets,
                st ? (unsigned)st->attempts : 0u, next, st ? (long long)(now - st->created) : -1LL,
                st && st->last[0] ? st->last : "-");
         free(body);

@@ -32,6 +32,14 @@ static void on_result(void *ctx, const herald_outcome_t *o)
     }
 }
 
+static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
+{
+    cli_session_t *s = ctx;
+    if (s->on_rotate) {
+        s->on_rotate(s->outcome_ctx, handle, seq);
+    }
+}
+
 int cli_session_init(cli_session_t *s, const cli_opts_t *o, herald_queue_t *queue, herald_tcache_t *cache,
                      uint16_t max_attempts)
 {
@@ -64,6 +72,8 @@ int cli_session_init(cli_session_t *s, const cli_opts_t *o, herald_queue_t *queu
     cfg.on_result = on_result;
     cfg.result_ctx = s;
     cfg.max_attempts = max_attempts;
+    cfg.rotate_after = o->strict_order ? HERALD_ROTATE_NEVER : 0u;
+    cfg.on_rotate = on_rotate;
     st = herald_init(&s->agent, &cfg);
     if (st != HERALD_OK) {
         cli_fail("bad configuration (app id, api key, region or base URL)", st);

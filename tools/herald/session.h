@@ -28,6 +28,7 @@ typedef struct {
     int have_error;
     void (*on_outcome)(void *ctx, const herald_outcome_t *o); /* optional, for the command */
     void *outcome_ctx;
+    void (*on_rotate)(void *ctx, uint32_t handle, uint32_t seq); /* optional, with outcome_ctx */
 } cli_session_t;
 
 /* Configure the agent from the options (credentials, endpoint) over queue and
