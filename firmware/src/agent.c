@@ -127,14 +127,14 @@ static herald_moved_t *moved_slot(herald_agent_t *a, uint32_t qid)
 static uint32_t app_handle(herald_agent_t *a, uint32_t qid)
 {
     const herald_moved_t *m = moved_slot(a, qid);
-    return m ? m->handle : qid;
+    return (m != NULL) ? m->handle : qid;
 }
 
 /* The record qid leaves the queue: its slot, if any, is free again. */
 static void moved_forget(herald_agent_t *a, uint32_t qid)
 {
     herald_moved_t *m = moved_slot(a, qid);
-    if (m) {
+    if (m != NULL) {
         m->used = 0u;
     }
 }
@@ -577,7 +577,7 @@ static int start_request(herald_agent_t *a)
             a->fresh_retry_used = take->fresh_retry_used;
         } else {
             const herald_moved_t *m = moved_slot(a, a->rec.seq | bit);
-            a->attempts = m ? m->attempts : 0u; /* a moved one goes on counting */
+            a->attempts = (m != NULL) ? m->attempts : 0u; /* a moved one goes on counting */
             a->fresh_retry_used = 0;
         }
         a->head_handle = a->rec.seq | bit;

@@ -73,8 +73,10 @@ size_t herald_json_depth(const char *json, size_t len)
     size_t depth = 0u;
     size_t max = 0u;
     int in_string = 0;
-    for (size_t i = 0u; i < len; i++) {
+    size_t i = 0u;
+    while (i < len) {
         char c = json[i];
+        i++;
         if (in_string) {
             if (c == '\\') {
                 i++; /* the escaped character cannot end the string */

@@ -57,7 +57,7 @@ static size_t utf8_cut(const char *s, size_t n)
 static void copy_field(char *dst, size_t cap, const cJSON *item, int *truncated, int bit)
 {
     size_t n = 0;
-    if (cJSON_IsString(item) && item->valuestring != NULL) {
+    if (item != NULL && cJSON_IsString(item) && item->valuestring != NULL) {
         n = strlen(item->valuestring);
         if (n >= cap) {
             n = utf8_cut(item->valuestring, cap - 1u);
@@ -225,6 +225,24 @@ static herald_status_t sink_str(herald_sink_fn sink, void *ctx, const char *s)
     return sink(ctx, s, strlen(s));
 }
 
+/* Bytes of the UTF-8 sequence lead byte c starts; 0 when c cannot lead one. */
+static size_t seq_len(unsigned char c)
+{
+    size_t n = 0u;
+    if (c < 0x80u) {
+        n = 1u;
+    } else if (c >= 0xC2u && c < 0xE0u) {
+        n = 2u;
+    } else if (c >= 0xE0u && c < 0xF0u) {
+        n = 3u;
+    } else if (c >= 0xF0u && c < 0xF5u) {
+        n = 4u;
+    } else {
+        /* a continuation byte, C0, C1 or F5..FF */
+    }
+    return n;
+}
+
 /* A JSON string of s, valid whatever s holds: control characters escaped,
  * and each byte that does not start a well-formed UTF-8 sequence written as
  * U+FFFD, so one bad byte from the platform cannot make the line unreadable. */
@@ -237,7 +255,7 @@ static herald_status_t put_text(herald_sink_fn sink, void *ctx, const char *s)
     herald_status_t st = sink_str(sink, ctx, "\"");
     while (st == HERALD_OK && i < len) {
         unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80u ? 1u : c < 0xC2u ? 0u : c < 0xE0u ? 2u : c < 0xF0u ? 3u : c < 0xF5u ? 4u : 0u;
+        size_t n = seq_len(c);
         if (n != 0u && n <= len - i && herald_utf8_valid(s + i, n)) {
             i += n;
             continue;
