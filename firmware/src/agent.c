@@ -56,6 +56,9 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (!a->cfg.max_attempts) {
         a->cfg.max_attempts = HERALD_MAX_ATTEMPTS;
     }
+    if (!a->cfg.rotate_after) {
+        a->cfg.rotate_after = HERALD_ROTATE_AFTER;
+    }
     st = herald_agent_set_endpoint(a);
     if (st != HERALD_OK) {
         return st;
@@ -109,14 +112,42 @@ static int64_t wall_now(const herald_agent_t *a)
     return (a->cfg.clock && a->cfg.clock->wall_s) ? a->cfg.clock->wall_s(a->cfg.clock->ctx) : -1;
 }
 
+/* The slot of a moved notification by its copy's queue id, or NULL. */
+static herald_moved_t *moved_slot(herald_agent_t *a, uint32_t qid)
+{
+    for (size_t i = 0; i < HERALD_ROTATE_SLOTS; i++) {
+        if (a->moved[i].used && a->moved[i].qid == qid) {
+            return &a->moved[i];
+        }
+    }
+    return NULL;
+}
+
+/* The handle the application knows for the record qid. */
+static uint32_t app_handle(herald_agent_t *a, uint32_t qid)
+{
+    const herald_moved_t *m = moved_slot(a, qid);
+    return (m != NULL) ? m->handle : qid;
+}
+
+/* The record qid leaves the queue: its slot, if any, is free again. */
+static void moved_forget(herald_agent_t *a, uint32_t qid)
+{
+    herald_moved_t *m = moved_slot(a, qid);
+    if (m != NULL) {
+        m->used = 0u;
+    }
+}
+
 static void emit(herald_agent_t *a, uint32_t handle, uint32_t attempts, herald_status_t st, int with_error)
 {
     herald_outcome_t o;
-    o.handle = handle;
+    o.handle = app_handle(a, handle);
     o.status = st;
     o.attempts = attempts;
-    o.result = (st == HERALD_OK) ? &a->result : NULL;
+    o.result = (st == HERALD_OK || st == HERALD_E_ACCEPTED_UNREADABLE) ? &a->result : NULL;
     o.error = with_error ? &a->error : NULL;
+    o.detail = st == HERALD_E_ACCEPTED_UNREADABLE ? a->unreadable_cause : HERALD_OK;
     a->last_status = st;
     if (a->cfg.on_result) {
         a->cfg.on_result(a->cfg.result_ctx, &o);
@@ -139,6 +170,7 @@ static int drop_oldest(herald_agent_t *a, herald_queue_t *q, uint32_t bit)
     }
     a->counters.dropped++;
     emit(a, handle, handle == a->head_handle ? a->attempts : 0u, HERALD_E_QUEUE_FULL, 0);
+    moved_forget(a, handle);
     return 1;
 }
 
@@ -251,6 +283,7 @@ static void retire(herald_agent_t *a)
 {
     herald_queue_t *q = a->cur;
     (void)q->retire(q->ctx, a->rec.seq);
+    moved_forget(a, a->head_handle);
     a->attempts = 0u;
     a->fresh_retry_used = 0;
     a->next_try_ms = a->now_ms;
@@ -272,6 +305,50 @@ static uint32_t backoff_ms(herald_agent_t *a, uint32_t failures)
     return (uint32_t)((uint64_t)r % (ceiling + 1u));
 }
 
+/* Move the head behind the others: append a copy of its record, then retire
+ * the original.  A power cut between the two leaves both (the notification
+ * may be sent twice, never lost); with no room or no free slot it keeps its
+ * place.  Returns 1 when it moved. */
+static int rotate(herald_agent_t *a)
+{
+    herald_queue_t *q = a->cur;
+    herald_queue_rec_t meta = a->rec;
+    herald_moved_t *slot = moved_slot(a, a->head_handle);
+    uint32_t bit = a->head_handle & ALERT_BIT;
+    herald_status_t st;
+    for (size_t i = 0; slot == NULL && i < HERALD_ROTATE_SLOTS; i++) {
+        slot = a->moved[i].used ? NULL : &a->moved[i];
+    }
+    if (slot == NULL || q->begin(q->ctx, &meta) != HERALD_OK) {
+        return 0;
+    }
+    st = HERALD_OK;
+    /* through tx, which is free between requests */
+    for (size_t off = 0u; st == HERALD_OK && off < a->rec.body_len; off += sizeof a->tx) {
+        size_t n = a->rec.body_len - off < sizeof a->tx ? a->rec.body_len - off : sizeof a->tx;
+        st = q->read(q->ctx, &a->rec, off, a->tx, n);
+        st = st == HERALD_OK ? q->write(q->ctx, a->tx, n) : st;
+    }
+    st = st == HERALD_OK ? q->commit(q->ctx) : st;
+    if (st != HERALD_OK) {
+        q->abort(q->ctx);
+        return 0;
+    }
+    slot->handle = app_handle(a, a->head_handle);
+    slot->attempts = a->attempts;
+    slot->qid = meta.seq | bit;
+    slot->used = 1u;
+    if (q->retire(q->ctx, a->rec.seq) != HERALD_OK) {
+        LOG(a, HERALD_LOG_WARN, "rotate: the original stays queued too"); /* at least once */
+    }
+    a->counters.rotated++;
+    if (a->cfg.on_rotate) {
+        a->cfg.on_rotate(a->cfg.result_ctx, slot->handle, slot->qid);
+    }
+    a->fresh_retry_used = 0;
+    return 1;
+}
+
 /* A transient failure: try again later, unless attempts are used up. */
 static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
 {
@@ -284,6 +361,13 @@ static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
         return;
     }
     a->counters.retried++;
+    /* A failure only this head meets should not hold the others: move it
+     * behind them.  Not when the server said when to come back (429,
+     * Retry-After), which no other notification would escape either. */
+    if (a->cfg.rotate_after != HERALD_ROTATE_NEVER && wait_s < 0 && st != HERALD_E_PLATFORM_RATE_LIMITED &&
+        a->attempts % a->cfg.rotate_after == 0u && a->cur->count(a->cur->ctx) > 1u) {
+        (void)rotate(a);
+    }
     if (wait_s >= 0) {
         /* a day at most: a wild Retry-After must neither overflow nor freeze the queue */
         a->next_try_ms = a->now_ms + (uint64_t)(wait_s < MAX_WAIT_S ? wait_s : MAX_WAIT_S) * 1000u;
@@ -292,9 +376,30 @@ static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
     }
 }
 
+/* The platform answered 2xx, so it has the notification, but its answer
+ * could not be read (cause): retire it as sent and never send it again. */
+static void accepted_unreadable(herald_agent_t *a, herald_status_t cause)
+{
+    LOG(a, HERALD_LOG_WARN, herald_status_str(cause));
+    a->state = HERALD_ST_IDLE;
+    a->counters.sent++;
+    a->counters.unreadable++;
+    a->unreadable_cause = cause;
+    report(a, HERALD_E_ACCEPTED_UNREADABLE, 0);
+    retire(a);
+}
+
 static void fail_io(herald_agent_t *a, herald_status_t st)
 {
-    drop_connection(a);
+    int status = a->reader.resp.status;
+    int answered_2xx = a->state == HERALD_ST_RECEIVING && !a->req_sync && status >= 200 && status <= 299;
+    drop_connection(a); /* also when a 2xx lost its framing: the stream is out of step */
+    if (answered_2xx) {
+        a->counters.bytes_received += a->rx_total;
+        (void)memset(&a->result, 0, sizeof a->result);
+        accepted_unreadable(a, st);
+        return;
+    }
     LOG(a, HERALD_LOG_WARN, herald_status_str(st));
     /* A kept-alive connection the server closed while idle fails before any
      * answer: resend once at once on a fresh connection, without counting it. */
@@ -330,7 +435,6 @@ static int is_permanent(herald_status_t st, int http_status)
     case HERALD_E_PLATFORM_TARGET_LIMIT:
     case HERALD_E_PLATFORM_INVALID_MODE:
     case HERALD_E_PLATFORM_NOT_FOUND:
-    case HERALD_E_RESPONSE_INVALID: /* a 2xx we cannot read: resending would duplicate */
         return 1;
     case HERALD_E_PLATFORM_UNKNOWN:
         return http_status >= 400 && http_status < 500 && http_status != 429;
@@ -363,6 +467,8 @@ static void complete(herald_agent_t *a)
         a->counters.sent++;
         report(a, st, 0);
         retire(a);
+    } else if (st == HERALD_E_ACCEPTED_UNREADABLE) {
+        accepted_unreadable(a, a->error.cause);
     } else if (st == HERALD_E_PLATFORM_UNAUTHORIZED || st == HERALD_E_PLATFORM_FORBIDDEN) {
         /* Credentials will not fix themselves: hold the queue, keep the record,
          * and do not burn its attempts. */
@@ -470,7 +576,8 @@ static int start_request(herald_agent_t *a)
             a->attempts = take->attempts;
             a->fresh_retry_used = take->fresh_retry_used;
         } else {
-            a->attempts = 0u;
+            const herald_moved_t *m = moved_slot(a, a->rec.seq | bit);
+            a->attempts = (m != NULL) ? m->attempts : 0u; /* a moved one goes on counting */
             a->fresh_retry_used = 0;
         }
         a->head_handle = a->rec.seq | bit;

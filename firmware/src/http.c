@@ -19,6 +19,7 @@ enum {
 #define F_HTTP10 1
 #define F_CLOSE 2
 #define F_KEEPALIVE 4
+#define F_FOLD 8       /* inside an obs-fold: its leading white space is skipped */
 
 static char lower(char c)
 {
@@ -95,6 +96,8 @@ static void reset_response(herald_http_reader_t *r)
     r->flags = 0;
     r->hdr_len = 0;
     r->line_len = 0;
+    r->pend_off = 0;
+    r->pend_len = 0;
     r->chunk_left = 0;
     r->state = ST_STATUS;
 }
@@ -175,8 +178,8 @@ static int header_line(herald_http_reader_t *r, const char *s, size_t n)
     }
     name_end = colon - s;
     name_len = (size_t)name_end;
-    /* No whitespace may sit in or after a field name (RFC 9112 5.1); this
-     * also refuses obsolete line folding. */
+    /* No whitespace may sit in or after a field name (RFC 9112 5.1); a fold
+     * never gets here as a line of its own (see line_byte). */
     if (memchr(s, ' ', name_len) != NULL || memchr(s, '\t', name_len) != NULL) {
         return HERALD_E_HTTP_MALFORMED;
     }
@@ -290,7 +293,13 @@ static int line_done(herald_http_reader_t *r, const char *s, size_t n)
         next = status_line(r, s, n);
         break;
     case ST_HEADER:
-        next = n == 0 ? ST_HEADER : header_line(r, s, n);
+        /* Kept pending until the next line's first byte says whether an
+         * obs-fold continues it (RFC 9112 5.2: unfold before interpreting). */
+        if (n > 0) {
+            r->pend_off = r->hdr_len;
+            r->pend_len = n;
+        }
+        next = ST_HEADER;
         break;
     case ST_CHUNK_SIZE:
         r->line_len = 0;
@@ -328,6 +337,28 @@ static int line_byte(herald_http_reader_t *r, char c)
     if (r->state == ST_STATUS && r->line_len < sizeof STATUS_PREFIX - 1u &&
         c != STATUS_PREFIX[r->line_len]) {
         return HERALD_E_HTTP_MALFORMED;
+    }
+    if (r->state == ST_HEADER && r->line_len == 0u && r->pend_len > 0u) {
+        if (is_ows(c)) {
+            /* obs-fold: the pending line goes on; its CRLF and this white
+             * space become one SP, as a user agent must (RFC 9112 5.2). */
+            r->hdr_len = r->pend_off;
+            r->line_len = r->pend_len;
+            r->pend_len = 0u;
+            r->flags |= F_FOLD;
+            line = r->hdr + r->hdr_len;
+            c = ' ';
+        } else {
+            int st = header_line(r, r->hdr + r->pend_off, r->pend_len);
+            r->pend_len = 0u;
+            if (st < 0) {
+                return st;
+            }
+        }
+    } else if ((r->flags & F_FOLD) != 0 && is_ows(c)) {
+        return r->state; /* the rest of the fold's white space */
+    } else {
+        r->flags &= ~F_FOLD;
     }
     if (r->line_len >= r->hdr_cap - r->hdr_len) {
         return r->state == ST_CHUNK_SIZE ? HERALD_E_HTTP_CHUNK : HERALD_E_HTTP_HEADER_TOO_LARGE;

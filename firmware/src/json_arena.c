@@ -67,3 +67,34 @@ size_t herald_json_arena_peak(void)
 {
     return arena_peak;
 }
+
+size_t herald_json_depth(const char *json, size_t len)
+{
+    size_t depth = 0u;
+    size_t max = 0u;
+    int in_string = 0;
+    size_t i = 0u;
+    while (i < len) {
+        char c = json[i];
+        i++;
+        if (in_string) {
+            if (c == '\\') {
+                i++; /* the escaped character cannot end the string */
+            } else if (c == '"') {
+                in_string = 0;
+            } else {
+                /* string content */
+            }
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            depth++;
+            max = depth > max ? depth : max;
+        } else if ((c == ']' || c == '}') && depth > 0u) {
+            depth--;
+        } else {
+            /* anything else does not nest */
+        }
+    }
+    return max;
+}

@@ -18,6 +18,11 @@ void herald_json_arena_begin(void);
  * tells the two apart. */
 cJSON *herald_json_parse(const char *json, size_t len, int *exhausted);
 
+/* How deeply arrays and objects nest in json[0..len) (0 for a scalar),
+ * strings skipped: tells a document cJSON refused for its nesting limit
+ * (CJSON_NESTING_LIMIT) from one it refused for its syntax. */
+size_t herald_json_depth(const char *json, size_t len);
+
 /* Highest arena use since start-up, for sizing HERALD_JSON_ARENA_SIZE. */
 size_t herald_json_arena_peak(void);
 

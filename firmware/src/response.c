@@ -4,12 +4,14 @@
 #include "herald/request.h"
 #include "json_arena.h"
 #include "json_check.h"
+#include "json_escape.h"
+#include "utf8.h"
 
 /* What the HTTP status alone says, when the body does not say more. */
 static herald_status_t by_http_status(int http)
 {
     if (http >= 200 && http <= 299) {
-        return HERALD_E_RESPONSE_INVALID;
+        return HERALD_E_ACCEPTED_UNREADABLE; /* the platform has it all the same */
     }
     switch (http) {
     case 401: return HERALD_E_PLATFORM_UNAUTHORIZED;
@@ -51,20 +53,25 @@ static size_t utf8_cut(const char *s, size_t n)
     return lead + need > n ? lead : n;
 }
 
-/* Copy a JSON string item into dst[cap] ("" for anything else); sets
- * *truncated when it had to be cut. */
-static void copy_string(char *dst, size_t cap, const cJSON *item, int *truncated)
+/* Copy a JSON string item into dst[cap] ("" for anything else); sets bit
+ * in *truncated when it had to be cut. */
+static void copy_field(char *dst, size_t cap, const cJSON *item, int *truncated, int bit)
 {
     size_t n = 0;
-    if (cJSON_IsString(item) && item->valuestring != NULL) {
+    if (item != NULL && cJSON_IsString(item) && item->valuestring != NULL) {
         n = strlen(item->valuestring);
         if (n >= cap) {
             n = utf8_cut(item->valuestring, cap - 1u);
-            *truncated = 1;
+            *truncated |= bit;
         }
         (void)memcpy(dst, item->valuestring, n);
     }
     dst[n] = '\0';
+}
+
+static void copy_string(char *dst, size_t cap, const cJSON *item, int *truncated)
+{
+    copy_field(dst, cap, item, truncated, 1);
 }
 
 static const cJSON *field(const cJSON *obj, const char *name)
@@ -72,25 +79,26 @@ static const cJSON *field(const cJSON *obj, const char *name)
     return cJSON_GetObjectItemCaseSensitive(obj, name);
 }
 
+/* The success object, bare or as {"data": {...}}: its fields are copied even
+ * when notificationId is missing or not a string (the platform took the
+ * notification all the same); that case returns HERALD_E_RESPONSE_INVALID. */
 static herald_status_t read_success(const cJSON *root, herald_send_result_t *res)
 {
     const cJSON *obj = root;
     const cJSON *id = field(root, "notificationId");
     const cJSON *ch;
+    int *cut = &res->truncated;
     if (id == NULL && cJSON_IsObject(field(root, "data"))) {
         obj = field(root, "data");
         id = field(obj, "notificationId");
     }
-    if (id == NULL || !cJSON_IsString(id) || id->valuestring == NULL || id->valuestring[0] == '\0') {
-        return HERALD_E_RESPONSE_INVALID;
-    }
-    copy_string(res->notification_id, sizeof res->notification_id, id, &res->truncated);
-    copy_string(res->template_key, sizeof res->template_key, field(obj, "templateKey"), &res->truncated);
-    copy_string(res->mode, sizeof res->mode, field(obj, "mode"), &res->truncated);
-    copy_string(res->title, sizeof res->title, field(obj, "title"), &res->truncated);
-    copy_string(res->tag, sizeof res->tag, field(obj, "tag"), &res->truncated);
-    copy_string(res->sent_from, sizeof res->sent_from, field(obj, "sentFrom"), &res->truncated);
-    copy_string(res->created_at, sizeof res->created_at, field(obj, "createdAt"), &res->truncated);
+    copy_field(res->notification_id, sizeof res->notification_id, id, cut, HERALD_CUT_NOTIFICATION_ID);
+    copy_field(res->template_key, sizeof res->template_key, field(obj, "templateKey"), cut, HERALD_CUT_TEMPLATE_KEY);
+    copy_field(res->mode, sizeof res->mode, field(obj, "mode"), cut, HERALD_CUT_MODE);
+    copy_field(res->title, sizeof res->title, field(obj, "title"), cut, HERALD_CUT_TITLE);
+    copy_field(res->tag, sizeof res->tag, field(obj, "tag"), cut, HERALD_CUT_TAG);
+    copy_field(res->sent_from, sizeof res->sent_from, field(obj, "sentFrom"), cut, HERALD_CUT_SENT_FROM);
+    copy_field(res->created_at, sizeof res->created_at, field(obj, "createdAt"), cut, HERALD_CUT_CREATED_AT);
     ch = field(obj, "channels");
     if (cJSON_IsArray(ch)) {
         const cJSON *it;
@@ -99,14 +107,14 @@ static herald_status_t read_success(const cJSON *root, herald_send_result_t *res
                 continue; /* not a channel name: ignored like any unknown data */
             }
             if (res->nchannels == HERALD_RESULT_MAX_CHANNELS) {
-                res->truncated = 1;
+                *cut |= HERALD_CUT_CHANNELS;
                 break;
             }
-            copy_string(res->channels[res->nchannels], sizeof res->channels[0], it, &res->truncated);
+            copy_field(res->channels[res->nchannels], sizeof res->channels[0], it, cut, HERALD_CUT_CHANNELS);
             res->nchannels++;
         }
     }
-    return HERALD_OK;
+    return res->notification_id[0] != '\0' ? HERALD_OK : HERALD_E_RESPONSE_INVALID;
 }
 
 /* details as compact JSON, printed in place; when it does not fit, cJSON has
@@ -163,28 +171,59 @@ static herald_status_t read_error(cJSON *env, int http, herald_platform_error_t 
     return HERALD_E_PLATFORM_UNKNOWN;
 }
 
+/* Why a body that did not parse could not: the arena, the nesting limit, or
+ * the text itself. */
+static herald_status_t parse_failure(const char *body, size_t len, int exhausted)
+{
+    if (exhausted) {
+        return HERALD_E_JSON_ARENA;
+    }
+    return herald_json_depth(body, len) > (size_t)CJSON_NESTING_LIMIT ? HERALD_E_JSON_DEPTH
+                                                                       : HERALD_E_RESPONSE_INVALID;
+}
+
 herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
                                       herald_send_result_t *result, herald_platform_error_t *err)
 {
     cJSON *root = NULL;
     cJSON *env;
+    int exhausted = 0;
+    int ok2xx = http_status >= 200 && http_status <= 299;
     (void)memset(result, 0, sizeof *result);
     (void)memset(err, 0, sizeof *err);
     err->http_status = http_status;
+    /* A 2xx must say what it accepted; a refusal may come without a body. */
+    err->cause = ok2xx ? HERALD_E_RESPONSE_INVALID : HERALD_OK;
     if (body != NULL && len > 0) {
         /* cJSON takes some text that is not JSON: only what passes the
          * strict check reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
         herald_status_t syntax = herald_json_check(body, len);
-        root = syntax == HERALD_OK ? herald_json_parse(body, len, NULL) : NULL;
-    }
-    /* read_success() writes nothing until notificationId is found. */
-    if (http_status >= 200 && http_status <= 299 && cJSON_IsObject(root) &&
-        read_success(root, result) == HERALD_OK) {
-        return HERALD_OK;
+        if (syntax != HERALD_OK) {
+            err->cause = syntax;
+        } else {
+            root = herald_json_parse(body, len, &exhausted);
+            err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;
+        }
     }
     env = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "error") : NULL;
+    /* On a 2xx a success object wins over an envelope. */
+    if (ok2xx && cJSON_IsObject(root) && (read_success(root, result) == HERALD_OK || !cJSON_IsObject(env))) {
+        if (result->notification_id[0] != '\0') {
+            return HERALD_OK;
+        }
+        err->cause = HERALD_E_RESPONSE_INVALID; /* JSON, but no notificationId string */
+        return HERALD_E_ACCEPTED_UNREADABLE;
+    }
     if (cJSON_IsObject(env)) {
+        (void)memset(result, 0, sizeof *result);
         return read_error(env, http_status, err);
+    }
+    if (ok2xx) {
+        /* The platform took it; what it said about it is lost. */
+        if (err->cause == HERALD_OK) {
+            err->cause = HERALD_E_RESPONSE_INVALID; /* JSON, but not an object */
+        }
+        return HERALD_E_ACCEPTED_UNREADABLE;
     }
     return by_http_status(http_status);
 }
@@ -194,6 +233,54 @@ static herald_status_t sink_str(herald_sink_fn sink, void *ctx, const char *s)
     return sink(ctx, s, strlen(s));
 }
 
+/* Bytes of the UTF-8 sequence lead byte c starts; 0 when c cannot lead one. */
+static size_t seq_len(unsigned char c)
+{
+    size_t n = 0u;
+    if (c < 0x80u) {
+        n = 1u;
+    } else if (c >= 0xC2u && c < 0xE0u) {
+        n = 2u;
+    } else if (c >= 0xE0u && c < 0xF0u) {
+        n = 3u;
+    } else if (c >= 0xF0u && c < 0xF5u) {
+        n = 4u;
+    } else {
+        /* a continuation byte, C0, C1 or F5..FF */
+    }
+    return n;
+}
+
+/* A JSON string of s, valid whatever s holds: control characters escaped,
+ * and each byte that does not start a well-formed UTF-8 sequence written as
+ * U+FFFD, so one bad byte from the platform cannot make the line unreadable. */
+static herald_status_t put_text(herald_sink_fn sink, void *ctx, const char *s)
+{
+    static const char REPLACEMENT[] = "\xEF\xBF\xBD";
+    size_t len = strlen(s);
+    size_t start = 0u;
+    size_t i = 0u;
+    herald_status_t st = sink_str(sink, ctx, "\"");
+    while (st == HERALD_OK && i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = seq_len(c);
+        if (n != 0u && n <= len - i && herald_utf8_valid(s + i, n)) {
+            i += n;
+            continue;
+        }
+        st = herald_json_escape(sink, ctx, s + start, i - start);
+        if (st == HERALD_OK) {
+            st = sink(ctx, REPLACEMENT, sizeof REPLACEMENT - 1u);
+        }
+        i++;
+        start = i;
+    }
+    if (st == HERALD_OK) {
+        st = herald_json_escape(sink, ctx, s + start, len - start);
+    }
+    return st == HERALD_OK ? sink_str(sink, ctx, "\"") : st;
+}
+
 /* key (with its leading comma and colon) and value, when the value is set. */
 static herald_status_t put_field(herald_sink_fn sink, void *ctx, const char *key, const char *v)
 {
@@ -201,10 +288,37 @@ static herald_status_t put_field(herald_sink_fn sink, void *ctx, const char *key
     if (v[0] != '\0') {
         st = sink_str(sink, ctx, key);
         if (st == HERALD_OK) {
-            st = herald_json_write_string(sink, ctx, v, strlen(v));
+            st = put_text(sink, ctx, v);
         }
     }
     return st;
+}
+
+/* ,"truncated":["title",...] naming each field that was cut. */
+static herald_status_t put_truncated(herald_sink_fn sink, void *ctx, int cut)
+{
+    static const struct {
+        int bit;
+        const char *name;
+    } NAMES[] = {
+        { HERALD_CUT_NOTIFICATION_ID, "\"notificationId\"" }, { HERALD_CUT_TEMPLATE_KEY, "\"templateKey\"" },
+        { HERALD_CUT_CHANNELS, "\"channels\"" }, { HERALD_CUT_MODE, "\"mode\"" },
+        { HERALD_CUT_TITLE, "\"title\"" }, { HERALD_CUT_TAG, "\"tag\"" },
+        { HERALD_CUT_SENT_FROM, "\"sentFrom\"" }, { HERALD_CUT_CREATED_AT, "\"createdAt\"" },
+    };
+    const char *sep = ",\"truncated\":[";
+    herald_status_t st = HERALD_OK;
+    if (cut == 0) {
+        return HERALD_OK;
+    }
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0] && st == HERALD_OK; i++) {
+        if ((cut & NAMES[i].bit) != 0) {
+            st = sink_str(sink, ctx, sep);
+            st = st == HERALD_OK ? sink_str(sink, ctx, NAMES[i].name) : st;
+            sep = ",";
+        }
+    }
+    return st == HERALD_OK ? sink_str(sink, ctx, "]") : st;
 }
 
 herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_sink_fn sink, void *ctx)
@@ -212,7 +326,7 @@ herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_s
     size_t n = r->nchannels;
     herald_status_t st = sink_str(sink, ctx, "{\"notificationId\":");
     if (st == HERALD_OK) {
-        st = herald_json_write_string(sink, ctx, r->notification_id, strlen(r->notification_id));
+        st = put_text(sink, ctx, r->notification_id);
     }
     if (st == HERALD_OK) {
         st = put_field(sink, ctx, ",\"templateKey\":", r->template_key);
@@ -225,7 +339,7 @@ herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_s
         for (size_t i = 0; i < n && st == HERALD_OK; i++) {
             st = i > 0 ? sink_str(sink, ctx, ",") : HERALD_OK;
             if (st == HERALD_OK) {
-                st = herald_json_write_string(sink, ctx, r->channels[i], strlen(r->channels[i]));
+                st = put_text(sink, ctx, r->channels[i]);
             }
         }
         if (st == HERALD_OK) {
@@ -246,6 +360,9 @@ herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_s
     }
     if (st == HERALD_OK) {
         st = put_field(sink, ctx, ",\"createdAt\":", r->created_at);
+    }
+    if (st == HERALD_OK) {
+        st = put_truncated(sink, ctx, r->truncated);
     }
     return st == HERALD_OK ? sink_str(sink, ctx, "}") : st;
 }

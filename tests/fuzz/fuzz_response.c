@@ -86,7 +86,7 @@ static void check_success(const herald_send_result_t *res, const cJSON *root)
         }
     }
     FZ_CHECK(res->nchannels == i);
-    FZ_CHECK(res->truncated == cut);
+    FZ_CHECK((res->truncated != 0) == (cut != 0));
 }
 
 /* A run of 64 or more characters that can make up a number: cJSON reads at

@@ -40,6 +40,7 @@ SEED_BODY = {"template": {"key": "order-confirmation",
                           "variables": {"customerName": "Jane", "orderId": "ORD-12345"}},
              "targets": ["user-jane-123"], "mode": "realtime", "title": "Order Confirmed"}
 EXIT_OK, EXIT_USAGE, EXIT_LOCAL, EXIT_PLATFORM, EXIT_UNDELIVERED = 0, 2, 3, 4, 5
+EXIT_ACCEPTED_UNREADABLE = 7
 SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 VARIANTS = ("native", "native-asan")
 
@@ -387,12 +388,15 @@ class HostileAnswers(unittest.TestCase):
     agent (herald-burst, per build) meets it on its first notification and
     must deliver the second on a new connection."""
 
-    def expect(self, fault, status, closed_after=0, processed=False, slow=False, log_says=None):
+    def expect(self, fault, status, closed_after=0, processed=False, slow=False, log_says=None, accepted=False):
         """closed_after: the bytes the simulator sees after its answer before
         the client closes the connection: a number, "request" (some: the
         request came after an early answer), or None (not logged: the fault
         ends the connection itself).  log_says: a pattern every simulator
-        log must match.  processed: the fault lets the platform record it."""
+        log must match.  processed: the fault lets the platform record it.
+        accepted: the answer's status line said 2xx, so the notification is
+        taken as accepted (exit 7, HERALD_E_ACCEPTED_UNREADABLE) with status
+        as the cause, and never sent again."""
         io_failure = not status.startswith("HERALD_E_PLATFORM")
         for variant in VARIANTS:
             with self.subTest(fault=fault, cli=variant):
@@ -400,9 +404,13 @@ class HostileAnswers(unittest.TestCase):
                 start = time.monotonic()
                 p = run_cli(self, "send", *SEED_ARGS, sim=sim, variant=variant)
                 took = time.monotonic() - start
-                self.assertEqual(p.returncode, EXIT_UNDELIVERED, p.stdout + p.stderr)
+                self.assertEqual(p.returncode, EXIT_ACCEPTED_UNREADABLE if accepted else EXIT_UNDELIVERED,
+                                 p.stdout + p.stderr)
                 self.assertEqual(p.stdout, "")
-                self.assertRegex(p.stderr, r"herald: (could not deliver|refused by the platform): %s \(" % status)
+                if accepted:
+                    self.assertRegex(p.stderr, r"herald: accepted: .* could not be read: %s \(" % status)
+                else:
+                    self.assertRegex(p.stderr, r"herald: (could not deliver|refused by the platform): %s \(" % status)
                 if io_failure:                  # the log sink saw the failure too
                     self.assertRegex(p.stderr, r"herald warn: \S")
                 self.assertLess(took, 20.0 if slow else 8.0)
@@ -419,7 +427,8 @@ class HostileAnswers(unittest.TestCase):
                 sim = start_sim(self, faults=[fault])
                 rc, out, err = burst(self, sim, "--count", "2", variant=variant)
                 self.assertEqual(rc, 1, err)
-                self.assertEqual((out["delivered"], out["failed"], out["last_error"]), (1, 1, status))
+                self.assertEqual((out["delivered"], out["failed"], out["last_error"]),
+                                 (1, 1, "HERALD_E_ACCEPTED_UNREADABLE" if accepted else status))
                 self.assertEqual(out["connects"], 2)         # the bad connection was not reused
                 records = sim.records()
                 self.assertEqual(len(records), 2 if processed else 1)
@@ -435,19 +444,19 @@ class HostileAnswers(unittest.TestCase):
                     self.assertTrue(wait_log(sim, log_says), sim.log())
 
     def test_headers_longer_than_the_buffer(self):
-        self.expect({"fault": "huge-headers"}, "HERALD_E_HTTP_HEADER_TOO_LARGE")
-        self.expect({"fault": "huge-headers", "line": 20000}, "HERALD_E_HTTP_HEADER_TOO_LARGE")
+        self.expect({"fault": "huge-headers"}, "HERALD_E_HTTP_HEADER_TOO_LARGE", accepted=True)
+        self.expect({"fault": "huge-headers", "line": 20000}, "HERALD_E_HTTP_HEADER_TOO_LARGE", accepted=True)
 
     def test_body_longer_than_the_buffer(self):
-        self.expect({"fault": "huge-body"}, "HERALD_E_HTTP_BODY_TOO_LARGE")
-        self.expect({"fault": "huge-body", "framing": "chunked"}, "HERALD_E_HTTP_BODY_TOO_LARGE")
+        self.expect({"fault": "huge-body"}, "HERALD_E_HTTP_BODY_TOO_LARGE", accepted=True)
+        self.expect({"fault": "huge-body", "framing": "chunked"}, "HERALD_E_HTTP_BODY_TOO_LARGE", accepted=True)
         self.expect({"fault": "huge-body", "framing": "close"}, "HERALD_E_HTTP_BODY_TOO_LARGE",
-                    closed_after=None)
+                    closed_after=None, accepted=True)
 
     def test_endless_chunked_body(self):
         # The simulator would go on for 15 s; the client must close first.
         self.expect({"fault": "endless-chunked", "seconds": 15}, "HERALD_E_HTTP_BODY_TOO_LARGE",
-                    closed_after=None,
+                    closed_after=None, accepted=True,
                     log_says=r"fault endless-chunked: client closed the connection after \d+ body bytes")
 
     def test_the_early_answer_needs_no_request(self):

@@ -66,12 +66,12 @@ static void test_codes_and_statuses_off_the_table(void **state)
     assert_string_equal(err.code, "");
     assert_string_equal(err.message, "m");
     assert_int_equal(parse(302, "{\"error\":{\"code\":null}}"), HERALD_E_HTTP_STATUS);
-    assert_int_equal(parse(200, "{\"error\":{}}"), HERALD_E_RESPONSE_INVALID);
-    /* A success id that is empty or not a string is no success. */
-    assert_int_equal(parse(200, "{\"notificationId\":\"\"}"), HERALD_E_RESPONSE_INVALID);
-    assert_int_equal(parse(200, "{\"notificationId\":7}"), HERALD_E_RESPONSE_INVALID);
-    assert_int_equal(parse(200, "{\"data\":{\"notificationId\":7}}"), HERALD_E_RESPONSE_INVALID);
-    assert_int_equal(parse(200, "[\"notificationId\"]"), HERALD_E_RESPONSE_INVALID);
+    /* A 2xx without a success id the agent can read was still accepted. */
+    assert_int_equal(parse(200, "{\"error\":{}}"), HERALD_E_ACCEPTED_UNREADABLE);
+    assert_int_equal(parse(200, "{\"notificationId\":\"\"}"), HERALD_E_ACCEPTED_UNREADABLE);
+    assert_int_equal(parse(200, "{\"notificationId\":7}"), HERALD_E_ACCEPTED_UNREADABLE);
+    assert_int_equal(parse(200, "{\"data\":{\"notificationId\":7}}"), HERALD_E_ACCEPTED_UNREADABLE);
+    assert_int_equal(parse(200, "[\"notificationId\"]"), HERALD_E_ACCEPTED_UNREADABLE);
 }
 
 static void test_cut_after_a_whole_four_byte_sequence(void **state)
@@ -88,7 +88,7 @@ static void test_cut_after_a_whole_four_byte_sequence(void **state)
     strcat(body, "tail\"}");
     assert_int_equal(parse(200, body), HERALD_OK);
     assert_string_equal(res.title, want);
-    assert_int_equal(res.truncated, 1);
+    assert_int_equal(res.truncated, HERALD_CUT_TITLE);
     /* One byte later the emoji would straddle the cut: it is dropped. */
     strcpy(body, "{\"notificationId\":\"n\",\"title\":\"b");
     strcat(body, want);
@@ -96,7 +96,7 @@ static void test_cut_after_a_whole_four_byte_sequence(void **state)
     assert_int_equal(parse(200, body), HERALD_OK);
     assert_int_equal(strlen(res.title), 124);
     assert_int_equal(res.title[123], 'a');
-    assert_int_equal(res.truncated, 1);
+    assert_int_equal(res.truncated, HERALD_CUT_TITLE);
 }
 
 int main(void)

@@ -33,7 +33,7 @@ static const char USAGE[] =
     "              [--ca FILE] [--templates FILE] [--queue FILE] [--wait SECONDS]\n"
     "  herald render --templates FILE --template KEY [--var NAME=VALUE]...\n"
     "  herald sync [--templates FILE] --out FILE [connection options]\n"
-    "  herald drain --queue FILE [--wait SECONDS] [connection options]\n"
+    "  herald drain --queue FILE [--wait SECONDS] [--strict-order] [connection options]\n"
     "  herald queue --queue FILE\n"
     "  herald stats --queue FILE\n"
     "  herald --help\n"
@@ -52,8 +52,12 @@ static const char USAGE[] =
     "--queue: the notification is first written to the persistent queue in FILE\n"
     "      (a flash image, locked while in use), then delivered with retries for\n"
     "      up to --wait; what is left is delivered by a later send or drain.\n"
+    "      A notification that keeps failing (e.g. a 5xx for it alone) moves behind\n"
+    "      the others after 3 tries; --strict-order keeps the queue in order instead.\n"
     "exit: 0 delivered, 2 usage, 3 refused locally, 4 refused by the platform,\n"
-    "      5 could not deliver (network or TLS), 6 still queued, 1 internal error\n";
+    "      5 could not deliver (network or TLS), 6 still queued, 7 accepted by the\n"
+    "      platform but its answer could not be read (do not resend), 8 --queue FILE\n"
+    "      is not a Herald queue, 1 internal error\n";
 
 static uint8_t arena[HERALD_TCACHE_ARENA_SIZE];
 static size_t key_file_len; /* bytes of o->key_from_file to wipe */
@@ -233,6 +237,10 @@ static int parse_args(int argc, char **argv, cli_opts_t *o)
                 return rc;
             }
             i++;
+            continue;
+        }
+        if (strcmp(a, "--strict-order") == 0) {
+            o->strict_order = 1;
             continue;
         }
         if (strcmp(a, "--template") == 0) slot = &o->template_key;

@@ -22,12 +22,13 @@ static void load_state(qfile_t *q)
         char name[64], last[48] = "";
         unsigned long long v;
         qfile_rec_t r;
-        unsigned handle, attempts;
+        unsigned handle, attempts, seq = 0;
         long long created, next;
-        if (sscanf(line, "rec %u %lld %u %lld %47s", &handle, &created, &attempts, &next, last) >= 4 &&
+        if (sscanf(line, "rec %u %lld %u %lld %47s %u", &handle, &created, &attempts, &next, last, &seq) >= 4 &&
             q->nrecs < QFILE_MAX_RECORDS) {
             memset(&r, 0, sizeof r);
             r.handle = handle;
+            r.seq = seq ? seq : handle;
             r.created = created;
             r.attempts = attempts;
             r.next_try = next;
@@ -51,11 +52,11 @@ static void save_state(qfile_t *q)
         fprintf(stderr, "herald: cannot write %s: %s\n", tmp, strerror(errno));
         return;
     }
-    fprintf(f, "# herald queue state: rec HANDLE CREATED ATTEMPTS NEXT_TRY LAST_STATUS\n");
+    fprintf(f, "# herald queue state: rec HANDLE CREATED ATTEMPTS NEXT_TRY LAST_STATUS SEQ\n");
     for (size_t i = 0; i < q->nrecs; i++) {
         const qfile_rec_t *r = &q->recs[i];
-        fprintf(f, "rec %" PRIu32 " %lld %" PRIu32 " %lld %s\n", r->handle, (long long)r->created, r->attempts,
-                (long long)r->next_try, r->last[0] ? r->last : "-");
+        fprintf(f, "rec %" PRIu32 " %lld %" PRIu32 " %lld %s %" PRIu32 "\n", r->handle, (long long)r->created,
+                r->attempts, (long long)r->next_try, r->last[0] ? r->last : "-", r->seq);
     }
 #define QFILE_X(n) fprintf(f, "counter %s %llu\n", #n, (unsigned long long)q->counters.n);
     QFILE_COUNTERS(QFILE_X)
@@ -84,7 +85,7 @@ static void forget_retired(qfile_t *q)
     } else if (q->raw.peek(q->raw.ctx, &head) == HERALD_OK) {
         size_t j = 0;
         for (size_t i = 0; i < q->nrecs; i++) {
-            if (q->recs[i].handle >= head.seq) {
+            if (q->recs[i].seq >= head.seq) { /* the record it names now */
                 q->recs[j++] = q->recs[i];
             }
         }
@@ -267,7 +268,7 @@ void qfile_close(qfile_t *q)
 qfile_rec_t *qfile_find(qfile_t *q, uint32_t handle)
 {
     for (size_t i = 0; i < q->nrecs; i++) {
-        if (q->recs[i].handle == handle) {
+        if (q->recs[i].handle == handle || q->recs[i].seq == handle) {
             return &q->recs[i];
         }
     }
@@ -283,6 +284,7 @@ qfile_rec_t *qfile_add(qfile_t *q, uint32_t handle, int64_t now)
     if (r) {
         memset(r, 0, sizeof *r);
         r->handle = handle;
+        r->seq = handle;
         r->created = now;
     }
     return r;
@@ -291,7 +293,7 @@ qfile_rec_t *qfile_add(qfile_t *q, uint32_t handle, int64_t now)
 void qfile_drop(qfile_t *q, uint32_t handle)
 {
     for (size_t i = 0; i < q->nrecs; i++) {
-        if (q->recs[i].handle == handle) {
+        if (q->recs[i].handle == handle || q->recs[i].seq == handle) {
             memmove(&q->recs[i], &q->recs[i + 1], (q->nrecs - i - 1) * sizeof q->recs[0]);
             q->nrecs--;
             return;

@@ -35,6 +35,9 @@ typedef struct {
     uint32_t attempts;
     int64_t next_try;     /* unix seconds; 0 unknown */
     char last[48];        /* status name of the last attempt; "" none */
+    uint32_t seq;         /* the queue record holding it: handle, or its copy's
+                             seq once it was moved behind the others */
+    uint32_t counted;     /* attempts of this run already added (not saved) */
 } qfile_rec_t;
 
 /* Counters kept across runs, by name, as herald stats prints them. */
@@ -84,6 +87,7 @@ herald_status_t qfile_claim(qfile_t *q, int wait);
 /* Release the claim and close the file (the state is saved by qfile_unlock). */
 void qfile_close(qfile_t *q);
 
+/* By handle, or by the seq of the record now holding it. */
 qfile_rec_t *qfile_find(qfile_t *q, uint32_t handle);
 qfile_rec_t *qfile_add(qfile_t *q, uint32_t handle, int64_t now);
 void qfile_drop(qfile_t *q, uint32_t handle);

@@ -20,16 +20,13 @@ typedef struct {
     uint32_t mine;        /* the handle `send` waits for; 0 for drain */
     int mine_done;
     herald_status_t mine_status;
+    herald_status_t mine_detail;
+    int mine_http;
     int print_all;        /* drain: print every answer */
     unsigned refused;
+    unsigned unreadable;  /* accepted, answer unreadable */
     herald_status_t auth; /* a 401/403 held the queue */
 } run_t;
-
-static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
-{
-    (void)ctx;
-    return fwrite(data, 1, len, stdout) == len ? HERALD_OK : HERALD_E_NET;
-}
 
 /* 401/403 leave the notification queued (the agent holds the queue until
  * new credentials): it is neither delivered nor refused. */
@@ -53,13 +50,19 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
     if (o->handle == r->mine) {
         r->mine_done = 1;
         r->mine_status = o->status;
+        r->mine_detail = o->detail;
+        r->mine_http = session.agent.reader.resp.status;
         return; /* reported by the command itself */
     }
     if (o->status == HERALD_OK) {
         if (r->print_all) {
-            herald_result_write_json(o->result, stdout_sink, NULL);
-            fputc('\n', stdout);
+            (void)cli_print_result(o->result);
         }
+        return;
+    }
+    if (o->status == HERALD_E_ACCEPTED_UNREADABLE) {
+        r->unreadable++;
+        cli_print_unreadable((unsigned)o->handle, session.agent.reader.resp.status, o->detail);
         return;
     }
     r->refused++;
@@ -69,6 +72,20 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
         fprintf(stderr, " %s: %s", o->error->code, o->error->message);
     }
     fputc('\n', stderr);
+}
+
+/* A notification moved behind the others: its state follows it to the copy,
+ * with the attempts it made in this run so far. */
+static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
+{
+    qfile_rec_t *rec = qfile_find(&qf, handle);
+    (void)ctx;
+    if (rec) {
+        uint32_t run = session.agent.attempts;
+        rec->seq = seq;
+        rec->attempts += run - (run >= rec->counted ? rec->counted : run);
+        rec->counted = run;
+    }
 }
 
 static int mine_done(void *ctx)
@@ -99,7 +116,7 @@ static void note_head(void)
     }
     if (a->head_handle == head.seq) {
         uint64_t now = session.clock.monotonic_ms(NULL);
-        r->attempts += a->attempts;
+        r->attempts += a->attempts >= r->counted ? a->attempts - r->counted : 0u;
         r->next_try = (int64_t)time(NULL) + (a->next_try_ms > now ? (int64_t)((a->next_try_ms - now) / 1000u) : 0);
         snprintf(r->last, sizeof r->last, "%s", herald_status_name(herald_last_status(a)));
     }
@@ -141,6 +158,7 @@ static int open_session(const cli_opts_t *o, herald_tcache_t *cache, run_t *r)
         return rc;
     }
     session.on_outcome = on_outcome;
+    session.on_rotate = on_rotate;
     session.outcome_ctx = r;
     return 0;
 }
@@ -192,14 +210,18 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
     }
     cli_session_run(&session, mine_done, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
     if (r.mine_done && r.mine_status == HERALD_OK) {
-        herald_result_write_json(&session.result, stdout_sink, NULL);
-        fputc('\n', stdout);
+        rc = cli_print_result(&session.result);
         finish();
-        return fflush(stdout) == 0 ? EXIT_DELIVERED : EXIT_INTERNAL;
+        return rc;
     }
     if (r.auth != HERALD_OK) {
         finish();
         return credentials_refused(&r, o->queue);
+    }
+    if (r.mine_done && r.mine_status == HERALD_E_ACCEPTED_UNREADABLE) {
+        cli_print_unreadable((unsigned)r.mine, r.mine_http, r.mine_detail);
+        finish();
+        return EXIT_ACCEPTED_UNREADABLE;
     }
     if (r.mine_done) {
         rc = cli_session_failure(&session, r.mine_status);
@@ -254,7 +276,8 @@ int cli_drain(const cli_opts_t *o)
                 herald_status_name(herald_last_status(&session.agent)));
     }
     finish();
-    return r.refused ? EXIT_REFUSED_PLATFORM : left ? EXIT_QUEUED : EXIT_DELIVERED;
+    return r.refused ? EXIT_REFUSED_PLATFORM : left ? EXIT_QUEUED
+           : r.unreadable ? EXIT_ACCEPTED_UNREADABLE : EXIT_DELIVERED;
 }
 
 /* A summary of a record's body for the listing: template and targets. */
@@ -337,7 +360,7 @@ int cli_queue_list(const cli_opts_t *o)
         if (st && st->next_try > now) {
             snprintf(next, sizeof next, "in %llds", (long long)(st->next_try - now));
         }
-        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", (unsigned)rec.seq, tmpl, targets,
+        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", st ? (unsigned)st->handle : (unsigned)rec.seq, tmpl, targets,
                st ? (unsigned)st->attempts : 0u, next, st ? (long long)(now - st->created) : -1LL,
                st && st->last[0] ? st->last : "-");
         free(body);

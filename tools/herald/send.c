@@ -13,12 +13,6 @@
 static uint8_t *queue_buf;
 static cli_session_t session;
 
-static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
-{
-    (void)ctx;
-    return fwrite(data, 1, len, stdout) == len ? HERALD_OK : HERALD_E_NET;
-}
-
 static int one_outcome(void *ctx)
 {
     return ((cli_session_t *)ctx)->outcomes > 0u;
@@ -93,9 +87,7 @@ static int send_one(const cli_opts_t *o, herald_tcache_t *cache)
 
     st = s->outcomes ? s->last.status : herald_last_status(&s->agent);
     if (s->outcomes && st == HERALD_OK) {
-        herald_result_write_json(&s->result, stdout_sink, NULL);
-        fputc('\n', stdout);
-        return fflush(stdout) == 0 ? EXIT_DELIVERED : EXIT_INTERNAL;
+        return cli_print_result(&s->result);
     }
     return cli_session_failure(s, st);
 }

@@ -13,16 +13,30 @@ static void on_result(void *ctx, const herald_outcome_t *o)
     cli_session_t *s = ctx;
     s->outcomes++;
     s->last = *o;
-    if (o->status == HERALD_OK) {
+    if (o->status == HERALD_OK || o->status == HERALD_E_ACCEPTED_UNREADABLE) {
         s->delivered++;
         s->result = *o->result;
+        s->http_status = s->agent.reader.resp.status;
     }
     s->have_error = o->error != NULL;
     if (o->error) {
         s->error = *o->error;
+        if (o->error->cause != HERALD_OK) {
+            /* e.g. a 5xx whose body exhausted the JSON arena: say so, not just "5xx" */
+            fprintf(stderr, "herald: note: the platform's answer (HTTP %d) could not be read: %s (%s)\n",
+                    o->error->http_status, herald_status_name(o->error->cause), herald_status_str(o->error->cause));
+        }
     }
     if (s->on_outcome) {
         s->on_outcome(s->outcome_ctx, o);
+    }
+}
+
+static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
+{
+    cli_session_t *s = ctx;
+    if (s->on_rotate) {
+        s->on_rotate(s->outcome_ctx, handle, seq);
     }
 }
 
@@ -58,6 +72,8 @@ int cli_session_init(cli_session_t *s, const cli_opts_t *o, herald_queue_t *queu
     cfg.on_result = on_result;
     cfg.result_ctx = s;
     cfg.max_attempts = max_attempts;
+    cfg.rotate_after = o->strict_order ? HERALD_ROTATE_NEVER : 0u;
+    cfg.on_rotate = on_rotate;
     st = herald_init(&s->agent, &cfg);
     if (st != HERALD_OK) {
         cli_fail("bad configuration (app id, api key, region or base URL)", st);
@@ -146,8 +162,38 @@ static void print_platform_error(cli_session_t *s, herald_status_t st)
     fputc('\n', stderr);
 }
 
+static herald_status_t stdout_sink(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    return fwrite(data, 1, len, stdout) == len ? HERALD_OK : HERALD_E_NET;
+}
+
+int cli_print_result(const herald_send_result_t *r)
+{
+    if (r->truncated) {
+        /* the line names them too ("truncated"); say it where a person looks */
+        fprintf(stderr, "herald: note: the platform's answer had fields longer than herald keeps; "
+                        "they are cut (see \"truncated\")\n");
+    }
+    if (herald_result_write_json(r, stdout_sink, NULL) != HERALD_OK || fputc('\n', stdout) == EOF) {
+        return EXIT_INTERNAL;
+    }
+    return fflush(stdout) == 0 ? EXIT_DELIVERED : EXIT_INTERNAL;
+}
+
+void cli_print_unreadable(unsigned handle, int http_status, herald_status_t cause)
+{
+    fprintf(stderr, "herald: accepted: the platform took notification %u (HTTP %d) but its answer could not "
+                    "be read: %s (%s); it is delivered, do not send it again\n",
+            handle, http_status, herald_status_name(cause), herald_status_str(cause));
+}
+
 int cli_session_failure(cli_session_t *s, herald_status_t st)
 {
+    if (st == HERALD_E_ACCEPTED_UNREADABLE) {
+        cli_print_unreadable((unsigned)s->last.handle, s->http_status, s->last.detail);
+        return EXIT_ACCEPTED_UNREADABLE;
+    }
     if (st <= HERALD_E_PLATFORM_BAD_REQUEST && st >= HERALD_E_PLATFORM_UNKNOWN &&
         st != HERALD_E_PLATFORM_SERVER && st != HERALD_E_PLATFORM_RATE_LIMITED) {
         print_platform_error(s, st);

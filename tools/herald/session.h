@@ -24,9 +24,11 @@ typedef struct {
     herald_outcome_t last;
     herald_send_result_t result;
     herald_platform_error_t error;
+    int http_status;             /* of the latest accepted answer */
     int have_error;
     void (*on_outcome)(void *ctx, const herald_outcome_t *o); /* optional, for the command */
     void *outcome_ctx;
+    void (*on_rotate)(void *ctx, uint32_t handle, uint32_t seq); /* optional, with outcome_ctx */
 } cli_session_t;
 
 /* Configure the agent from the options (credentials, endpoint) over queue and
@@ -47,5 +49,12 @@ void cli_session_run(cli_session_t *s, int (*done)(void *ctx), void *ctx, uint64
 int cli_session_failure(cli_session_t *s, herald_status_t st);
 
 void cli_session_close(cli_session_t *s);
+
+/* The platform's answer as one JSON line on stdout (a note on stderr when a
+ * field was cut); EXIT_DELIVERED, or EXIT_INTERNAL when stdout failed. */
+int cli_print_result(const herald_send_result_t *r);
+
+/* stderr: the platform accepted handle but its answer was unreadable (cause). */
+void cli_print_unreadable(unsigned handle, int http_status, herald_status_t cause);
 
 #endif

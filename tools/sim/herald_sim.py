@@ -55,7 +55,9 @@ answer, and defaults to false for close, reset, status, garbage and tls-alert
 (set it to true to model "accepted, but the answer was lost").  The record of
 a notification accepted under a fault names it ("fault": kind), so that a
 test can tell which duplicates a lost answer caused.  The hostile kinds never
-process the request.
+process the request, but "answer" does unless "accept" is false.
+--fail-title TITLE answers 500 to every send with that title (not processed),
+to model one notification the platform keeps failing while it takes others.
 """
 
 import argparse
@@ -131,7 +133,9 @@ def parse_fault(entry):
     fault = dict(entry)
     if fault["fault"] in SENDS_NORMAL_ANSWER:
         fault["accept"] = True
-    if fault["fault"] in sim_hostile.KINDS:
+    if fault["fault"] in sim_hostile.ACCEPTING:
+        fault.setdefault("accept", True)
+    elif fault["fault"] in sim_hostile.KINDS:
         sim_hostile.validate(fault)
         fault["accept"] = False
     fault.setdefault("accept", False)
@@ -263,7 +267,20 @@ class Connection:
         self.server.stats.add("requests")
         path = req.target.partition("?")[0]
         fault = self.server.faults.next() if path == sim_api.SEND_PATH else None
+        if fault is None and path == sim_api.SEND_PATH and self.poisoned(req):
+            fault = parse_fault({"fault": "status", "status": 500, "code": "ERR_INTERNAL",
+                                 "message": "fails for this notification only"})
         return self.serve_api(req, fault)
+
+    def poisoned(self, req):
+        """--fail-title: this send's title is the one that always fails."""
+        title = getattr(self.server, "fail_title", None)
+        if title is None:
+            return False
+        try:
+            return json.loads(req.body.decode("utf-8")).get("title") == title
+        except (ValueError, AttributeError):
+            return False
 
     def serve_api(self, req, fault):
         kind = fault["fault"] if fault else None
@@ -275,6 +292,9 @@ class Connection:
             if reply.record is not None:
                 self.server.stats.add("accepted")
         self.log_request(req, reply, kind)
+        if kind == "answer":
+            self.send(sim_hostile.spelled_answer(fault))
+            return req.keep_alive()          # the client decides whether it can go on
         if kind in sim_hostile.KINDS:
             sim_hostile.answer(self, kind, fault)
             return False
@@ -487,6 +507,9 @@ def parse_args(argv):
     p.add_argument("--force-error", metavar="CODE[:STATUS]",
                    help="answer every send with this error (%s)" % ", ".join(sim_api.ERROR_STATUS))
     p.add_argument("--faults", help="JSON fault schedule file (see the module doc)")
+    p.add_argument("--fail-title", metavar="TITLE",
+                   help="answer 500 ERR_INTERNAL to every send with this title (and process none of them), "
+                        "while the others are answered as usual")
     p.add_argument("--idle-timeout", type=float, default=30.0, help="seconds a kept-alive connection may idle")
     p.add_argument("--stop-on-eof", action="store_true", help="exit when stdin reaches EOF (parent died)")
     args = p.parse_args(argv)
@@ -531,6 +554,7 @@ def main(argv=None):
     platform = sim_api.Platform(templates, args.app_id, args.api_key, args.forbidden_key,
                                 args.success_status, args.wrap_data, args.force_error, limiter, recorder)
     server = Server((args.host, args.port), platform, ctx, faults, args.idle_timeout)
+    server.fail_title = args.fail_title
     port = server.server_address[1]
     print("herald-sim listening on %s://%s:%d" % ("http" if args.plain else "https", args.host, port), flush=True)
 

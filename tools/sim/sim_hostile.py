@@ -23,8 +23,16 @@ most 16384), so they overflow every board's buffers.
                      request is about to be read, so it also hits a /_sim/
                      control connection: give it with --faults, and read the
                      stats only once it is used up.
+    answer           an answer spelled out byte for byte, after the platform
+                     processed the request ("accept" defaults to true here):
+                     "status" (default 200), "head" (raw header lines, sent
+                     as given: a line that starts with a space is an
+                     obs-fold), "body" (a string sent as latin-1, so "\u00ff"
+                     is the byte FF: invalid UTF-8 on purpose), framed by
+                     Content-Length unless "framing" is "none" (e.g. a 204).
+                     The connection then stays open for the next request.
 
-None of them processes the request (the platform records nothing).  After
+None of them but answer processes the request (the platform records nothing).  After
 the answer (but for huge-body framed by close, and endless-chunked, which
 logs how its stream ended) the server waits up to "wait" seconds (default 5)
 for the client to close the connection and logs what it saw, one of:
@@ -40,7 +48,9 @@ import time
 import sim_api
 from sim_http import chunk_body, response_head
 
-KINDS = {"huge-headers", "huge-body", "endless-chunked", "early"}
+KINDS = {"huge-headers", "huge-body", "endless-chunked", "early", "answer"}
+# Hostile kinds that let the platform process the request first by default.
+ACCEPTING = {"answer"}
 JSON_TYPE = ("Content-Type", "application/json; charset=utf-8")
 DEFAULT_BYTES = 20000
 
@@ -83,6 +93,15 @@ def huge_body(fault):
     if framing == "length":
         return response_head(200, [], len(body), False) + body
     raise ValueError("huge-body framing is length, chunked or close: %r" % framing)
+
+
+def spelled_answer(fault):
+    status = int(fault.get("status", 200))
+    body = str(fault.get("body", "")).encode("latin-1")
+    lines = ["HTTP/1.1 %d X" % status] + [str(h) for h in fault.get("head", [])]
+    if fault.get("framing", "length") != "none":
+        lines.append("Content-Length: %d" % len(body))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 def early_answer(fault):

@@ -144,6 +144,20 @@
 #define HERALD_ALERT_RUN 4u
 #endif
 
+/* Consecutive transient failures of a queue head, while others wait behind
+ * it, before it moves behind them (1..65534); a config's rotate_after of 0
+ * takes this. */
+#ifndef HERALD_ROTATE_AFTER
+#define HERALD_ROTATE_AFTER 3u
+#endif
+
+/* Notifications that may be moved behind the others at once (1..64): each
+ * keeps its handle and attempts in a slot while it waits.  With every slot
+ * taken, a failing head keeps its place until one is free. */
+#ifndef HERALD_ROTATE_SLOTS
+#define HERALD_ROTATE_SLOTS 4
+#endif
+
 /* Templates asked for per page when syncing the list (1..100); each page
  * must fit HERALD_HTTP_BODY_MAX (a template is about 400-600 bytes). */
 #ifndef HERALD_SYNC_PAGE_LIMIT

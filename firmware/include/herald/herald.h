@@ -27,8 +27,14 @@ typedef struct {
     uint32_t handle;                      /* as returned by herald_notify */
     herald_status_t status;               /* HERALD_OK when the platform accepted it */
     uint32_t attempts;                    /* sends tried, including this one */
-    const herald_send_result_t *result;   /* on HERALD_OK, else NULL */
+    const herald_send_result_t *result;   /* on HERALD_OK; on HERALD_E_ACCEPTED_UNREADABLE
+                                             what could be read of it (notification_id
+                                             may be "", every field may be); else NULL */
     const herald_platform_error_t *error; /* when the platform refused it, else NULL */
+    herald_status_t detail;               /* on HERALD_E_ACCEPTED_UNREADABLE why the
+                                             answer could not be read (e.g.
+                                             HERALD_E_HTTP_HEADER_TOO_LARGE,
+                                             HERALD_E_JSON_ARENA); else HERALD_OK */
 } herald_outcome_t;
 
 typedef void (*herald_result_fn)(void *ctx, const herald_outcome_t *outcome);
@@ -76,9 +82,21 @@ typedef struct {
     /* After a sync changed the cache: persist it (e.g. herald_timage_write to
      * flash) so it survives a reboot.  Called with result_ctx; may be NULL. */
     void (*on_templates)(void *ctx, herald_tcache_t *cache);
+    /* A head that failed transiently rotate_after times in a row, while
+     * others wait in its queue, moves behind them (a 5xx for one
+     * notification must not hold every other).  0: HERALD_ROTATE_AFTER;
+     * HERALD_ROTATE_NEVER: strict order, the head waits however long. */
+    uint16_t rotate_after;
+    /* A moved notification is re-queued as a copy (queue record seq, what
+     * herald_queue_t.peek shows from then on) and keeps its handle and
+     * attempts; this tells an application that keeps state by record,
+     * e.g. across a reboot, where the copy is.  Called with result_ctx;
+     * may be NULL. */
+    void (*on_rotate)(void *ctx, uint32_t handle, uint32_t seq);
 } herald_config_t;
 
 #define HERALD_RATE_UNLIMITED 0xFFFFFFFFu
+#define HERALD_ROTATE_NEVER 0xFFFFu
 
 typedef struct {
     uint32_t raised;             /* herald_notify calls */
@@ -91,11 +109,23 @@ typedef struct {
     uint32_t expired;
     uint32_t dropped;            /* refused or dropped because the queue was full */
     uint32_t coalesced;          /* identical to one raised within the window */
+    uint32_t unreadable;         /* accepted (2xx, so also in sent) but the answer
+                                    could not be read: HERALD_E_ACCEPTED_UNREADABLE */
+    uint32_t rotated;            /* heads moved behind the others (not new queued) */
     uint32_t requests;           /* HTTP requests written */
     uint32_t connects;           /* transport connections opened */
     uint64_t bytes_sent;         /* application bytes (HTTP) */
     uint64_t bytes_received;
 } herald_counters_t;
+
+/* A notification moved behind the others: its copy's queue id (record seq,
+ * with the alert bit) and what it keeps. */
+typedef struct {
+    uint32_t qid;
+    uint32_t handle;
+    uint32_t attempts;
+    uint8_t used;
+} herald_moved_t;
 
 /* A queue head waiting while the other queue has its turn. */
 typedef struct {
@@ -135,9 +165,11 @@ typedef struct {
     uint64_t request_end_ms;     /* of the whole request */
     uint64_t next_try_ms;        /* earliest time to send the head of the queue */
     uint32_t attempts;           /* of the notification at the head */
-    uint32_t head_handle;        /* its handle (queue sequence, ALERT bit for alerts) */
+    uint32_t head_handle;        /* its queue id (record seq, ALERT bit for alerts); the
+                                    application's handle differs once it was moved */
     herald_queue_t *cur;         /* the queue it is in */
     herald_held_t held[2];       /* routine and alert heads, parked between turns */
+    herald_moved_t moved[HERALD_ROTATE_SLOTS]; /* rotated notifications still queued */
     uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
     herald_budget_t budget;
     herald_coalesce_t coalesce;
@@ -164,6 +196,7 @@ typedef struct {
     size_t rx_off;
     herald_send_result_t result;
     herald_platform_error_t error;
+    herald_status_t unreadable_cause; /* for the outcome's detail */
     herald_counters_t counters;
 } herald_agent_t;
 

@@ -38,6 +38,8 @@ typedef struct {
     size_t hdr_len;              /* bytes of hdr kept (header block, then trailers) */
     size_t chunk_left;           /* body bytes still due in this chunk or body */
     size_t line_len;             /* bytes of the line being read, after hdr_len */
+    size_t pend_off;             /* a header line read but not yet interpreted, */
+    size_t pend_len;             /* in case an obs-fold continues it (0: none) */
     herald_http_response_t resp;
 } herald_http_reader_t;
 
@@ -57,7 +59,11 @@ void herald_http_reader_init(herald_http_reader_t *r, char *hdr, size_t hdr_cap,
  * must be closed:
  * HERALD_E_HTTP_MALFORMED (bad status line or header),
  * HERALD_E_HTTP_HEADER_TOO_LARGE, HERALD_E_HTTP_BODY_TOO_LARGE,
- * HERALD_E_HTTP_CHUNK (bad chunk size or framing). */
+ * HERALD_E_HTTP_CHUNK (bad chunk size or framing).
+ * Even after an error r->resp.status holds the final status code once its
+ * status line was read (0 before): a 2xx whose headers or body could not be
+ * read was still accepted by the server.  A folded header line (obs-fold) is
+ * unfolded into one line, the fold read as one SP (RFC 9112 5.2). */
 int herald_http_feed(herald_http_reader_t *r, const char *data, size_t len, size_t *consumed);
 
 /* The peer closed the connection.  Completes a body delimited by close

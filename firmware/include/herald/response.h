@@ -10,6 +10,16 @@
 
 #define HERALD_RESULT_MAX_CHANNELS 6
 
+/* Bits of herald_send_result_t.truncated: which field was cut. */
+#define HERALD_CUT_NOTIFICATION_ID 0x01
+#define HERALD_CUT_TEMPLATE_KEY    0x02
+#define HERALD_CUT_MODE            0x04
+#define HERALD_CUT_TITLE           0x08
+#define HERALD_CUT_TAG             0x10
+#define HERALD_CUT_SENT_FROM       0x20
+#define HERALD_CUT_CREATED_AT      0x40
+#define HERALD_CUT_CHANNELS        0x80 /* a channel name cut, or channels dropped */
+
 typedef struct {
     char notification_id[64];
     char template_key[64];
@@ -20,7 +30,7 @@ typedef struct {
     char created_at[32];
     char channels[HERALD_RESULT_MAX_CHANNELS][16];
     size_t nchannels;
-    int truncated;             /* 1 when a string was cut or channels were dropped */
+    int truncated;             /* HERALD_CUT_* of each field that was cut; 0: none */
 } herald_send_result_t;
 
 typedef struct {
@@ -30,6 +40,10 @@ typedef struct {
     char dev_message[160];
     char details[256];         /* the details object as compact JSON; "" when none */
     int truncated;             /* 1 when a string or the details were cut */
+    herald_status_t cause;     /* HERALD_OK, or why the body could not be read as
+                                  expected: HERALD_E_JSON_ARENA, HERALD_E_JSON_DEPTH,
+                                  HERALD_E_RESPONSE_INVALID (not JSON, or a 2xx
+                                  without a notificationId string or body) */
 } herald_platform_error_t;
 
 /* Read a response body given its HTTP status.  *result and *err are always
@@ -48,9 +62,13 @@ typedef struct {
  *   (or without a code in it) the HTTP status decides: 401 UNAUTHORIZED,
  *   403 FORBIDDEN, 404 NOT_FOUND, 429 RATE_LIMITED, 5xx SERVER, other 4xx
  *   BAD_REQUEST.
- * HERALD_E_RESPONSE_INVALID: a 2xx whose body is not JSON (or too big for
- *   the JSON arena), or has neither a notificationId string nor an error
- *   envelope with a code.
+ * HERALD_E_ACCEPTED_UNREADABLE: a 2xx (so the platform has it) whose body
+ *   is empty (a 204), not JSON, too big for the JSON arena, nested too deep,
+ *   or has no non-empty notificationId string and no error envelope;
+ *   err->cause says which, and *result keeps whatever fields could be read
+ *   (notification_id is then "").  Never resend it.
+ * err->cause is also set for the other statuses when the body could not be
+ *   read (e.g. a 5xx whose body exhausted the arena).
  * HERALD_E_HTTP_STATUS: a status outside 2xx, 4xx and 5xx without an
  *   envelope code. */
 herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
@@ -58,8 +76,11 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
 
 /* Write the result as one compact JSON object (for the CLI's stdout):
  * {"notificationId":..,"templateKey":..,"channels":[..],"mode":..,"title":..,
- *  "tag":..,"sentFrom":..,"createdAt":..} in this order, leaving out empty
- * fields other than notificationId.  Returns the first sink error. */
+ *  "tag":..,"sentFrom":..,"createdAt":..,"truncated":[..]} in this order,
+ * leaving out empty fields other than notificationId, and "truncated" (the
+ * names of the fields that were cut) when none was.  Always valid JSON: a
+ * byte that is not part of well-formed UTF-8 is written as U+FFFD.  Returns
+ * the first sink error. */
 herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_sink_fn sink, void *ctx);
 
 #endif
