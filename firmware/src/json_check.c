@@ -3,7 +3,6 @@
 #include <string.h>
 #include "herald/config.h"
 #include "json_check.h"
-#include "utf8.h"
 
 #if HERALD_JSON_STRICT
 
@@ -127,15 +126,16 @@ static int escape(cursor_t *c)
     return u >= 0;
 }
 
-/* A string, the cursor on its opening quote: no raw byte below 0x20, valid
- * escapes, and the raw bytes well-formed UTF-8 (escapes are ASCII, so the
- * whole span can be checked at once). */
+/* A string, the cursor on its opening quote: no raw byte below 0x20 and
+ * valid escapes.  Raw bytes that are not UTF-8 are let through: RFC 8259
+ * (8.1) leaves them to the implementation (JSONTestSuite's i_ files), and
+ * in a 2xx they sit in echoed fields while the notificationId beside them
+ * is what must be read; whatever is printed of them is made valid UTF-8 by
+ * herald_result_write_json. */
 static int string(cursor_t *c)
 {
-    size_t start;
     int ch;
     c->i++;
-    start = c->i;
     ch = peek(c);
     while (ch != '"') {
         if (ch < 0x20) {
@@ -148,7 +148,7 @@ static int string(cursor_t *c)
         ch = peek(c);
     }
     c->i++;
-    return herald_utf8_valid((const char *)c->s + start, c->i - 1u - start);
+    return 1;
 }
 
 static int word(cursor_t *c, const char *w)

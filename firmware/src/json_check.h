@@ -15,8 +15,8 @@
 
 /* HERALD_OK when json[0..len) is one JSON text: one value of any type,
  * white space (space, tab, line feed, carriage return only) around it,
- * strings of well-formed UTF-8 with no raw control character, valid
- * escapes and no lone surrogate escape.  HERALD_E_JSON_DEPTH when arrays
+ * strings with no raw control character, valid escapes and no lone
+ * surrogate escape (raw bytes that are not UTF-8 pass: see json_check.c).  HERALD_E_JSON_DEPTH when arrays
  * and objects nest deeper than HERALD_JSON_MAX_DEPTH, HERALD_E_JSON_PARSE
  * for anything else that is not JSON (an empty text too). */
 herald_status_t herald_json_check(const char *json, size_t len);

@@ -172,14 +172,14 @@ static herald_status_t read_error(cJSON *env, int http, herald_platform_error_t 
 }
 
 /* Why a body that did not parse could not: the arena, the nesting limit, or
- * the text itself. */
+ * the text itself (reached only with HERALD_JSON_STRICT 0 or when cJSON
+ * refuses what the strict check let through). */
 static herald_status_t parse_failure(const char *body, size_t len, int exhausted)
 {
     if (exhausted) {
         return HERALD_E_JSON_ARENA;
     }
-    return herald_json_depth(body, len) > (size_t)CJSON_NESTING_LIMIT ? HERALD_E_JSON_DEPTH
-                                                                       : HERALD_E_RESPONSE_INVALID;
+    return herald_json_depth(body, len) > (size_t)CJSON_NESTING_LIMIT ? HERALD_E_JSON_DEPTH : HERALD_E_JSON_PARSE;
 }
 
 herald_status_t herald_response_parse(int http_status, const char *body, size_t len,

@@ -78,11 +78,14 @@ class Unreadable2xx(unittest.TestCase):
         self.assertEqual((stats["sent"], stats["waiting"]), ("3", "0"))
 
     def test_204_and_unreadable_ids_exit_7(self):
-        for fault in (answer(status=204, framing="none"), answer('{"notificationId":12345}'),
-                      answer('{"notificationId":""}'), answer("<html>ok</html>")):
+        # Not JSON at all is said as such by the strict check.
+        for fault, cause in ((answer(status=204, framing="none"), "HERALD_E_RESPONSE_INVALID"),
+                             (answer('{"notificationId":12345}'), "HERALD_E_RESPONSE_INVALID"),
+                             (answer('{"notificationId":""}'), "HERALD_E_RESPONSE_INVALID"),
+                             (answer("<html>ok</html>"), "HERALD_E_JSON_PARSE")):
             with self.subTest(fault=fault):
                 sim, p = self.send(fault)
-                self.assert_unreadable(sim, p, "HERALD_E_RESPONSE_INVALID")
+                self.assert_unreadable(sim, p, cause)
 
     def test_too_deep_says_so(self):
         sim, p = self.send(answer('{"notificationId":"n1","x":%s%s}' % ("[" * 1001, "]" * 1001)))

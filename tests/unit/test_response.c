@@ -77,32 +77,36 @@ static void test_optional_fields_and_unknown_fields(void **state)
 
 static void test_invalid_success_bodies(void **state)
 {
-    static const char *const bad[] = {
-        NULL,
-        "",
-        "OK",
-        "<html>ok</html>",
-        "{\"notificationId\":\"n1\"", /* cut short */
-        "[\"notificationId\"]",
-        "\"notificationId\"",
-        "{}",
-        "{\"id\":\"n1\"}",
-        "{\"notificationId\":12345}",
-        "{\"notificationId\":\"\"}",
-        "{\"notificationId\":null}",
-        "{\"data\":{\"id\":\"n1\"}}",
-        "{\"data\":\"n1\"}",
-        "{\"error\":\"no envelope object\"}",
+    /* the cause: no body or not the expected shape, or not JSON at all */
+    static const struct {
+        const char *body;
+        herald_status_t cause;
+    } bad[] = {
+        { NULL, HERALD_E_RESPONSE_INVALID },
+        { "", HERALD_E_RESPONSE_INVALID },
+        { "OK", HERALD_E_JSON_PARSE },
+        { "<html>ok</html>", HERALD_E_JSON_PARSE },
+        { "{\"notificationId\":\"n1\"", HERALD_E_JSON_PARSE }, /* cut short */
+        { "[\"notificationId\"]", HERALD_E_RESPONSE_INVALID },
+        { "\"notificationId\"", HERALD_E_RESPONSE_INVALID },
+        { "{}", HERALD_E_RESPONSE_INVALID },
+        { "{\"id\":\"n1\"}", HERALD_E_RESPONSE_INVALID },
+        { "{\"notificationId\":12345}", HERALD_E_RESPONSE_INVALID },
+        { "{\"notificationId\":\"\"}", HERALD_E_RESPONSE_INVALID },
+        { "{\"notificationId\":null}", HERALD_E_RESPONSE_INVALID },
+        { "{\"data\":{\"id\":\"n1\"}}", HERALD_E_RESPONSE_INVALID },
+        { "{\"data\":\"n1\"}", HERALD_E_RESPONSE_INVALID },
+        { "{\"error\":\"no envelope object\"}", HERALD_E_RESPONSE_INVALID },
     };
     size_t i;
     (void)state;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&res, 0x5a, sizeof res);
         /* a 2xx: the platform has it, whatever its answer says */
-        assert_int_equal(parse(200, bad[i]), HERALD_E_ACCEPTED_UNREADABLE);
+        assert_int_equal(parse(200, bad[i].body), HERALD_E_ACCEPTED_UNREADABLE);
         assert_string_equal(res.notification_id, "");
         assert_int_equal(err.http_status, 200);
-        assert_int_equal(err.cause, HERALD_E_RESPONSE_INVALID);
+        assert_int_equal(err.cause, bad[i].cause);
     }
     assert_int_equal(parse(204, NULL), HERALD_E_ACCEPTED_UNREADABLE);
     assert_int_equal(err.cause, HERALD_E_RESPONSE_INVALID);

@@ -13,6 +13,14 @@
 #include "cJSON.h"
 #include "herald/response.h"
 #include "firmware/src/utf8.h"
+#include "herald/config.h"
+
+/* The deepest nesting the reader takes: the strict check's, else cJSON's. */
+#if HERALD_JSON_STRICT
+#define DEPTH_LIMIT HERALD_JSON_MAX_DEPTH
+#else
+#define DEPTH_LIMIT CJSON_NESTING_LIMIT
+#endif
 
 static herald_send_result_t res;
 static herald_platform_error_t err;
@@ -67,7 +75,7 @@ static void test_accepted_without_a_readable_id(void **state)
     assert_int_equal(parse(201, "{\"data\":{\"notificationId\":\"\",\"tag\":\"t\"}}"), HERALD_E_ACCEPTED_UNREADABLE);
     assert_string_equal(res.tag, "t");
     assert_int_equal(parse(202, "not json"), HERALD_E_ACCEPTED_UNREADABLE);
-    assert_int_equal(err.cause, HERALD_E_RESPONSE_INVALID);
+    assert_int_equal(err.cause, HERALD_E_JSON_PARSE);
     assert_int_equal(parse(204, NULL), HERALD_E_ACCEPTED_UNREADABLE);
     assert_int_equal(err.http_status, 204);
     /* readable: nothing to report */
@@ -78,26 +86,26 @@ static void test_accepted_without_a_readable_id(void **state)
     assert_int_equal(parse(503, NULL), HERALD_E_PLATFORM_SERVER);
     assert_int_equal(err.cause, HERALD_OK);
     assert_int_equal(parse(502, "<html>bad gateway</html>"), HERALD_E_PLATFORM_SERVER);
-    assert_int_equal(err.cause, HERALD_E_RESPONSE_INVALID);
+    assert_int_equal(err.cause, HERALD_E_JSON_PARSE);
 }
 
 static void test_too_deep_is_told_from_not_json(void **state)
 {
     static char body[4096];
     (void)state;
-    /* one level past cJSON's limit, with a valid id in front */
-    nested(body, sizeof body, "{\"notificationId\":\"n1\",\"x\":", CJSON_NESTING_LIMIT, "}");
+    /* one level past the limit, with a valid id in front */
+    nested(body, sizeof body, "{\"notificationId\":\"n1\",\"x\":", DEPTH_LIMIT, "}");
     assert_int_equal(parse(200, body), HERALD_E_ACCEPTED_UNREADABLE);
     assert_int_equal(err.cause, HERALD_E_JSON_DEPTH);
-    nested(body, sizeof body, "{\"error\":{\"code\":\"ERR_INTERNAL\",\"details\":", CJSON_NESTING_LIMIT, "}}");
+    nested(body, sizeof body, "{\"error\":{\"code\":\"ERR_INTERNAL\",\"details\":", DEPTH_LIMIT, "}}");
     assert_int_equal(parse(500, body), HERALD_E_PLATFORM_SERVER);
     assert_int_equal(err.cause, HERALD_E_JSON_DEPTH);
     /* brackets inside a string do not nest */
-    nested(body, sizeof body, "{\"notificationId\":\"", CJSON_NESTING_LIMIT + 5, "\",}");
+    nested(body, sizeof body, "{\"notificationId\":\"", DEPTH_LIMIT + 5, "\",}");
     assert_int_equal(parse(200, body), HERALD_E_ACCEPTED_UNREADABLE);
-    assert_int_equal(err.cause, HERALD_E_RESPONSE_INVALID); /* the trailing comma */
+    assert_int_equal(err.cause, HERALD_E_JSON_PARSE); /* the trailing comma */
     /* at the limit it parses */
-    nested(body, sizeof body, "{\"notificationId\":\"n1\",\"x\":", CJSON_NESTING_LIMIT - 1, "}");
+    nested(body, sizeof body, "{\"notificationId\":\"n1\",\"x\":", DEPTH_LIMIT - 1, "}");
     assert_int_equal(parse(200, body), HERALD_OK);
 }
 

@@ -114,9 +114,27 @@ herald_status_t qfile_lock(qfile_t *q)
         herald_flash_file_unlock(&q->file);
         return st;
     }
-    q->nrecs = 0;
-    memset(&q->counters, 0, sizeof q->counters);
-    load_state(q);
+    {
+        /* `counted` is this run's, not the file's: keep it across the reload */
+        struct { uint32_t handle, counted; } keep[64];
+        size_t nkeep = 0;
+        for (size_t i = 0; i < q->nrecs && nkeep < sizeof keep / sizeof keep[0]; i++) {
+            if (q->recs[i].counted) {
+                keep[nkeep].handle = q->recs[i].handle;
+                keep[nkeep++].counted = q->recs[i].counted;
+            }
+        }
+        q->nrecs = 0;
+        memset(&q->counters, 0, sizeof q->counters);
+        load_state(q);
+        for (size_t i = 0; i < q->nrecs; i++) {
+            for (size_t k = 0; k < nkeep; k++) {
+                if (q->recs[i].handle == keep[k].handle) {
+                    q->recs[i].counted = keep[k].counted;
+                }
+            }
+        }
+    }
     return HERALD_OK;
 }
 

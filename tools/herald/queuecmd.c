@@ -75,17 +75,31 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
 }
 
 /* A notification moved behind the others: its state follows it to the copy,
- * with the attempts it made in this run so far. */
+ * with the attempts it made in this run so far.  The copy's commit gave it a
+ * line of its own under its new number; that line goes, the original's takes
+ * the new number, and the state file is saved at once (a later lock reloads it). */
 static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
 {
-    qfile_rec_t *rec = qfile_find(&qf, handle);
+    qfile_rec_t *rec;
     (void)ctx;
+    if (qfile_lock(&qf) != HERALD_OK) {
+        return; /* the copy keeps the line its commit gave it */
+    }
+    for (size_t i = 0; i < qf.nrecs; i++) {
+        if (qf.recs[i].handle == seq && qf.recs[i].seq == seq && seq != handle) {
+            memmove(&qf.recs[i], &qf.recs[i + 1], (qf.nrecs - i - 1) * sizeof qf.recs[0]);
+            qf.nrecs--;
+            break;
+        }
+    }
+    rec = qfile_find(&qf, handle);
     if (rec) {
         uint32_t run = session.agent.attempts;
         rec->seq = seq;
         rec->attempts += run - (run >= rec->counted ? rec->counted : run);
         rec->counted = run;
     }
+    qfile_unlock(&qf, 1);
 }
 
 static int mine_done(void *ctx)
