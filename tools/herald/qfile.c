@@ -77,7 +77,15 @@ int qfile_open(qfile_t *q, const char *path)
     memset(q, 0, sizeof *q);
     snprintf(q->path, sizeof q->path, "%s", path);
     snprintf(q->state_path, sizeof q->state_path, "%s.state", path);
-    st = herald_flash_file_open(&q->file, path, &geo, 0u, &q->flash);
+    st = herald_flash_file_open(&q->file, path, &geo, HERALD_FLASH_FILE_HEADER, &q->flash);
+    if (st == HERALD_E_QUEUE_FOREIGN) {
+        /* Never erase what may be someone's data; the file is left as it was. */
+        fprintf(stderr,
+                "herald: %s is not a herald queue file (no valid queue header; a queue file of herald 0.x "
+                "before the header is refused too: deliver it with that herald first); it was not changed\n",
+                path);
+        return EXIT_QUEUE_FILE;
+    }
     if (st != HERALD_OK) {
         fprintf(stderr, "herald: cannot open queue %s: %s (%s)\n", path, herald_status_name(st),
                 st == HERALD_E_INVALID_ARG ? "not a herald queue file of this size" : herald_status_str(st));
@@ -90,6 +98,13 @@ int qfile_open(qfile_t *q, const char *path)
     }
     if (st == HERALD_OK) {
         st = herald_flash_queue_init(&q->fq, &q->flash, &q->queue);
+    }
+    if (st == HERALD_E_INVALID_ARG) {
+        fprintf(stderr, "herald: queue %s: its geometry (%u sectors of %u bytes, program size %u) is too small "
+                        "for a queue\n", path, (unsigned)q->flash.geometry.sector_count,
+                (unsigned)q->flash.geometry.sector_size, (unsigned)q->flash.geometry.program_size);
+        herald_flash_file_close(&q->file);
+        return EXIT_QUEUE_FILE;
     }
     if (st != HERALD_OK) {
         fprintf(stderr, "herald: queue %s: %s (%s)\n", path, herald_status_name(st), herald_status_str(st));
@@ -113,19 +128,35 @@ void qfile_close(qfile_t *q)
         if (q->queue.count(q->queue.ctx) == 0u) {
             q->nrecs = 0;
         } else if (q->queue.peek(q->queue.ctx, &head) == HERALD_OK) {
-            size_t j = 0;
-            for (size_t i = 0; i < q->nrecs; i++) {
-                if (q->recs[i].handle >= head.seq) {
-                    q->recs[j++] = q->recs[i];
-                }
-            }
-            q->nrecs = j;
+            qfile_forget_before(q, head.seq);
         }
     }
+    (void)qfile_damaged(q);
     save_state(q);
     herald_flash_file_unlock(&q->file);
     herald_flash_file_close(&q->file);
     q->open = 0;
+}
+
+void qfile_forget_before(qfile_t *q, uint32_t oldest)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < q->nrecs; i++) {
+        /* serial order: handles wrap from 0xFFFFFFFF to 1 */
+        if ((int32_t)(q->recs[i].handle - oldest) >= 0) {
+            q->recs[j++] = q->recs[i];
+        }
+    }
+    q->nrecs = j;
+}
+
+uint64_t qfile_damaged(qfile_t *q)
+{
+    /* The queue counts each damaged record once (it marks it retired), so
+     * this total counts each once too. */
+    q->counters.damaged += q->fq.damaged - q->damaged_folded;
+    q->damaged_folded = q->fq.damaged;
+    return q->counters.damaged;
 }
 
 qfile_rec_t *qfile_find(qfile_t *q, uint32_t handle)
