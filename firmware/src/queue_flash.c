@@ -710,6 +710,17 @@ static herald_status_t fq_commit(void *ctx)
     if (st == HERALD_OK) {
         st = prog(q, q->rec + COMMIT_OFF(q), zeros, q->unit);
     }
+    /* Read it back: a part with a stuck bit "programs" without complaint,
+     * and a record that does not read as written must fail here, where the
+     * caller still holds the notification, not later as a loss. */
+    if (st == HERALD_OK) {
+        slot_t r;
+        int kind;
+        st = scan(q, q->rec / q->sector_size, q->rec % q->sector_size, &r, &kind);
+        if (st == HERALD_OK && (kind != SLOT_REC || !r.live || r.meta.seq != q->wmeta.seq)) {
+            st = HERALD_E_FLASH;
+        }
+    }
     if (st != HERALD_OK) {
         q->wfail = 1u;
         return st;

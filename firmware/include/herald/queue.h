@@ -87,8 +87,10 @@ herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t c
  *   write   HERALD_E_INVALID_ARG nothing begun or more bytes than announced;
  *           HERALD_E_FLASH the device failed: abort() the record.
  *   commit  HERALD_E_INVALID_ARG nothing begun or fewer bytes than announced;
- *           HERALD_E_FLASH the device failed: abort() it (it may or may not
- *           survive a reboot, but it is never seen damaged).
+ *           HERALD_E_FLASH the device failed, or the record did not read
+ *           back as written (commit reads it back: a stuck bit): abort() it
+ *           (it may or may not survive a reboot, but it is never seen
+ *           damaged).
  *   abort   drops the record begun; its space is not reused before the
  *           sector is next erased.
  *   peek    HERALD_E_QUEUE_EMPTY; HERALD_E_FLASH after a fault (below).
