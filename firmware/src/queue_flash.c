@@ -111,7 +111,8 @@ static uint32_t next_sec(const herald_flash_queue_t *q, uint32_t sec)
 /* Serial-number order: a is after b (valid while they are < 2^31 apart). */
 static int after(uint32_t a, uint32_t b)
 {
-    return (int32_t)(a - b) > 0;
+    uint32_t d = a - b;
+    return d != 0u && d < 0x80000000u; /* (int32_t)(a - b) > 0 */
 }
 
 uint32_t herald_flash_queue_max_body(const herald_flash_queue_t *q)
@@ -208,8 +209,8 @@ static herald_status_t read_sec_hdr(const herald_flash_queue_t *q, uint32_t sec,
     *valid = 0;
     *epoch = 0u;
     *next_seq = 0u;
-    for (uint32_t c = 0u; st == HERALD_OK && c < 2u && !*valid; c++) {
-        const uint8_t *p = h + c * SEC_FIELDS;
+    for (size_t c = 0u; st == HERALD_OK && c < 2u && !*valid; c++) {
+        const uint8_t *p = &h[c * SEC_FIELDS];
         *valid = get_le32(p) == SEC_MAGIC && herald_crc32(0, p, 12u) == get_le32(p + 12);
         *epoch = get_le32(p + 4);
         *next_seq = get_le32(p + 8);
@@ -297,15 +298,15 @@ static herald_status_t resync(const herald_flash_queue_t *q, uint32_t sec, uint3
     uint8_t buf[RESYNC_STEP + 4u];
     uint32_t last = q->sector_size - BODY_OFF(q); /* no record starts after this */
     uint32_t p = *off + q->unit;
-    herald_status_t st;
     *kind = SLOT_END;
     while (p <= last) {
         uint32_t n = q->sector_size - p < (uint32_t)sizeof buf ? q->sector_size - p : (uint32_t)sizeof buf;
-        st = rd(q, sec_addr(q, sec) + p, buf, n);
+        herald_status_t st = rd(q, sec_addr(q, sec) + p, buf, n);
         if (st != HERALD_OK) {
             return st;
         }
-        for (uint32_t i = 0u; i < RESYNC_STEP && i + 4u <= n && p + i <= last; i += q->unit) {
+        /* p + i <= last leaves a whole header after i, so buf holds its magic */
+        for (uint32_t i = 0u; i < RESYNC_STEP && p + i <= last; i += q->unit) {
             if (get_le32(buf + i) != REC_MAGIC) {
                 continue;
             }
@@ -357,10 +358,9 @@ static herald_status_t holds_live(herald_flash_queue_t *q, uint32_t sec, int *ye
     slot_t r;
     int kind;
     int gap = 0;
-    herald_status_t st;
     *yes = 0;
     for (;;) {
-        st = next_slot(q, sec, &off, &r, &kind, 0, &gap);
+        herald_status_t st = next_slot(q, sec, &off, &r, &kind, 0, &gap);
         if (st != HERALD_OK || kind == SLOT_END || r.live) {
             *yes = st == HERALD_OK && kind == SLOT_REC;
             return st;
@@ -376,8 +376,6 @@ static herald_status_t open_next(herald_flash_queue_t *q)
     uint32_t sec = next_sec(q, q->wsec);
     uint32_t epoch = q->have_w ? q->wepoch + 1u : 1u;
     uint8_t h[SEC_FIELDS];
-    uint8_t m[16];
-    int erasing = 0;
     int ok = 0;
     herald_status_t st;
 
@@ -388,6 +386,8 @@ static herald_status_t open_next(herald_flash_queue_t *q)
     }
     if (q->have_w) {
         uint32_t mark = sec_addr(q, q->wsec) + MARK_OFF;
+        uint8_t m[16];
+        int erasing;
         st = rd(q, mark, m, q->unit);
         erasing = st == HERALD_OK && mark_set(m, q->unit);
         if (st == HERALD_OK) {
@@ -429,6 +429,11 @@ static herald_status_t open_next(herald_flash_queue_t *q)
         st = prog(q, sec_addr(q, sec) + SEC_FIELDS, h, sizeof h);
     }
     if (st != HERALD_OK) {
+        /* A failed program may still have landed a valid header, which
+         * makes sec the newest sector for recovery: nothing more may go
+         * into the old one (its numbers would come again).  The next
+         * begin erases sec again. */
+        q->woff = q->sector_size;
         return st;
     }
     q->wsec = sec;

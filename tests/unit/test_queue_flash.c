@@ -487,6 +487,26 @@ static void test_seq_wrap(void **state)
     assert_int_equal(s, 3u);
 }
 
+/* A sector header program that fails may still have landed a valid copy:
+ * writing must not go on in the old sector, or its numbers come twice. */
+static void test_failed_sector_open_closes_the_old_sector(void **state)
+{
+    fx_t *f = *state;
+    uint32_t s0, s1, s2;
+    herald_queue_rec_t m = { 0u, herald_flash_queue_max_body(&f->fq), 0u, 0u };
+    put_ok(&f->q, "first", 0u, 0u, &s0);
+    /* the next record needs a new sector: erase mark, erase, copy A, copy B */
+    herald_flash_file_fail_once(&f->ff, 3u, HERALD_FLASH_CUT_CLEAN, 1u);
+    assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_E_FLASH);
+    put_ok(&f->q, "second", 0u, 0u, &s1);
+    assert_true(find_body(f, "second") >= 512u); /* not behind "first" */
+    reopen(f);
+    take(&f->q, "first", 0u, 0u, s0);
+    take(&f->q, "second", 0u, 0u, s1);
+    put_ok(&f->q, "third", 0u, 0u, &s2);
+    assert_true(s2 != s1 && s2 != s0);
+}
+
 static void test_interrupted_erase_is_ignored(void **state)
 {
     /* Fill sector 0, move to sector 1, retire all of sector 0, then set
@@ -681,6 +701,7 @@ int main(void)
         CONTRACT(test_sector_header_damage, FL4),
         CONTRACT(test_epoch_wrap, FL4),
         CONTRACT(test_seq_wrap, FL4),
+        CONTRACT(test_failed_sector_open_closes_the_old_sector, FL4),
         cmocka_unit_test(test_bad_geometry),
         cmocka_unit_test(test_file_backed_queue_survives_close),
         cmocka_unit_test(test_wear_spread),
