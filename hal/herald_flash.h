@@ -2,7 +2,8 @@
 /* The NOR-flash seam: sector erase, program and read over one flash region,
  * with the rules of NOR flash written down: the queue above it is safe
  * against power loss on any part that keeps them (and is tested so, at every
- * cut, on an emulator that enforces them).
+ * cut, on an emulator that enforces them), and loses to bit damage only the
+ * record that was hit (below).
  *
  * Rules:
  *   - erase(sector) sets every byte of the sector to 0xFF.
@@ -17,6 +18,21 @@
  *     left in any intermediate state: for a program, any subset of the bits
  *     it was clearing; for an erase, any mix of 0xFF and the old bytes.  An
  *     operation that returns an error may also have landed partially.
+ *
+ * Bit damage (not a rule the part keeps, but what the queue is tested
+ * against too): a bit may flip at rest, or be stuck at 0 or 1 so that it
+ * reads so whatever is programmed or erased, with no error reported.  What
+ * the flash queue promises then (firmware/include/herald/queue.h):
+ *   - lost: only the record whose bytes were damaged (header, CRC or body);
+ *     damage to a sector header, a mark, padding or erased space costs
+ *     nothing; a record written over a stuck bit fails its commit (the
+ *     caller still holds it) rather than being lost later;
+ *   - reported: every record lost to damage is counted once in
+ *     herald_counters()->damaged (and said by the CLI's queue, drain and
+ *     stats commands);
+ *   - never: an intact record lost, a damaged record delivered, a retired
+ *     record delivered again, or a sector erased that still holds a record
+ *     that checks out and was not retired.
  *
  * Return contract, for every function: 0 done, or a negative
  * herald_status_t: HERALD_E_FLASH when the device failed or broke a rule

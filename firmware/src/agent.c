@@ -499,6 +499,11 @@ static size_t queued(const herald_queue_t *q)
     return q ? q->count(q->ctx) : 0u;
 }
 
+static uint32_t queue_damaged(const herald_queue_t *q)
+{
+    return q && q->damaged ? q->damaged(q->ctx) : 0u;
+}
+
 /* Alerts go first, but after HERALD_ALERT_RUN of them in a row a waiting
  * routine notification gets its turn, so a storm of alerts cannot starve it. */
 static herald_queue_t *pick_queue(herald_agent_t *a, uint32_t *bit)
@@ -729,6 +734,8 @@ uint32_t herald_poll(herald_agent_t *a, uint64_t now_ms)
     a->now_ms = now_ms;
     while (steps-- > 0u && step(a)) {
     }
+    /* The queues find damaged records as they walk them; their count is theirs. */
+    a->counters.damaged = queue_damaged(a->cfg.queue) + queue_damaged(a->cfg.alert_queue);
     if (a->state != HERALD_ST_IDLE) {
         return 0u;
     }

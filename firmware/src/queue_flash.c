@@ -3,6 +3,7 @@
  *
  * Sector layout (every field starts on a program unit, u bytes):
  *   [magic, epoch, next_seq, crc32 of those 12 bytes]  programmed once after erase
+ *   [the same 16 bytes again]      a second copy, programmed after the first
  *   [erase mark, u bytes]          0x00: the erase of the next sector has begun
  *   records...
  * Record layout:
@@ -14,19 +15,26 @@
  *   [body, rounded up to u]                        programmed as it streams in
  *
  * Why it survives a power cut at any point:
- *   - A record counts only when its CRC matches and its commit mark reads all
- *     0x00; the mark is programmed after everything else, so a cut before or
- *     during it leaves a record that is skipped as never committed.
- *   - A record is retired only when its retire mark reads all 0x00.  A mark
- *     cut halfway is taken as not retired: the record is delivered again
- *     (at-least-once).  That cannot lose anything, and it also means a stray
- *     cleared bit never hides a record.
- *   - The length of a record is trusted only when its header CRC matches;
- *     the first header in a sector that fails it ends that sector, and
- *     nothing is ever written after it (the sector is "closed" and writing
- *     moves on).  A record with a good header but a bad body (cut while
- *     streaming, or damaged since) is stepped over.  So recovery never takes
- *     a record boundary from body bytes, which the application supplies.
+ *   - A record counts only when its CRC matches and its commit mark is set;
+ *     the mark is programmed after everything else, so a cut before it leaves
+ *     a record that is skipped as never committed.
+ *   - A mark (commit, retire, erase) is set when more than half of its bits
+ *     read 0.  A mark cut halfway may read either way, and both are safe: a
+ *     cut commit belongs to an enqueue that reported failure (it may appear),
+ *     a cut retire to a record already delivered (it may come again), a cut
+ *     erase mark to an erase not yet begun.  The majority also means one
+ *     flipped or stuck bit never sets or clears a mark.
+ *   - The length of a record is trusted only when its header CRC matches.
+ *     A record with a good header but a bad body (cut while streaming, or
+ *     damaged since) is stepped over.  After a header that fails its CRC the
+ *     walk resyncs: it steps on one program unit at a time and takes the next
+ *     place whose magic, header CRC, commit mark and whole-record CRC all
+ *     check out.  So a record boundary is never taken from unverified bytes.
+ *     Bodies are the application's: one could hold a forged record that
+ *     passes every check (never by accident: that takes two CRC-32 matches,
+ *     and herald's own bodies are JSON text, which never holds the 0x00 bytes
+ *     of a commit mark).  Nothing is ever written behind a bad header in the
+ *     write sector (the sector is "closed" and writing moves on).
  *   - A sector is erased only when none of its records is waiting.  A cut
  *     erase can leave old retired records half erased, their retire marks
  *     back at 0xFF; to keep them from coming back, the erase mark of the
@@ -34,14 +42,26 @@
  *     after the newest one when that mark is set, until it holds the next
  *     epoch.  The new sector header goes in only after the erase completes.
  *   - Sectors carry an epoch that grows by one per sector opened; recovery
- *     takes the highest as the write sector and accepts the others only with
- *     the epoch their distance from it implies.
+ *     takes the newest as the write sector and accepts the others only with
+ *     the epoch their distance from it implies.  Epochs and sequence numbers
+ *     are compared as serial numbers ((int32_t)(a - b) > 0), so they may wrap.
  *   - Writing resumes only where the write sector reads erased to its end,
  *     so no unit is ever programmed twice, except marks, which may be
  *     programmed with zeros again (parts with ECC per unit allow exactly that).
+ *
+ * What bit damage (a flipped or stuck bit, at rest) costs:
+ *   - in a record's header, CRC or body: that record, counted in `damaged`;
+ *     the walk resyncs behind a bad header and loses nothing else;
+ *   - in a sector header: nothing, the other copy serves (both damaged: that
+ *     sector's records are not delivered, but it is never erased while one
+ *     of them still checks out: the queue reports full instead);
+ *   - in a mark or in padding: nothing (the majority rule above).
+ * A damaged record is counted once: when recovery or the walk to the next
+ * head finds it, its retire mark is programmed (zeros, which is always
+ * allowed) so that the next boot does not count it again.  That is the only
+ * write init ever does, and only on a damaged flash.
  * Records leave in order (FIFO), so the sectors free up in the order they were
- * written and no compaction or spare sector is needed.  Epochs and sequence
- * numbers are 32-bit: the flash wears out long before they wrap. */
+ * written and no compaction or spare sector is needed. */
 #include <string.h>
 #include "herald/queue.h"
 #include "crc32.h"
@@ -50,11 +70,12 @@
 #define REC_MAGIC 0x31524851u /* "QHR1" */
 #define SEC_FIELDS 16u        /* a multiple of every program size */
 #define REC_FIELDS 21u        /* the header, its own CRC included */
+#define RESYNC_STEP 32u       /* bytes looked at per read while resyncing; a multiple of every unit */
 
 /* Where things are, for program size u = q->unit (see the layout above). */
 #define AL(q, n) (((n) + (q)->unit - 1u) & ~((q)->unit - 1u))
-#define MARK_OFF SEC_FIELDS                      /* in a sector: the erase mark */
-#define FIRST_REC(q) (SEC_FIELDS + (q)->unit)    /* in a sector: the first record */
+#define MARK_OFF (2u * SEC_FIELDS)               /* in a sector: the erase mark */
+#define FIRST_REC(q) (MARK_OFF + (q)->unit)      /* in a sector: the first record */
 #define CRC_OFF(q) AL(q, REC_FIELDS)             /* in a record: */
 #define COMMIT_OFF(q) (CRC_OFF(q) + AL(q, 4u))
 #define RETIRE_OFF(q) (COMMIT_OFF(q) + (q)->unit)
@@ -65,7 +86,9 @@ enum { SLOT_END, SLOT_TORN, SLOT_REC };
 typedef struct {
     herald_queue_rec_t meta;
     uint32_t size;
-    int live;
+    int live;      /* committed, whole and not retired */
+    int whole;     /* committed and its CRC matches (retired or not) */
+    int damaged;   /* committed and not retired, but its bytes fail their CRC */
 } slot_t;
 
 static const uint8_t zeros[16];
@@ -83,6 +106,13 @@ static uint32_t sec_addr(const herald_flash_queue_t *q, uint32_t sec)
 static uint32_t next_sec(const herald_flash_queue_t *q, uint32_t sec)
 {
     return (sec + 1u) % q->sector_count;
+}
+
+/* Serial-number order: a is after b (valid while they are < 2^31 apart). */
+static int after(uint32_t a, uint32_t b)
+{
+    uint32_t d = a - b;
+    return d != 0u && d < 0x80000000u; /* (int32_t)(a - b) > 0 */
 }
 
 uint32_t herald_flash_queue_max_body(const herald_flash_queue_t *q)
@@ -115,6 +145,19 @@ static int all_are(const uint8_t *p, size_t n, uint8_t v)
     return 1;
 }
 
+/* A mark is set when more than half of its bits are 0 (see above). */
+static int mark_set(const uint8_t *p, uint32_t n)
+{
+    uint32_t zero_bits = 0u;
+    for (uint32_t i = 0u; i < n; i++) {
+        for (uint32_t v = p[i]; v != 0u; v &= v - 1u) {
+            zero_bits++; /* counts the ones here... */
+        }
+    }
+    zero_bits = 8u * n - zero_bits; /* ...so this is the zeros */
+    return zero_bits > 4u * n;
+}
+
 static herald_status_t rd(const herald_flash_queue_t *q, uint32_t addr, void *buf, size_t len)
 {
     return q->flash->read(q->flash->ctx, addr, buf, len) == 0 ? HERALD_OK : HERALD_E_FLASH;
@@ -125,12 +168,12 @@ static herald_status_t prog(const herald_flash_queue_t *q, uint32_t addr, const 
     return q->flash->program(q->flash->ctx, addr, data, len) == 0 ? HERALD_OK : HERALD_E_FLASH;
 }
 
-/* Is a mark unit all 0xFF (never touched since the erase)? */
-static herald_status_t mark_blank(const herald_flash_queue_t *q, uint32_t addr, int *blank)
+/* Is the mark unit at addr set? */
+static herald_status_t read_mark(const herald_flash_queue_t *q, uint32_t addr, int *set)
 {
     uint8_t m[16];
     herald_status_t st = rd(q, addr, m, q->unit);
-    *blank = all_are(m, q->unit, 0xFFu);
+    *set = st == HERALD_OK && mark_set(m, q->unit);
     return st;
 }
 
@@ -156,14 +199,22 @@ static herald_status_t read_range(const herald_flash_queue_t *q, uint32_t addr, 
 
 /* ---- sectors ------------------------------------------------------------------ */
 
+/* A sector header is valid when either copy checks out (one flipped bit, or
+ * a cut while the second copy went in, costs nothing). */
 static herald_status_t read_sec_hdr(const herald_flash_queue_t *q, uint32_t sec, uint32_t *epoch,
                                     uint32_t *next_seq, int *valid)
 {
-    uint8_t h[SEC_FIELDS];
+    uint8_t h[2u * SEC_FIELDS];
     herald_status_t st = rd(q, sec_addr(q, sec), h, sizeof h);
-    *valid = st == HERALD_OK && get_le32(h) == SEC_MAGIC && herald_crc32(0, h, 12u) == get_le32(h + 12);
-    *epoch = get_le32(h + 4);
-    *next_seq = get_le32(h + 8);
+    *valid = 0;
+    *epoch = 0u;
+    *next_seq = 0u;
+    for (size_t c = 0u; st == HERALD_OK && c < 2u && !*valid; c++) {
+        const uint8_t *p = &h[c * SEC_FIELDS];
+        *valid = get_le32(p) == SEC_MAGIC && herald_crc32(0, p, 12u) == get_le32(p + 12);
+        *epoch = get_le32(p + 4);
+        *next_seq = get_le32(p + 8);
+    }
     return st;
 }
 
@@ -176,65 +227,21 @@ static herald_status_t in_log(const herald_flash_queue_t *q, uint32_t sec, int *
     uint32_t epoch;
     uint32_t seq;
     int valid;
-    int blank = 1;
+    int erasing = 0;
     herald_status_t st = read_sec_hdr(q, sec, &epoch, &seq, &valid);
     if (st == HERALD_OK && dist == q->sector_count - 1u) {
-        st = mark_blank(q, sec_addr(q, q->wsec) + MARK_OFF, &blank);
+        st = read_mark(q, sec_addr(q, q->wsec) + MARK_OFF, &erasing);
     }
-    *yes = valid && blank && epoch == q->wepoch - dist;
+    *yes = valid && !erasing && epoch == q->wepoch - dist;
     return st;
-}
-
-/* Move writing to the next sector: refuse if it still holds waiting records,
- * else set the erase mark, erase it and give it the next epoch. */
-static herald_status_t open_next(herald_flash_queue_t *q)
-{
-    uint32_t sec = next_sec(q, q->wsec);
-    uint32_t epoch = q->have_w ? q->wepoch + 1u : 1u;
-    uint8_t h[SEC_FIELDS];
-    int blank;
-    herald_status_t st;
-
-    /* Records leave in order, so unless the head is there, nothing in the
-     * next sector is waiting any more. */
-    if (q->count > 0u && q->head / q->sector_size == sec) {
-        return HERALD_E_QUEUE_FULL;
-    }
-    if (q->have_w) {
-        uint32_t mark = sec_addr(q, q->wsec) + MARK_OFF;
-        st = mark_blank(q, mark, &blank);
-        if (st == HERALD_OK && blank) {
-            st = prog(q, mark, zeros, q->unit);
-        }
-        if (st != HERALD_OK) {
-            return st;
-        }
-    }
-    if (q->flash->erase(q->flash->ctx, sec) != 0) {
-        return HERALD_E_FLASH;
-    }
-    q->erases++;
-    (void)memset(h, 0xFF, sizeof h);
-    put_le32(h, SEC_MAGIC);
-    put_le32(h + 4, epoch);
-    put_le32(h + 8, q->next_seq);
-    put_le32(h + 12, herald_crc32(0, h, 12u));
-    st = prog(q, sec_addr(q, sec), h, sizeof h);
-    if (st != HERALD_OK) {
-        return st;
-    }
-    q->wsec = sec;
-    q->wepoch = epoch;
-    q->woff = FIRST_REC(q);
-    q->have_w = 1u;
-    return HERALD_OK;
 }
 
 /* ---- records ------------------------------------------------------------------ */
 
 /* Read the slot at offset off of sector sec: the end of the records there,
- * a torn header (the length cannot be trusted), or a record, which is live
- * when its body is whole, it is committed and it is not retired. */
+ * a torn header (the length cannot be trusted; r->damaged says whether its
+ * marks, which sit at fixed offsets, show a committed, unretired record), or
+ * a record (see slot_t). */
 static herald_status_t scan(const herald_flash_queue_t *q, uint32_t sec, uint32_t off, slot_t *r, int *kind)
 {
     uint8_t h[32];
@@ -243,9 +250,12 @@ static herald_status_t scan(const herald_flash_queue_t *q, uint32_t sec, uint32_
     uint32_t len;
     uint32_t crc;
     int blank;
+    int committed;
+    int retired;
     herald_status_t st;
 
     *kind = SLOT_END;
+    (void)memset(r, 0, sizeof *r);
     if (off > q->sector_size - BODY_OFF(q)) {
         return HERALD_OK; /* no room left for even an empty record */
     }
@@ -253,6 +263,13 @@ static herald_status_t scan(const herald_flash_queue_t *q, uint32_t sec, uint32_
     if (st != HERALD_OK || all_are(h, CRC_OFF(q), 0xFFu)) {
         return st;
     }
+    st = rd(q, base + CRC_OFF(q), m, BODY_OFF(q) - CRC_OFF(q));
+    if (st != HERALD_OK) {
+        return st;
+    }
+    committed = mark_set(m + (COMMIT_OFF(q) - CRC_OFF(q)), q->unit);
+    retired = mark_set(m + (RETIRE_OFF(q) - CRC_OFF(q)), q->unit);
+    r->damaged = committed && !retired;
     *kind = SLOT_TORN;
     len = get_le32(h + 8);
     if (get_le32(h) != REC_MAGIC || herald_crc32(0, h, 17u) != get_le32(h + 17) ||
@@ -265,18 +282,170 @@ static herald_status_t scan(const herald_flash_queue_t *q, uint32_t sec, uint32_
     r->meta.expires_s = get_le32(h + 12);
     r->meta.priority = h[16];
     r->size = rec_size(q, len);
-    st = rd(q, base + CRC_OFF(q), m, BODY_OFF(q) - CRC_OFF(q));
     crc = herald_crc32(0, h, REC_FIELDS);
-    if (st == HERALD_OK) {
-        st = read_range(q, base + BODY_OFF(q), len, &crc, &blank);
-    }
-    r->live = crc == get_le32(m) && all_are(m + (COMMIT_OFF(q) - CRC_OFF(q)), q->unit, 0x00u) &&
-              !all_are(m + (RETIRE_OFF(q) - CRC_OFF(q)), q->unit, 0x00u);
+    st = read_range(q, base + BODY_OFF(q), len, &crc, &blank);
+    r->whole = committed && crc == get_le32(m);
+    r->live = r->whole && !retired;
+    r->damaged = committed && !retired && !r->whole;
     return st;
 }
 
+/* After a torn header at *off: the next place in the sector that holds a
+ * whole record (magic, header CRC, commit mark and record CRC all check), or
+ * SLOT_END.  Only magic matches are looked at closely. */
+static herald_status_t resync(const herald_flash_queue_t *q, uint32_t sec, uint32_t *off, slot_t *r, int *kind)
+{
+    uint8_t buf[RESYNC_STEP + 4u];
+    uint32_t last = q->sector_size - BODY_OFF(q); /* no record starts after this */
+    uint32_t p = *off + q->unit;
+    *kind = SLOT_END;
+    while (p <= last) {
+        uint32_t n = q->sector_size - p < (uint32_t)sizeof buf ? q->sector_size - p : (uint32_t)sizeof buf;
+        herald_status_t st = rd(q, sec_addr(q, sec) + p, buf, n);
+        if (st != HERALD_OK) {
+            return st;
+        }
+        /* p + i <= last leaves a whole header after i, so buf holds its magic */
+        for (uint32_t i = 0u; i < RESYNC_STEP && p + i <= last; i += q->unit) {
+            if (get_le32(buf + i) != REC_MAGIC) {
+                continue;
+            }
+            st = scan(q, sec, p + i, r, kind);
+            if (st != HERALD_OK || (*kind == SLOT_REC && r->whole)) {
+                *off = p + i;
+                return st;
+            }
+            *kind = SLOT_END;
+        }
+        p += RESYNC_STEP;
+    }
+    return HERALD_OK;
+}
+
+/* Count a committed record that damage keeps from being delivered, and set
+ * its retire mark so that it is counted once (if that program fails it is
+ * counted again at the next boot; nothing else depends on it). */
+static void lost_to_damage(herald_flash_queue_t *q, uint32_t sec, uint32_t off)
+{
+    q->damaged++;
+    (void)prog(q, sec_addr(q, sec) + off + RETIRE_OFF(q), zeros, q->unit);
+}
+
+/* The next record at or after *off in sector sec, stepping over torn headers
+ * (each torn one that was a waiting record goes to lost_to_damage when
+ * `account`); *gap is set when one was stepped over.  *kind is SLOT_END or
+ * SLOT_REC. */
+static herald_status_t next_slot(herald_flash_queue_t *q, uint32_t sec, uint32_t *off, slot_t *r, int *kind,
+                                 int account, int *gap)
+{
+    herald_status_t st = scan(q, sec, *off, r, kind);
+    while (st == HERALD_OK && *kind == SLOT_TORN) {
+        *gap = 1;
+        if (account && r->damaged) {
+            lost_to_damage(q, sec, *off);
+        }
+        st = resync(q, sec, off, r, kind);
+    }
+    return st;
+}
+
+/* Whether sector sec, which is not in the log, still holds a record that
+ * checks out and is not retired: then it is never erased (its header was
+ * damaged; erasing would destroy intact records). */
+static herald_status_t holds_live(herald_flash_queue_t *q, uint32_t sec, int *yes)
+{
+    uint32_t off = FIRST_REC(q);
+    slot_t r;
+    int kind;
+    int gap = 0;
+    *yes = 0;
+    for (;;) {
+        herald_status_t st = next_slot(q, sec, &off, &r, &kind, 0, &gap);
+        if (st != HERALD_OK || kind == SLOT_END || r.live) {
+            *yes = st == HERALD_OK && kind == SLOT_REC;
+            return st;
+        }
+        off += r.size;
+    }
+}
+
+/* Move writing to the next sector: refuse if it still holds waiting records,
+ * else set the erase mark, erase it and give it the next epoch. */
+static herald_status_t open_next(herald_flash_queue_t *q)
+{
+    uint32_t sec = next_sec(q, q->wsec);
+    uint32_t epoch = q->have_w ? q->wepoch + 1u : 1u;
+    uint8_t h[SEC_FIELDS];
+    int ok = 0;
+    herald_status_t st;
+
+    /* Records leave in order, so unless the head is there, nothing in the
+     * next sector is waiting any more. */
+    if (q->count > 0u && q->head / q->sector_size == sec) {
+        return HERALD_E_QUEUE_FULL;
+    }
+    if (q->have_w) {
+        uint32_t mark = sec_addr(q, q->wsec) + MARK_OFF;
+        uint8_t m[16];
+        int erasing;
+        st = rd(q, mark, m, q->unit);
+        erasing = st == HERALD_OK && mark_set(m, q->unit);
+        if (st == HERALD_OK) {
+            st = in_log(q, sec, &ok);
+        }
+        /* Outside the log, a record that still checks out was not retired
+         * through this log: only damage to its sector header put it there.
+         * Once the erase mark is set, the erase had been decided already. */
+        if (st == HERALD_OK && !ok && !erasing) {
+            st = holds_live(q, sec, &ok);
+            if (st == HERALD_OK && ok) {
+                return HERALD_E_QUEUE_FULL;
+            }
+        }
+        if (st == HERALD_OK && !all_are(m, q->unit, 0x00u)) {
+            st = prog(q, mark, zeros, q->unit);
+        }
+        if (st != HERALD_OK) {
+            return st;
+        }
+    } else {
+        st = holds_live(q, sec, &ok);
+        if (st != HERALD_OK || ok) {
+            return st != HERALD_OK ? st : HERALD_E_QUEUE_FULL;
+        }
+    }
+    if (q->flash->erase(q->flash->ctx, sec) != 0) {
+        return HERALD_E_FLASH;
+    }
+    q->erases++;
+    (void)memset(h, 0xFF, sizeof h);
+    put_le32(h, SEC_MAGIC);
+    put_le32(h + 4, epoch);
+    put_le32(h + 8, q->next_seq);
+    put_le32(h + 12, herald_crc32(0, h, 12u));
+    /* Two programs, so that a cut can tear only one copy. */
+    st = prog(q, sec_addr(q, sec), h, sizeof h);
+    if (st == HERALD_OK) {
+        st = prog(q, sec_addr(q, sec) + SEC_FIELDS, h, sizeof h);
+    }
+    if (st != HERALD_OK) {
+        /* A failed program may still have landed a valid header, which
+         * makes sec the newest sector for recovery: nothing more may go
+         * into the old one (its numbers would come again).  The next
+         * begin erases sec again. */
+        q->woff = q->sector_size;
+        return st;
+    }
+    q->wsec = sec;
+    q->wepoch = epoch;
+    q->woff = FIRST_REC(q);
+    q->have_w = 1u;
+    return HERALD_OK;
+}
+
 /* Make the first waiting record at or after (sec, off) the head; *found is
- * 0 when there is none up to the end of the write sector. */
+ * 0 when there is none up to the end of the write sector.  Records found
+ * damaged on the way were counted as waiting: they leave the count. */
 static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t off, int *found)
 {
     slot_t r;
@@ -286,7 +455,18 @@ static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t
     *found = 0;
     for (;;) {
         if (ok) {
-            st = scan(q, sec, off, &r, &kind);
+            uint32_t before = q->damaged;
+            int gap = 0;
+            st = next_slot(q, sec, &off, &r, &kind, 1, &gap);
+            if (st == HERALD_OK && kind == SLOT_REC && r.damaged) {
+                lost_to_damage(q, sec, off);
+            }
+            q->count -= q->damaged - before < q->count ? q->damaged - before : q->count;
+            /* A header damaged since it was written: nothing more may be
+             * appended behind it. */
+            if (gap && sec == q->wsec) {
+                q->woff = q->sector_size;
+            }
             if (st != HERALD_OK) {
                 return st;
             }
@@ -299,11 +479,6 @@ static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t
             if (kind == SLOT_REC) {
                 off += r.size;
                 continue;
-            }
-            /* A header damaged since it was written hides what follows it
-             * from recovery, so nothing more may be appended behind it. */
-            if (kind == SLOT_TORN && sec == q->wsec) {
-                q->woff = q->sector_size;
             }
         }
         if (sec == q->wsec) {
@@ -320,9 +495,10 @@ static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t
 
 /* ---- recovery ----------------------------------------------------------------- */
 
-/* Rebuild everything from flash: the write sector (highest epoch), the head
+/* Rebuild everything from flash: the write sector (newest epoch), the head
  * (first waiting record in log order), the count, where the next record goes
- * and the next sequence number.  Writes nothing. */
+ * and the next sequence number.  Writes only the retire marks of records it
+ * finds damaged (lost_to_damage). */
 static herald_status_t recover(herald_flash_queue_t *q)
 {
     uint32_t sec;
@@ -334,6 +510,7 @@ static herald_status_t recover(herald_flash_queue_t *q)
     slot_t r;
     int valid;
     int kind = SLOT_END;
+    int gap = 0;
     int have_last = 0;
     herald_status_t st;
 
@@ -342,7 +519,7 @@ static herald_status_t recover(herald_flash_queue_t *q)
         if (st != HERALD_OK) {
             return st;
         }
-        if (valid && (!q->have_w || epoch > q->wepoch)) {
+        if (valid && (!q->have_w || after(epoch, q->wepoch))) {
             q->have_w = 1u;
             q->wsec = sec;
             q->wepoch = epoch;
@@ -368,13 +545,17 @@ static herald_status_t recover(herald_flash_queue_t *q)
             }
         }
         off = FIRST_REC(q);
+        gap = 0;
         for (;;) {
-            st = scan(q, sec, off, &r, &kind);
+            st = next_slot(q, sec, &off, &r, &kind, 1, &gap);
             if (st != HERALD_OK) {
                 return st;
             }
             if (kind != SLOT_REC) {
                 break;
+            }
+            if (r.damaged) {
+                lost_to_damage(q, sec, off);
             }
             if (r.live && q->count++ == 0u) {
                 q->head = sec_addr(q, sec) + off;
@@ -387,10 +568,13 @@ static herald_status_t recover(herald_flash_queue_t *q)
             off += r.size;
         }
     }
-    q->next_seq = have_last ? seq + 1u : w_seq;
+    /* A bad header in the write sector hid how many records (each took a
+     * number) lay in the gap; skip as many numbers as could have fitted, so
+     * that no handle is ever given twice. */
+    q->next_seq = (have_last ? seq + 1u : w_seq) + (gap ? q->sector_size / rec_size(q, 0u) : 0u);
     /* Append only where the write sector is erased to its end; a torn record
      * or anything unexpected there closes it. */
-    q->woff = kind == SLOT_END ? off : q->sector_size;
+    q->woff = gap ? q->sector_size : off;
     st = read_range(q, sec_addr(q, q->wsec) + q->woff, q->sector_size - q->woff, &unused_crc, &valid);
     if (!valid) {
         q->woff = q->sector_size;
@@ -531,6 +715,17 @@ static herald_status_t fq_commit(void *ctx)
     if (st == HERALD_OK) {
         st = prog(q, q->rec + COMMIT_OFF(q), zeros, q->unit);
     }
+    /* Read it back: a part with a stuck bit "programs" without complaint,
+     * and a record that does not read as written must fail here, where the
+     * caller still holds the notification, not later as a loss. */
+    if (st == HERALD_OK) {
+        slot_t r;
+        int kind;
+        st = scan(q, q->rec / q->sector_size, q->rec % q->sector_size, &r, &kind);
+        if (st == HERALD_OK && (kind != SLOT_REC || !r.live || r.meta.seq != q->wmeta.seq)) {
+            st = HERALD_E_FLASH;
+        }
+    }
     if (st != HERALD_OK) {
         q->wfail = 1u;
         return st;
@@ -620,6 +815,11 @@ static size_t fq_count(void *ctx)
     return ((herald_flash_queue_t *)ctx)->count;
 }
 
+static uint32_t fq_damaged(void *ctx)
+{
+    return ((herald_flash_queue_t *)ctx)->damaged;
+}
+
 herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out)
 {
     const herald_flash_geometry_t *g;
@@ -643,7 +843,7 @@ herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_fl
     }
     st = recover(q);
     if (st == HERALD_OK) {
-        *out = (herald_queue_t){ fq_begin, fq_write, fq_commit, fq_abort, fq_peek, fq_read, fq_retire, fq_count, q };
+        *out = (herald_queue_t){ fq_begin, fq_write, fq_commit, fq_abort, fq_peek, fq_read, fq_retire, fq_count, q, fq_damaged };
     }
     return st;
 }

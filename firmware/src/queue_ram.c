@@ -164,5 +164,6 @@ herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t c
     out->retire = rq_retire;
     out->count = rq_count;
     out->ctx = q;
+    out->damaged = NULL; /* RAM does not rot */
     return HERALD_OK;
 }

@@ -3,6 +3,7 @@
  * are errors and are counted, never silently fixed, so a test can assert the
  * queue above never breaks one. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +56,12 @@ static uint8_t rng_mask(herald_flash_file_t *f, uint32_t level, int invert)
 static int flush_range(herald_flash_file_t *f, size_t off, size_t len)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t start = off - off % page;
+    size_t at = f->hdr + off; /* in the file, whose start the map's is */
+    size_t start = at - at % page;
     if (f->fd < 0 || !f->sync) {
         return 0;
     }
-    return msync(f->mem + start, off + len - start, MS_SYNC) == 0 ? 0 : HERALD_E_FLASH;
+    return msync(f->mem - f->hdr + start, at + len - start, MS_SYNC) == 0 ? 0 : HERALD_E_FLASH;
 }
 
 /* Every program/erase passes here: 1 when it may go ahead, 0 when this is the
@@ -179,7 +181,181 @@ static int ff_read(void *ctx, uint32_t addr, void *buf, size_t len)
         return HERALD_E_INVALID_ARG;
     }
     memcpy(buf, f->mem + addr, len);
+    for (unsigned i = 0; i < f->nstuck; i++) {
+        uint32_t a = f->stuck[i].addr;
+        if (a >= addr && a - addr < len) {
+            uint8_t *b = (uint8_t *)buf + (a - addr);
+            *b = (uint8_t)((*b & ~f->stuck[i].mask) | (f->stuck[i].value & f->stuck[i].mask));
+        }
+    }
     return 0;
+}
+
+/* CRC-32 (the usual reflected 0xEDB88320), for the file header. */
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    while (n-- > 0u) {
+        c ^= *p++;
+        for (int k = 0; k < 8; k++) {
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        }
+    }
+    return ~c;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static const char HDR_MAGIC[8] = { 'H', 'E', 'R', 'A', 'L', 'D', 'Q', 'F' };
+
+static int geometry_ok(const herald_flash_geometry_t *geo)
+{
+    uint32_t ps = geo->program_size;
+    return (ps == 1u || ps == 4u || ps == 8u || ps == 16u) && geo->sector_size != 0u && geo->sector_size % ps == 0u &&
+           geo->sector_count != 0u && (uint64_t)geo->sector_size * geo->sector_count <= 0xFFFFFFFFu;
+}
+
+/* Whether the header block h says "a herald queue image of this format";
+ * if so, its geometry. */
+static int header_ok(const uint8_t *h, herald_flash_geometry_t *geo)
+{
+    if (memcmp(h, HDR_MAGIC, sizeof HDR_MAGIC) != 0 || get32(h + 8) != HERALD_FLASH_FILE_VERSION ||
+        crc32_of(h, 24u) != get32(h + 24)) {
+        return 0;
+    }
+    geo->sector_size = get32(h + 12);
+    geo->sector_count = get32(h + 16);
+    geo->program_size = get32(h + 20);
+    return geometry_ok(geo);
+}
+
+/* Write a complete new image (header, then erased sectors) to path.new and
+ * rename it over path, so that path is never seen half made. */
+static herald_status_t create_headed(const char *path, const herald_flash_geometry_t *geo)
+{
+    char tmp[4200];
+    uint8_t h[HERALD_FLASH_FILE_HDR_SIZE];
+    uint8_t ff[4096];
+    uint64_t left = (uint64_t)geo->sector_size * geo->sector_count;
+    herald_status_t rc = HERALD_OK;
+    int fd;
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.new", path) >= sizeof tmp) {
+        return HERALD_E_FLASH;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return HERALD_E_FLASH;
+    }
+    memset(h, 0, sizeof h);
+    memcpy(h, HDR_MAGIC, sizeof HDR_MAGIC);
+    put32(h + 8, HERALD_FLASH_FILE_VERSION);
+    put32(h + 12, geo->sector_size);
+    put32(h + 16, geo->sector_count);
+    put32(h + 20, geo->program_size);
+    put32(h + 24, crc32_of(h, 24u));
+    memset(ff, 0xFF, sizeof ff);
+    if (write(fd, h, sizeof h) != (ssize_t)sizeof h) {
+        rc = HERALD_E_FLASH;
+    }
+    while (rc == HERALD_OK && left > 0u) {
+        size_t n = left < sizeof ff ? (size_t)left : sizeof ff;
+        if (write(fd, ff, n) != (ssize_t)n) {
+            rc = HERALD_E_FLASH;
+        }
+        left -= n;
+    }
+    if (rc == HERALD_OK && fsync(fd) != 0) {
+        rc = HERALD_E_FLASH;
+    }
+    if (close(fd) != 0 && rc == HERALD_OK) {
+        rc = HERALD_E_FLASH;
+    }
+    if (rc == HERALD_OK && rename(tmp, path) != 0) {
+        rc = HERALD_E_FLASH;
+    }
+    if (rc != HERALD_OK) {
+        (void)unlink(tmp);
+    }
+    return rc;
+}
+
+/* HEADER mode: open path, creating it first when it is missing or empty.
+ * The creator holds the empty file's lock; a process that waited on it sees
+ * afterwards that path names another file now and opens that one. */
+static herald_status_t open_headed(herald_flash_file_t *f, const char *path, int *fd_out)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        struct stat st, now;
+        herald_status_t rc;
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            if (fd >= 0) {
+                (void)close(fd);
+            }
+            return HERALD_E_FLASH;
+        }
+        if (st.st_size > 0) {
+            *fd_out = fd;
+            return HERALD_OK;
+        }
+        if (flock(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0) {
+            (void)close(fd);
+            return HERALD_E_FLASH;
+        }
+        if (stat(path, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev && st.st_size == 0) {
+            rc = create_headed(path, &f->geo);
+            if (rc != HERALD_OK) {
+                (void)close(fd);
+                return rc;
+            }
+        }
+        (void)close(fd); /* and its lock: look again at what path is now */
+    }
+    return HERALD_E_FLASH;
+}
+
+static herald_status_t map_file(herald_flash_file_t *f, size_t total)
+{
+    void *m = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
+    if (m == MAP_FAILED) {
+        return HERALD_E_FLASH;
+    }
+    f->mem = (uint8_t *)m + f->hdr;
+    return HERALD_OK;
+}
+
+/* HEADER mode: check what the file says it is before anything is mapped
+ * writable; a file that is not an image is left as it was. */
+static herald_status_t open_file_headed(herald_flash_file_t *f, const char *path)
+{
+    uint8_t h[HERALD_FLASH_FILE_HDR_SIZE];
+    herald_flash_geometry_t geo;
+    struct stat st;
+    herald_status_t rc = open_headed(f, path, &f->fd);
+    if (rc != HERALD_OK) {
+        return rc;
+    }
+    if (fstat(f->fd, &st) != 0) {
+        return HERALD_E_FLASH;
+    }
+    if ((uint64_t)st.st_size < sizeof h || pread(f->fd, h, sizeof h, 0) != (ssize_t)sizeof h || !header_ok(h, &geo) ||
+        (uint64_t)st.st_size != sizeof h + (uint64_t)geo.sector_size * geo.sector_count) {
+        return HERALD_E_QUEUE_FOREIGN;
+    }
+    f->geo = geo;
+    f->size = (size_t)geo.sector_size * geo.sector_count;
+    f->hdr = sizeof h;
+    return map_file(f, f->hdr + f->size);
 }
 
 /* Map the file, creating it erased when it is new.  Creation happens under
@@ -190,7 +366,6 @@ static herald_status_t open_file(herald_flash_file_t *f, const char *path)
     struct stat st;
     herald_status_t rc = HERALD_OK;
     int locked = 0, created = 0;
-    void *m;
     f->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (f->fd < 0 || fstat(f->fd, &st) != 0) {
         return HERALD_E_FLASH;
@@ -208,12 +383,7 @@ static herald_status_t open_file(herald_flash_file_t *f, const char *path)
         rc = HERALD_E_INVALID_ARG;
     }
     if (rc == HERALD_OK) {
-        m = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
-        if (m == MAP_FAILED) {
-            rc = HERALD_E_FLASH;
-        } else {
-            f->mem = m;
-        }
+        rc = map_file(f, f->size);
     }
     if (rc == HERALD_OK && created) {
         memset(f->mem, 0xFF, f->size);
@@ -231,27 +401,21 @@ herald_status_t herald_flash_file_open(herald_flash_file_t *f, const char *path,
                                        unsigned flags, herald_flash_t *out)
 {
     herald_status_t rc;
-    uint32_t ps;
     if (!f || !geo || !out) {
         return HERALD_E_INVALID_ARG;
     }
-    ps = geo->program_size;
     memset(f, 0, sizeof *f);
     f->fd = -1;
-    if ((ps != 1u && ps != 4u && ps != 8u && ps != 16u) || geo->sector_size == 0u ||
-        geo->sector_size % ps != 0u || geo->sector_count == 0u ||
-        (uint64_t)geo->sector_size * geo->sector_count > 0xFFFFFFFFu) {
+    if (!geometry_ok(geo)) {
         return HERALD_E_INVALID_ARG;
     }
     f->geo = *geo;
     f->size = (size_t)geo->sector_size * geo->sector_count;
     f->sync = (flags & HERALD_FLASH_FILE_NO_SYNC) ? 0 : 1;
     f->ecc = (flags & HERALD_FLASH_FILE_ECC) ? 1 : 0;
-    f->sector_erases = calloc(geo->sector_count, sizeof *f->sector_erases);
-    if (!f->sector_erases) {
-        return HERALD_E_NOSPACE;
-    }
-    if (path) {
+    if (path && (flags & HERALD_FLASH_FILE_HEADER)) {
+        rc = open_file_headed(f, path); /* the file's geometry replaces geo */
+    } else if (path) {
         rc = open_file(f, path);
     } else {
         f->mem = malloc(f->size);
@@ -260,6 +424,10 @@ herald_status_t herald_flash_file_open(herald_flash_file_t *f, const char *path,
             memset(f->mem, 0xFF, f->size);
         }
     }
+    if (rc == HERALD_OK) {
+        f->sector_erases = calloc(f->geo.sector_count, sizeof *f->sector_erases);
+        rc = f->sector_erases ? HERALD_OK : HERALD_E_NOSPACE;
+    }
     if (rc != HERALD_OK) {
         herald_flash_file_close(f);
         return rc;
@@ -267,7 +435,7 @@ herald_status_t herald_flash_file_open(herald_flash_file_t *f, const char *path,
     out->erase = ff_erase;
     out->program = ff_program;
     out->read = ff_read;
-    out->geometry = *geo;
+    out->geometry = f->geo;
     out->ctx = f;
     return HERALD_OK;
 }
@@ -276,7 +444,7 @@ void herald_flash_file_close(herald_flash_file_t *f)
 {
     if (f->fd >= 0) {
         if (f->mem) {
-            (void)munmap(f->mem, f->size);
+            (void)munmap(f->mem - f->hdr, f->hdr + f->size);
         }
         (void)close(f->fd);
     } else {
@@ -310,6 +478,31 @@ void herald_flash_file_power_on(herald_flash_file_t *f)
 {
     f->off = 0;
     f->cut_armed = 0;
+}
+
+void herald_flash_file_flip(herald_flash_file_t *f, uint32_t addr, uint8_t mask)
+{
+    if (addr < f->size) {
+        f->mem[addr] ^= mask;
+        (void)flush_range(f, addr, 1u);
+    }
+}
+
+int herald_flash_file_stick(herald_flash_file_t *f, uint32_t addr, uint8_t mask, uint8_t value)
+{
+    if (addr >= f->size || f->nstuck >= sizeof f->stuck / sizeof f->stuck[0]) {
+        return 0;
+    }
+    f->stuck[f->nstuck].addr = addr;
+    f->stuck[f->nstuck].mask = mask;
+    f->stuck[f->nstuck].value = value;
+    f->nstuck++;
+    return 1;
+}
+
+void herald_flash_file_unstick_all(herald_flash_file_t *f)
+{
+    f->nstuck = 0;
 }
 
 herald_status_t herald_flash_file_lock(herald_flash_file_t *f, int wait)

@@ -5,7 +5,9 @@
  * bit flips.  At every boot the queue is drained on a copy of the flash,
  * which is checked against a model of what the queue was told, and becomes
  * the model for what follows:
- *   - init writes nothing, and refuses only geometries too small for it;
+ *   - init writes nothing on a flash that only the queue and power cuts
+ *     touched; on a damaged one only zeros into single program units (the
+ *     retire marks of damaged records); it refuses only geometries too small;
  *   - every call returns only the statuses queue.h documents, and FLASH only
  *     after the device failed (or flipped bits broke a NOR rule);
  *   - the queue itself never breaks a NOR rule (alignment, one sector,
@@ -40,8 +42,10 @@ typedef struct {
     int stay_on;        /* the cut is a one-off device error instead */
     int dead;           /* power is off: every operation fails */
     int failed;         /* an operation failed since the last boot */
+    unsigned cuts;      /* operations the armed cut hit (a mark it hit may read either way) */
     int flipped;        /* bits were flipped since the last boot */
     unsigned writes;    /* programs and erases since the last boot */
+    unsigned marks;     /* of them: one program unit of zeros */
 } flash_t;
 
 static uint32_t next_rand(uint32_t *s)
@@ -50,6 +54,16 @@ static uint32_t next_rand(uint32_t *s)
     *s ^= *s >> 17;
     *s ^= *s << 5;
     return *s;
+}
+
+static int fz_all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != 0u) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* 1 when the power fails now: the caller lands the operation partially. */
@@ -63,6 +77,7 @@ static int cut_now(flash_t *f)
     }
     f->dead = !f->stay_on;
     f->failed = 1;
+    f->cuts++;
     return 1;
 }
 
@@ -103,6 +118,9 @@ static int fl_program(void *ctx, uint32_t addr, const void *data, size_t len)
         return HERALD_E_FLASH;
     }
     f->writes++;
+    if (len == g->program_size && fz_all_zero(d, len)) {
+        f->marks++;
+    }
     for (size_t i = 0; i < len; i++) {
         if ((f->mem[addr + i] & d[i]) != d[i]) {
             /* 0 -> 1: only flipped bits can have put a 0 where the queue
@@ -206,7 +224,7 @@ static uint32_t read_body(herald_queue_t *q, const flash_t *f, const herald_queu
 }
 
 /* Boot from a copy of the flash and drain it: what a reboot would deliver. */
-static void drain_copy(const flash_t *f, model_t *out)
+static void drain_copy(const flash_t *f, model_t *out, int pure)
 {
     flash_t c;
     herald_flash_queue_t fq;
@@ -214,7 +232,7 @@ static void drain_copy(const flash_t *f, model_t *out)
     size_t left;
     fl_init(&c, &f->dev.geometry, f->mem);
     FZ_CHECK(herald_flash_queue_init(&fq, &c.dev, &q) == HERALD_OK);
-    FZ_CHECK(c.writes == 0);
+    FZ_CHECK(c.writes == c.marks && (c.writes == 0 || !pure));
     out->n = 0;
     out->valid = 1;
     left = q.count(q.ctx);
@@ -281,15 +299,16 @@ static void boot(run_t *r)
     FZ_CHECK(got != NULL);
     r->f.dead = 0;
     r->f.cut_in = -1;
-    drain_copy(&r->f, got);
+    drain_copy(&r->f, got, r->pure);
     check_boot(&r->model, got, r->pure);
     r->model = *got;
     free(got);
     r->f.failed = 0;
     r->f.flipped = 0;
     r->f.writes = 0;
+    r->f.marks = 0;
     FZ_CHECK(herald_flash_queue_init(&r->fq, &r->f.dev, &r->q) == HERALD_OK);
-    FZ_CHECK(r->f.writes == 0);
+    FZ_CHECK(r->f.writes == r->f.marks && (r->f.writes == 0 || !r->pure));
     FZ_CHECK(r->q.count(r->q.ctx) == r->model.n);
     r->last_seq = r->model.n > 0 ? r->model.e[r->model.n - 1].meta.seq : 0;
 }
@@ -334,11 +353,11 @@ static void op_append(run_t *r, fz_input_t *in, int abort_midway)
         }
     }
     if (st == HERALD_OK) {
-        int failed_before = r->f.failed;
+        unsigned cuts_before = r->f.cuts;
         st = q->commit(q->ctx);
         FZ_CHECK(IN(st, RW_ST) && st != HERALD_E_INVALID_ARG);
         check_st(&r->f, st);
-        if (st == HERALD_OK || (!failed_before && r->f.failed)) {
+        if (st == HERALD_OK || r->f.cuts != cuts_before) {
             /* Committed, or hit by the cut while committing: it may survive. */
             FZ_CHECK(r->model.n < MAX_RECS);
             r->model.e[r->model.n].meta = m;
@@ -358,7 +377,8 @@ static void op_retire(run_t *r, fz_input_t *in)
     herald_queue_t *q = &r->q;
     herald_queue_rec_t m;
     uint32_t crc;
-    int st = q->peek(q->ctx, &m), failed_before;
+    int st = q->peek(q->ctx, &m);
+    unsigned cuts_before;
     size_t head = 0;
 
     FZ_CHECK(IN(st, PEEK_ST));
@@ -381,7 +401,7 @@ static void op_retire(run_t *r, fz_input_t *in)
     if (r->model.valid) {
         FZ_CHECK(r->model.e[head].body_crc == crc && r->model.e[head].meta.body_len == m.body_len);
     }
-    failed_before = r->f.failed;
+    cuts_before = r->f.cuts;
     st = q->retire(q->ctx, m.seq);
     FZ_CHECK(IN(st, RW_ST) && st != HERALD_E_INVALID_ARG);
     check_st(&r->f, st);
@@ -391,7 +411,7 @@ static void op_retire(run_t *r, fz_input_t *in)
     if (st == HERALD_OK) {
         memmove(&r->model.e[head], &r->model.e[head + 1], (r->model.n - head - 1) * sizeof r->model.e[0]);
         r->model.n--;
-    } else if (!failed_before && r->f.failed) {
+    } else if (r->f.cuts != cuts_before) {
         r->model.e[head].state = MAYBE; /* its retire mark may have landed */
     }
 }
@@ -430,6 +450,14 @@ static void op_misuse(run_t *r)
 }
 
 static const uint32_t SECTOR_SIZES[] = { 64, 128, 256, 512 };
+
+/* The smallest sector the queue takes: its two headers and erase mark, and
+ * one record with a body of one unit (queue_flash.c's layout). */
+static uint32_t min_sector(uint32_t u)
+{
+    uint32_t crc_off = (21u + u - 1u) / u * u, crc_len = (4u + u - 1u) / u * u;
+    return 2u * 16u + u + crc_off + crc_len + 2u * u + u;
+}
 static const uint32_t PROGRAM_SIZES[] = { 1, 4, 8, 16 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -458,7 +486,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Geometries the queue cannot use are refused up front. */
     if (herald_flash_queue_init(&probe, &r->f.dev, &ops) != HERALD_OK) {
         FZ_CHECK(r->f.writes == 0);
-        FZ_CHECK(g.sector_size < 128 && g.program_size >= 8);
+        FZ_CHECK(g.sector_size < min_sector(g.program_size));
         free(r->f.mem);
         free(r);
         return 0;

@@ -3,8 +3,12 @@
 simulator.  Nothing accepted is lost: not to a dead uplink, a permanent
 refusal ahead of it, a killed process, or two processes at once."""
 
+import hashlib
 import os
+import random
 import signal
+import struct
+import zlib
 import subprocess
 import time
 import unittest
@@ -13,7 +17,26 @@ from pathlib import Path
 from simlib import API_KEY, APP_ID, build_dir, certs_dir, herald_cli, start_simulator
 from test_cli import run_cli
 
-EXIT_OK, EXIT_LOCAL, EXIT_PLATFORM, EXIT_QUEUED = 0, 3, 4, 6
+EXIT_OK, EXIT_LOCAL, EXIT_PLATFORM, EXIT_QUEUED, EXIT_QUEUE_FILE = 0, 3, 4, 6, 8
+HDR = 4096  # the queue file's header block; the NOR image follows it
+
+
+def queue_file(path, sector_size, sectors, program_size=4, next_seq=None):
+    """A queue file as herald writes it (tools/herald/qfile.h): header, then
+    an erased image; with next_seq, sector 0 already opened at that number
+    (firmware/src/queue_flash.c: its header twice, then the erase mark)."""
+    head = b"HERALDQF" + struct.pack("<IIII", 1, sector_size, sectors, program_size)
+    head += struct.pack("<I", zlib.crc32(head))
+    image = bytearray(b"\xff" * (sector_size * sectors))
+    if next_seq is not None:
+        sec = struct.pack("<III", 0x31534851, 1, next_seq)
+        sec += struct.pack("<I", zlib.crc32(sec))
+        image[0:32] = sec + sec
+    Path(path).write_bytes(head.ljust(HDR, b"\0") + bytes(image))
+
+
+def digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 DEAD = "https://127.0.0.1:1"
 
 
@@ -180,6 +203,62 @@ class QueueCli(unittest.TestCase):
         drain.send_signal(signal.SIGKILL)
         drain.wait()
         self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "2 queued in %s" % self.q)
+
+    def test_a_file_that_is_not_a_queue_is_refused_and_left_untouched(self):
+        rnd = random.Random(11)
+        for name, data in (("zeros", bytes(2 << 20)), ("random", rnd.randbytes(2 << 20)),
+                           ("headerless image of an older herald", b"\xff" * (2 << 20))):
+            Path(self.q).write_bytes(data)
+            before = digest(self.q)
+            for cmd in (["send", *order(1), "--queue", self.q], ["queue", "--queue", self.q],
+                        ["drain", "--queue", self.q], ["stats", "--queue", self.q]):
+                p = run_cli(*cmd, base_url=DEAD if cmd[0] == "send" else None)
+                self.assertEqual(p.returncode, EXIT_QUEUE_FILE, (name, cmd, p.stderr))
+                self.assertIn("%s is not a herald queue file" % self.q, p.stderr)
+                self.assertEqual(digest(self.q), before, (name, cmd))
+            self.assertFalse(os.path.exists(self.q + ".state"))
+
+    def test_the_geometry_the_file_records_is_used(self):
+        queue_file(self.q, 4096, 512)  # 512 sectors of 4 KiB, not the default 16 of 128 KiB
+        for n in range(3):
+            self.assertEqual(run_cli("send", *order(n), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        p = run_cli("queue", "--queue", self.q)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(p.stdout.splitlines()[-1], "3 queued in %s" % self.q)
+        self.assertEqual(os.path.getsize(self.q), HDR + 512 * 4096)
+        sim = start_simulator(self)
+        self.assertEqual(run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim).returncode, EXIT_OK)
+        self.assertEqual(self.order_ids(sim), ["ORD-0", "ORD-1", "ORD-2"])
+
+    def test_a_damaged_record_costs_only_itself_and_is_reported(self):
+        for n in range(3):
+            self.assertEqual(run_cli("send", *order(n), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        data = bytearray(Path(self.q).read_bytes())
+        at = data.index(b"ORD-1")
+        data[at + 2] ^= 0x04  # one bit of that record's body
+        Path(self.q).write_bytes(bytes(data))
+        sim = start_simulator(self)
+        p = run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertIn("1 record found in %s was lost to flash damage" % self.q, p.stderr)
+        self.assertEqual(self.order_ids(sim), ["ORD-0", "ORD-2"])
+        p = run_cli("queue", "--queue", self.q)
+        self.assertEqual(p.stdout.splitlines()[-2:], ["0 queued in %s" % self.q, "1 record lost to flash damage"])
+        p = run_cli("stats", "--queue", self.q)
+        stats = dict(line.split() for line in p.stdout.splitlines())
+        self.assertEqual(stats["damaged"], "1")  # counted once, however often the file is opened
+        self.assertIn("lost to flash damage", p.stderr)
+
+    def test_handles_wrap_and_keep_their_state(self):
+        queue_file(self.q, 128 * 1024, 16, next_seq=0xFFFFFFFE)
+        for n in range(3):
+            self.assertEqual(run_cli("send", *order(n), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        lines = run_cli("queue", "--queue", self.q).stdout.splitlines()
+        self.assertEqual(lines[-1], "3 queued in %s" % self.q)
+        rows = [line.split() for line in lines[1:-1]]
+        self.assertEqual([r[0] for r in rows], ["4294967294", "4294967295", "1"])
+        for r in rows:  # the state file kept every handle's state, 1 included (age -1s: none)
+            self.assertNotEqual(r[5], "-1s", r)
 
     def test_not_a_queue_file(self):
         with open(self.q, "wb") as f:

@@ -328,10 +328,34 @@ static void test_init_endpoints(void **state)
     free(a);
 }
 
+/* Records a queue lost to damage of its medium reach herald_counters(). */
+static uint32_t two_damaged(void *ctx)
+{
+    (void)ctx;
+    return 2u;
+}
+
+static uint32_t one_damaged(void *ctx)
+{
+    (void)ctx;
+    return 1u;
+}
+
+static void test_queue_damage_is_counted(void **state)
+{
+    fixture_t *f = *state;
+    assert_int_equal(herald_counters(&f->agent)->damaged, 0u);
+    f->queue.damaged = two_damaged;
+    f->alert_queue.damaged = one_damaged;
+    (void)run(f);
+    assert_int_equal(herald_counters(&f->agent)->damaged, 3u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_seed_request_bytes_and_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_damage_is_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keep_alive_reuses_one_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_error_retried_with_jittered_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_permanent_error_retired_and_next_goes_on, setup, teardown),

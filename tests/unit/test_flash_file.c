@@ -354,6 +354,117 @@ static void test_fail_once_leaves_the_device_on(void **state)
     close_dev(d);
 }
 
+static void test_flip_and_stuck_bits(void **state)
+{
+    emu_t *d = open_ram(&GEO4);
+    const uint8_t z[4] = { 0 };
+    uint8_t r[4];
+    (void)state;
+    /* a flip changes the byte at rest; an erase repairs it */
+    herald_flash_file_flip(&d->f, 5u, 0x21u);
+    assert_int_equal(d->fl.read(d->fl.ctx, 4u, r, 4u), 0);
+    assert_int_equal(r[1], 0xDEu);
+    assert_int_equal(d->fl.erase(d->fl.ctx, 0u), 0);
+    assert_int_equal(d->fl.read(d->fl.ctx, 4u, r, 4u), 0);
+    assert_true(is_fill(r, 4u, 0xFF));
+    /* a stuck bit reads its value through programs and erases */
+    assert_true(herald_flash_file_stick(&d->f, 9u, 0x80u, 0x00u));
+    assert_true(herald_flash_file_stick(&d->f, 12u, 0x01u, 0x01u));
+    assert_int_equal(d->fl.read(d->fl.ctx, 8u, r, 4u), 0);
+    assert_int_equal(r[1], 0x7Fu);
+    assert_int_equal(d->fl.program(d->fl.ctx, 12u, z, 4u), 0);
+    assert_int_equal(d->fl.read(d->fl.ctx, 12u, r, 4u), 0);
+    assert_int_equal(r[0], 0x01u);
+    assert_int_equal(r[1], 0x00u);
+    assert_int_equal(d->fl.erase(d->fl.ctx, 0u), 0);
+    assert_int_equal(d->fl.read(d->fl.ctx, 8u, r, 1u), 0);
+    assert_int_equal(d->fl.read(d->fl.ctx, 9u, r + 1, 1u), 0);
+    assert_int_equal(r[0], 0xFFu);
+    assert_int_equal(r[1], 0x7Fu);
+    assert_int_equal(d->f.stats.violations, 0u);
+    assert_false(herald_flash_file_stick(&d->f, 1024u, 0x01u, 0u)); /* outside */
+    herald_flash_file_unstick_all(&d->f);
+    assert_int_equal(d->fl.read(d->fl.ctx, 9u, r, 1u), 0);
+    assert_int_equal(r[0], 0xFFu);
+    close_dev(d);
+}
+
+static void file_bytes(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    *len = fread(buf, 1, cap, fp);
+    fclose(fp);
+}
+
+static void write_file(const char *path, const uint8_t *buf, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(buf, 1, len, fp), len);
+    fclose(fp);
+}
+
+/* HEADER mode: the file says what it is; a file that does not is refused
+ * and left as it was; the recorded geometry wins over the one asked for. */
+static void test_file_header_identity_and_geometry(void **state)
+{
+    char path[] = "/tmp/herald-flashhdr-XXXXXX";
+    const herald_flash_geometry_t other = { 512u, 2u, 8u };
+    static uint8_t before[8192], after[8192], seen[8192];
+    size_t n_before, n_after, n_seen;
+    herald_flash_file_t f;
+    herald_flash_t fl;
+    const uint8_t z[4] = { 0 };
+    uint8_t r[4];
+    int fd = mkstemp(path);
+    (void)state;
+    assert_true(fd >= 0);
+    close(fd); /* empty: created */
+    assert_int_equal(herald_flash_file_open(&f, path, &GEO4, HERALD_FLASH_FILE_HEADER, &fl), HERALD_OK);
+    assert_int_equal(f.size, 1024u);
+    assert_int_equal(fl.program(fl.ctx, 1020u, z, 4u), 0);
+    herald_flash_file_close(&f);
+    file_bytes(path, before, sizeof before, &n_before);
+    assert_int_equal(n_before, HERALD_FLASH_FILE_HDR_SIZE + 1024u);
+    assert_memory_equal(before, "HERALDQF", 8u);
+    /* asked for another geometry: the file's is used */
+    assert_int_equal(herald_flash_file_open(&f, path, &other, HERALD_FLASH_FILE_HEADER, &fl), HERALD_OK);
+    assert_int_equal(fl.geometry.sector_size, 256u);
+    assert_int_equal(fl.geometry.sector_count, 4u);
+    assert_int_equal(fl.geometry.program_size, 4u);
+    assert_int_equal(fl.read(fl.ctx, 1020u, r, 4u), 0);
+    assert_true(is_fill(r, 4u, 0x00));
+    herald_flash_file_close(&f);
+    /* a damaged header, another version, a wrong size, a headerless image:
+     * refused, and the file is not changed */
+    for (int k = 0; k < 4; k++) {
+        memcpy(after, before, n_before);
+        n_after = n_before;
+        if (k == 0) {
+            after[13] ^= 0x01u; /* sector size, so the CRC fails */
+        } else if (k == 1) {
+            after[8] = 2u; /* version 2 */
+        } else if (k == 2) {
+            n_after -= 4u;
+        } else {
+            memset(after, 0xFF, n_after);
+        }
+        write_file(path, after, n_after);
+        assert_int_equal(herald_flash_file_open(&f, path, &GEO4, HERALD_FLASH_FILE_HEADER, &fl),
+                         HERALD_E_QUEUE_FOREIGN);
+        file_bytes(path, seen, sizeof seen, &n_seen);
+        assert_int_equal(n_seen, n_after);
+        assert_memory_equal(seen, after, n_after);
+    }
+    unlink(path);
+    /* missing: created too */
+    assert_int_equal(herald_flash_file_open(&f, path, &other, HERALD_FLASH_FILE_HEADER, &fl), HERALD_OK);
+    assert_int_equal(fl.geometry.sector_size, 512u);
+    herald_flash_file_close(&f);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +481,8 @@ int main(void)
         cmocka_unit_test(test_bad_geometry),
         cmocka_unit_test(test_file_persists_and_locks),
         cmocka_unit_test(test_memory_mode_lock_is_a_no_op),
+        cmocka_unit_test(test_flip_and_stuck_bits),
+        cmocka_unit_test(test_file_header_identity_and_geometry),
     };
     return cmocka_run_group_tests_name("flash_file", tests, NULL, NULL);
 }

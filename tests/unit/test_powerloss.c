@@ -349,6 +349,221 @@ static void test_every_cut_program_size_1(void **state)
     run_every_cut(&geo);
 }
 
+/* ---- bit damage --------------------------------------------------------------
+ * The workload is stopped at a number of points (a clean cut), and what a
+ * reboot would deliver from that image is learnt on a copy: the records, in
+ * order, and where each lies.  Then for every byte of the image that holds
+ * anything (every header, mark and CRC byte of every record and sector,
+ * every body byte) and a sample of the erased ones, one bit is damaged on a
+ * fresh copy, flipped at rest or stuck at its opposite, and the copy is
+ * rebooted and drained.  The record whose bytes were hit may be lost and
+ * must then be counted in `damaged`; nothing else may be lost, nothing
+ * appears that was not there, nothing is corrupt, and the queue goes on
+ * working (with a stuck bit, a record written over it later is lost too,
+ * and counted). */
+
+typedef struct {
+    unsigned i;      /* notification */
+    uint32_t addr;   /* where its record starts */
+    uint32_t size;   /* and its bytes */
+} placed_t;
+
+typedef struct {
+    uint64_t tried, flips, stuck, intact_lost, damaged_lost, counted, bad;
+} dtotals_t;
+
+static uint32_t align_up(uint32_t n, uint32_t u)
+{
+    return (n + u - 1u) / u * u;
+}
+
+/* queue_flash.c's record: header, CRC, commit and retire marks, body. */
+static uint32_t record_bytes(uint32_t u, uint32_t body_len)
+{
+    return align_up(21u, u) + align_up(4u, u) + 2u * u + align_up(body_len, u);
+}
+
+/* Take the head: its notification number, or -1 when it is not one intact. */
+static long take_head(herald_queue_t *q, herald_queue_rec_t *m)
+{
+    char got[64], want[48];
+    unsigned i;
+    long r = -1;
+    if (m->body_len < sizeof got && q->read(q->ctx, m, 0, got, m->body_len) == HERALD_OK) {
+        got[m->body_len] = '\0';
+        if (sscanf(got, "n=%u;", &i) == 1 && i < N_ALL && body_of(i, want) == m->body_len &&
+            memcmp(got, want, m->body_len) == 0 && m->expires_s == expires_of(i) && m->priority == (i & 1u)) {
+            r = (long)i;
+        }
+    }
+    return q->retire(q->ctx, m->seq) == HERALD_OK ? r : -2;
+}
+
+static void damage_one(const herald_flash_geometry_t *geo, const uint8_t *img, const placed_t *want, size_t nwant,
+                       uint32_t pos, uint8_t mask, int stuck, dtotals_t *t)
+{
+    herald_flash_file_t ff;
+    herald_flash_t fl;
+    herald_flash_queue_t fq;
+    herald_queue_t q;
+    herald_queue_rec_t m;
+    long victim = -1;
+    size_t j = 0;
+    unsigned bad = 0, delivered = 0, refused = 0;
+    uint32_t counted;
+
+    assert_int_equal(herald_flash_file_open(&ff, NULL, geo, HERALD_FLASH_FILE_ECC, &fl), HERALD_OK);
+    memcpy(ff.mem, img, ff.size);
+    if (stuck) {
+        assert_true(herald_flash_file_stick(&ff, pos, mask, (uint8_t)~img[pos]));
+    } else {
+        herald_flash_file_flip(&ff, pos, mask);
+    }
+    for (size_t k = 0; k < nwant; k++) {
+        if (pos >= want[k].addr && pos - want[k].addr < want[k].size) {
+            victim = (long)k;
+        }
+    }
+    if (herald_flash_queue_init(&fq, &fl, &q) != HERALD_OK) {
+        bad++;
+    } else {
+        while (q.peek(q.ctx, &m) == HERALD_OK) {
+            long i = take_head(&q, &m);
+            if (i < 0) {
+                bad++; /* corrupt, or the queue did not move on */
+                break;
+            }
+            while (j < nwant && want[j].i != (unsigned)i) {
+                if ((long)j == victim) {
+                    t->damaged_lost++;
+                } else {
+                    t->intact_lost++;
+                }
+                j++;
+            }
+            if (j == nwant) {
+                bad++; /* not among what was waiting, or out of order */
+                break;
+            }
+            j++;
+        }
+        for (; j < nwant; j++) {
+            if ((long)j == victim) {
+                t->damaged_lost++;
+            } else {
+                t->intact_lost++;
+            }
+        }
+        counted = fq.damaged;
+        t->counted += counted;
+        /* and it goes on working */
+        for (unsigned i = N_WORK; i < N_ALL; i++) {
+            herald_status_t st = enqueue(&q, i);
+            /* A record written over a stuck bit fails its commit: the caller
+             * still holds it, nothing is lost. */
+            if (st == HERALD_E_FLASH && stuck) {
+                refused++;
+            } else if (st != HERALD_OK) {
+                bad++;
+            }
+            while (q.count(q.ctx) > (i % 3u) && q.peek(q.ctx, &m) == HERALD_OK) {
+                delivered += take_head(&q, &m) >= 0;
+            }
+        }
+        while (q.peek(q.ctx, &m) == HERALD_OK) {
+            delivered += take_head(&q, &m) >= 0;
+        }
+        if (delivered + refused + (fq.damaged - counted) != N_POST || (!stuck && fq.damaged != counted)) {
+            bad++;
+        }
+    }
+    bad += ff.stats.violations;
+    t->bad += bad;
+    if (bad && t->bad - bad < 10u) {
+        printf("powerloss: FAIL damage %s at %u mask 0x%02x: %u\n", stuck ? "stuck" : "flip", pos, mask, bad);
+    }
+    t->tried++;
+    t->flips += !stuck;
+    t->stuck += stuck;
+    herald_flash_file_close(&ff);
+}
+
+#define DAMAGE_POINTS 24u
+
+static void run_every_damage(const herald_flash_geometry_t *geo)
+{
+    dtotals_t t = { 0 };
+    uint64_t ops = 0;
+    totals_t unused = { 0 };
+    clock_t c0 = clock();
+    placed_t *want = calloc(N_ALL, sizeof *want);
+    uint64_t lost_before;
+    run_once(geo, UNCUT, 0u, HERALD_FLASH_CUT_CLEAN, 0u, &unused, &ops);
+    for (uint32_t p = 1; p <= DAMAGE_POINTS; p++) {
+        herald_flash_file_t ff, cp;
+        herald_flash_t fl, cfl;
+        herald_flash_queue_t fq;
+        herald_queue_t q;
+        herald_queue_rec_t m;
+        rec_t *r = calloc(1, sizeof *r);
+        size_t nwant = 0;
+        r->commit_inflight = r->retire_inflight = r->last_after = -1;
+        /* stop the workload cleanly at op k: that image is what lies at rest */
+        assert_int_equal(herald_flash_file_open(&ff, NULL, geo, HERALD_FLASH_FILE_ECC, &fl), HERALD_OK);
+        herald_flash_file_cut(&ff, ops * p / (DAMAGE_POINTS + 1u), HERALD_FLASH_CUT_CLEAN, 0u);
+        assert_int_equal(herald_flash_queue_init(&fq, &fl, &q), HERALD_OK);
+        workload(&q, r, 0);
+        herald_flash_file_power_on(&ff);
+        /* what an undamaged reboot delivers, and where each record lies */
+        assert_int_equal(herald_flash_file_open(&cp, NULL, geo, HERALD_FLASH_FILE_ECC, &cfl), HERALD_OK);
+        memcpy(cp.mem, ff.mem, ff.size);
+        assert_int_equal(herald_flash_queue_init(&fq, &cfl, &q), HERALD_OK);
+        while (q.peek(q.ctx, &m) == HERALD_OK) {
+            uint32_t at = fq.head;
+            long i = take_head(&q, &m);
+            assert_true(i >= 0 && nwant < N_ALL);
+            want[nwant++] = (placed_t){ (unsigned)i, at, record_bytes(geo->program_size, m.body_len) };
+        }
+        herald_flash_file_close(&cp);
+        for (uint32_t pos = 0; pos < ff.size; pos++) {
+            uint8_t mask = (uint8_t)(1u << ((pos + p) % 8u));
+            if (ff.mem[pos] == 0xFFu && pos % 16u != p % 16u) {
+                continue; /* erased: a sample */
+            }
+            damage_one(geo, ff.mem, want, nwant, pos, mask, 0, &t);
+            damage_one(geo, ff.mem, want, nwant, pos, mask, 1, &t);
+        }
+        herald_flash_file_close(&ff);
+        free(r);
+    }
+    lost_before = t.intact_lost;
+    printf("powerloss damage %ux%u program size %u: damage tried %llu (%llu flipped, %llu stuck bits) at %u points; "
+           "intact lost %llu, damaged records lost %llu, counted %llu, other failures %llu (%.1f s)\n",
+           geo->sector_count, geo->sector_size, geo->program_size, (unsigned long long)t.tried,
+           (unsigned long long)t.flips, (unsigned long long)t.stuck, DAMAGE_POINTS,
+           (unsigned long long)lost_before, (unsigned long long)t.damaged_lost, (unsigned long long)t.counted,
+           (unsigned long long)t.bad, (double)(clock() - c0) / CLOCKS_PER_SEC);
+    free(want);
+    assert_true(t.tried > 0u && t.damaged_lost > 0u);
+    assert_int_equal(t.intact_lost, 0u);
+    assert_int_equal(t.counted, t.damaged_lost);
+    assert_int_equal(t.bad, 0u);
+}
+
+static void test_every_damage_program_size_4(void **state)
+{
+    const herald_flash_geometry_t geo = { 256u, 5u, 4u };
+    (void)state;
+    run_every_damage(&geo);
+}
+
+static void test_every_damage_program_size_1(void **state)
+{
+    const herald_flash_geometry_t geo = { 256u, 5u, 1u };
+    (void)state;
+    run_every_damage(&geo);
+}
+
 static void test_summary(void **state)
 {
     (void)state;
@@ -365,6 +580,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_cut_program_size_4),
         cmocka_unit_test(test_every_cut_program_size_1),
+        cmocka_unit_test(test_every_damage_program_size_4),
+        cmocka_unit_test(test_every_damage_program_size_1),
         cmocka_unit_test(test_summary),
     };
     return cmocka_run_group_tests_name("powerloss", tests, NULL, NULL);

@@ -290,31 +290,32 @@ static void test_reopen_recovers_everything(void **state)
 
 static void test_exact_capacity(void **state)
 {
-    /* 4 sectors of 256, program size 4: sector header 20, record 36 + 40 = 76,
-     * so 3 records per sector; the fifth sector opening would reuse the first,
-     * which still holds the head: 12 records, then full. */
+    /* 4 sectors of 256, program size 4: sector header 36 (two copies and the
+     * erase mark), record 36 + 36 = 72, so 3 records per sector; the fifth
+     * sector opening would reuse the first, which still holds the head: 12
+     * records, then full. */
     fx_t *f = *state;
     char body[41];
-    herald_queue_rec_t m = { 0u, 200u, 0u, 0u };
-    assert_int_equal(herald_flash_queue_max_body(&f->fq), 256u - 20u - 36u);
+    herald_queue_rec_t m = { 0u, 184u, 0u, 0u };
+    assert_int_equal(herald_flash_queue_max_body(&f->fq), 256u - 36u - 36u);
     for (unsigned i = 0; i < 12; i++) {
-        body_of(body, sizeof body, i, 40u);
+        body_of(body, sizeof body, i, 36u);
         put_ok(&f->q, body, 0u, 0u, NULL);
     }
-    body_of(body, sizeof body, 12u, 40u);
-    assert_int_equal(put(&f->q, body, 40u, 0u, 0u, 40u, NULL), HERALD_E_QUEUE_FULL);
+    body_of(body, sizeof body, 12u, 36u);
+    assert_int_equal(put(&f->q, body, 36u, 0u, 0u, 36u, NULL), HERALD_E_QUEUE_FULL);
     for (unsigned i = 0; i < 2; i++) {
-        body_of(body, sizeof body, i, 40u);
+        body_of(body, sizeof body, i, 36u);
         take(&f->q, body, 0u, 0u, 0u);
-        assert_int_equal(put(&f->q, body, 40u, 0u, 0u, 40u, NULL), HERALD_E_QUEUE_FULL);
+        assert_int_equal(put(&f->q, body, 36u, 0u, 0u, 36u, NULL), HERALD_E_QUEUE_FULL);
     }
-    body_of(body, sizeof body, 2u, 40u);
+    body_of(body, sizeof body, 2u, 36u);
     take(&f->q, body, 0u, 0u, 0u); /* the first sector is all retired now */
-    body_of(body, sizeof body, 12u, 40u);
+    body_of(body, sizeof body, 12u, 36u);
     put_ok(&f->q, body, 0u, 0u, NULL);
     assert_int_equal(f->q.count(f->q.ctx), 10u);
     assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_E_QUEUE_FULL); /* max body fits a sector, none is free */
-    m.body_len = 201u;
+    m.body_len = 185u;
     assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_E_NOSPACE);
     assert_int_equal(f->ff.stats.erases, 5u);
 }
@@ -343,24 +344,30 @@ static void test_torn_and_half_marked_records(void **state)
     put_ok(&f->q, "rec-2 commit half done", 0u, 0u, &s[2]);
     put_ok(&f->q, "rec-3 body torn", 0u, 0u, &s[3]);
     put_ok(&f->q, "rec-4 header torn", 0u, 0u, &s[4]);
-    put_ok(&f->q, "rec-5 hidden behind it", 0u, 0u, &s[5]);
-    /* half a retire mark: delivered again (at-least-once), then retired for good */
+    put_ok(&f->q, "rec-5 found behind it", 0u, 0u, &s[5]);
+    /* a retire mark with 9 of its 32 bits cleared: not retired, so
+     * delivered again (at-least-once), then retired for good */
     a = find_body(f, "rec-0");
     f->ff.mem[a - 4u] = 0x00;
     f->ff.mem[a - 3u] = 0x7F;
-    /* half a commit mark: never committed, so never delivered */
-    f->ff.mem[find_body(f, "rec-2") - 8u + 2u] = 0xEF;
+    /* a commit mark with only 9 bits cleared: never committed, never delivered */
+    a = find_body(f, "rec-2") - 8u;
+    memset(f->ff.mem + a + 1u, 0xFF, 3u);
+    f->ff.mem[a + 2u] = 0xEF;
     /* a body bit flipped: the record fails its CRC and is stepped over */
     f->ff.mem[find_body(f, "rec-3") + 6u] ^= 0x01;
-    /* a header bit flipped (its length): nothing after it can be trusted */
+    /* a header bit flipped (its length): the walk resyncs on rec-5 */
     f->ff.mem[find_body(f, "rec-4") - 36u + 8u] ^= 0x04;
     reopen(f);
-    assert_int_equal(f->q.count(f->q.ctx), 2u);
+    assert_int_equal(f->q.count(f->q.ctx), 3u);
+    assert_int_equal(f->fq.damaged, 2u); /* rec-3 and rec-4 */
     take(&f->q, "rec-0 delivered, retire half done", 0u, 0u, s[0]);
     take(&f->q, "rec-1 waiting", 0u, 0u, s[1]);
+    take(&f->q, "rec-5 found behind it", 0u, 0u, s[5]);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
     reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
+    assert_int_equal(f->fq.damaged, 0u); /* counted once, not at every boot */
     /* nothing is written after a torn header in its sector; writing goes on */
     put_ok(&f->q, "rec-6", 0u, 0u, &s[0]);
     assert_true(find_body(f, "rec-6") >= 512u);
@@ -371,26 +378,133 @@ static void test_torn_and_half_marked_records(void **state)
 static void test_damage_after_write_does_not_stall(void **state)
 {
     /* Records damaged after they were counted (bit rot) cannot be sent; the
-     * queue steps over a damaged body, stops at a damaged header, and goes
-     * on working either way. */
+     * queue steps over a damaged body, resyncs behind a damaged header,
+     * counts both, and goes on working. */
     fx_t *f = *state;
     uint32_t s[5];
     put_ok(&f->q, "rot-0", 0u, 0u, &s[0]);
     put_ok(&f->q, "rot-1 body damaged", 0u, 0u, &s[1]);
     put_ok(&f->q, "rot-2 behind it", 0u, 0u, &s[2]);
     put_ok(&f->q, "rot-3 header damaged", 0u, 0u, &s[3]);
-    put_ok(&f->q, "rot-4 hidden behind it", 0u, 0u, &s[4]);
+    put_ok(&f->q, "rot-4 found behind it", 0u, 0u, &s[4]);
     f->ff.mem[find_body(f, "rot-1") + 3u] ^= 0x10;
     f->ff.mem[find_body(f, "rot-3") - 36u + 5u] ^= 0x80; /* its sequence number */
     take(&f->q, "rot-0", 0u, 0u, s[0]);
-    assert_int_equal(f->q.count(f->q.ctx), 4u); /* damage is learnt when the walk gets there */
+    assert_int_equal(f->q.count(f->q.ctx), 3u); /* damage is learnt when the walk gets there */
+    assert_int_equal(f->fq.damaged, 1u);
     take(&f->q, "rot-2 behind it", 0u, 0u, s[2]);
-    assert_int_equal(f->q.count(f->q.ctx), 0u); /* rot-4 is hidden with the rest of the sector */
+    assert_int_equal(f->q.count(f->q.ctx), 1u);
+    assert_int_equal(f->fq.damaged, 2u);
+    take(&f->q, "rot-4 found behind it", 0u, 0u, s[4]);
     put_ok(&f->q, "rot-5", 0u, 0u, &s[0]);
     assert_true(find_body(f, "rot-5") >= 512u);
     reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 1u);
+    assert_int_equal(f->fq.damaged, 0u);
     take(&f->q, "rot-5", 0u, 0u, s[0]);
+}
+
+/* Sector 0's two header copies, program size 4: magic, epoch, next_seq, crc. */
+static void test_sector_header_damage(void **state)
+{
+    fx_t *f = *state;
+    uint32_t s[3];
+    put_ok(&f->q, "hdr-0", 0u, 0u, &s[0]);
+    put_ok(&f->q, "hdr-1", 0u, 0u, &s[1]);
+    put_ok(&f->q, "hdr-2", 0u, 0u, &s[2]);
+    /* one copy damaged (its epoch): costs nothing */
+    f->ff.mem[5] ^= 0x01;
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 3u);
+    take(&f->q, "hdr-0", 0u, 0u, s[0]);
+    /* the other copy damaged instead: nothing either */
+    f->ff.mem[5] ^= 0x01;
+    f->ff.mem[16u + 9u] ^= 0x40;
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 2u);
+    /* both damaged: the sector is outside the log, but the two intact
+     * records in it are never erased: the queue reports full instead */
+    f->ff.mem[2] ^= 0x08;
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 0u);
+    assert_int_equal(put(&f->q, "hdr-3", 5u, 0u, 0u, 5u, NULL), HERALD_E_QUEUE_FULL);
+    assert_int_equal(f->ff.stats.erases, 1u);
+    (void)find_body(f, "hdr-1");
+    (void)find_body(f, "hdr-2");
+}
+
+/* Epochs compared as serial numbers: a log whose sectors run 0xFFFFFFFE,
+ * 0xFFFFFFFF, 0, 1 recovers whole. */
+static void test_epoch_wrap(void **state)
+{
+    fx_t *f = *state;
+    char body[200];
+    /* As if the last sector had been opened with epoch 0xFFFFFFFD: the next
+     * record opens sector 0 with 0xFFFFFFFE. */
+    f->fq.have_w = 1u;
+    f->fq.wsec = 3u;
+    f->fq.wepoch = 0xFFFFFFFDu;
+    f->fq.woff = 512u;
+    for (unsigned i = 0; i < 8u; i++) {
+        body_of(body, sizeof body, i, 150u);
+        put_ok(&f->q, body, 0u, 0u, NULL); /* 2 per sector: sectors 0..3 */
+    }
+    assert_int_equal(f->fq.wsec, 3u);
+    assert_int_equal(f->fq.wepoch, 1u);
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 8u);
+    for (unsigned i = 0; i < 8u; i++) {
+        body_of(body, sizeof body, i, 150u);
+        take(&f->q, body, 0u, 0u, 0u);
+    }
+    body_of(body, sizeof body, 8u, 150u);
+    put_ok(&f->q, body, 0u, 0u, NULL); /* sector 0 again, epoch 2 */
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 1u);
+    assert_int_equal(f->fq.wepoch, 2u);
+}
+
+/* Sequence numbers wrap from 0xFFFFFFFF to 1 (0 is never a handle) and
+ * recovery carries on from there. */
+static void test_seq_wrap(void **state)
+{
+    fx_t *f = *state;
+    static const uint32_t want[] = { 0xFFFFFFFEu, 0xFFFFFFFFu, 1u, 2u };
+    uint32_t s;
+    char body[8];
+    f->fq.next_seq = 0xFFFFFFFEu;
+    for (unsigned i = 0; i < 4u; i++) {
+        snprintf(body, sizeof body, "seq-%u", i);
+        put_ok(&f->q, body, 0u, 0u, &s);
+        assert_int_equal(s, want[i]);
+    }
+    reopen(f);
+    for (unsigned i = 0; i < 4u; i++) {
+        snprintf(body, sizeof body, "seq-%u", i);
+        take(&f->q, body, 0u, 0u, want[i]);
+    }
+    put_ok(&f->q, "seq-4", 0u, 0u, &s);
+    assert_int_equal(s, 3u);
+}
+
+/* A sector header program that fails may still have landed a valid copy:
+ * writing must not go on in the old sector, or its numbers come twice. */
+static void test_failed_sector_open_closes_the_old_sector(void **state)
+{
+    fx_t *f = *state;
+    uint32_t s0, s1, s2;
+    herald_queue_rec_t m = { 0u, herald_flash_queue_max_body(&f->fq), 0u, 0u };
+    put_ok(&f->q, "first", 0u, 0u, &s0);
+    /* the next record needs a new sector: erase mark, erase, copy A, copy B */
+    herald_flash_file_fail_once(&f->ff, 3u, HERALD_FLASH_CUT_CLEAN, 1u);
+    assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_E_FLASH);
+    put_ok(&f->q, "second", 0u, 0u, &s1);
+    assert_true(find_body(f, "second") >= 512u); /* not behind "first" */
+    reopen(f);
+    take(&f->q, "first", 0u, 0u, s0);
+    take(&f->q, "second", 0u, 0u, s1);
+    put_ok(&f->q, "third", 0u, 0u, &s2);
+    assert_true(s2 != s1 && s2 != s0);
 }
 
 static void test_interrupted_erase_is_ignored(void **state)
@@ -420,7 +534,7 @@ static void test_interrupted_erase_is_ignored(void **state)
         body_of(body, sizeof body, i, 150u);
         memset(f->ff.mem + find_body(f, body) - 4u, 0xFF, 4u);
     }
-    f->ff.mem[512u + 16u] = 0x00; /* sector 1's erase mark (program size 4: at 16) */
+    memset(f->ff.mem + 512u + 32u, 0x00, 4u); /* sector 1's erase mark (after the two headers) */
     reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 3u);
     for (i = 0; i < 3u; i++) {
@@ -584,6 +698,10 @@ int main(void)
         CONTRACT(test_torn_and_half_marked_records, FL4),
         CONTRACT(test_interrupted_erase_is_ignored, FL4),
         CONTRACT(test_damage_after_write_does_not_stall, FL4),
+        CONTRACT(test_sector_header_damage, FL4),
+        CONTRACT(test_epoch_wrap, FL4),
+        CONTRACT(test_seq_wrap, FL4),
+        CONTRACT(test_failed_sector_open_closes_the_old_sector, FL4),
         cmocka_unit_test(test_bad_geometry),
         cmocka_unit_test(test_file_backed_queue_survives_close),
         cmocka_unit_test(test_wear_spread),

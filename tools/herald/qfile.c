@@ -83,22 +83,29 @@ static void forget_retired(qfile_t *q)
     if (q->raw.count(q->raw.ctx) == 0u) {
         q->nrecs = 0;
     } else if (q->raw.peek(q->raw.ctx, &head) == HERALD_OK) {
-        size_t j = 0;
-        for (size_t i = 0; i < q->nrecs; i++) {
-            if (q->recs[i].seq >= head.seq) { /* the record it names now */
-                q->recs[j++] = q->recs[i];
-            }
-        }
-        q->nrecs = j;
+        qfile_forget_before(q, head.seq);
+    }
+}
+
+/* Records the queue found damaged since it was initialised go into the
+ * state file at once, under the lock the caller holds: the queue has marked
+ * them retired, so no later run would find (and count) them again. */
+static void fold_damage(qfile_t *q)
+{
+    if (q->fq.damaged > q->damaged_folded) {
+        uint32_t n = q->fq.damaged - q->damaged_folded;
+        q->counters.damaged += n;
+        q->damaged_run += n;
+        q->damaged_folded = q->fq.damaged;
+        save_state(q);
     }
 }
 
 herald_status_t qfile_refresh(qfile_t *q)
 {
-    herald_status_t st = herald_flash_file_lock(&q->file, 1);
+    herald_status_t st = qfile_lock(q);
     if (st == HERALD_OK) {
-        st = herald_flash_queue_init(&q->fq, &q->flash, &q->raw);
-        herald_flash_file_unlock(&q->file);
+        qfile_unlock(q, 0);
     }
     return st;
 }
@@ -114,6 +121,7 @@ herald_status_t qfile_lock(qfile_t *q)
         herald_flash_file_unlock(&q->file);
         return st;
     }
+    q->damaged_folded = 0;
     {
         /* `counted` is this run's, not the file's: keep it across the reload */
         struct { uint32_t handle, counted; } keep[64];
@@ -135,6 +143,7 @@ herald_status_t qfile_lock(qfile_t *q)
             }
         }
     }
+    fold_damage(q);
     return HERALD_OK;
 }
 
@@ -207,15 +216,13 @@ static herald_status_t lk_read(void *ctx, const herald_queue_rec_t *rec, size_t 
 static herald_status_t lk_retire(void *ctx, uint32_t seq)
 {
     qfile_t *q = ctx;
-    herald_status_t st = herald_flash_file_lock(&q->file, 1);
+    herald_status_t st = qfile_lock(q);
     if (st != HERALD_OK) {
         return HERALD_E_FLASH; /* not retired: delivered again later, never lost */
     }
-    st = herald_flash_queue_init(&q->fq, &q->flash, &q->raw);
-    if (st == HERALD_OK) {
-        st = q->raw.retire(q->raw.ctx, seq);
-    }
-    herald_flash_file_unlock(&q->file);
+    st = q->raw.retire(q->raw.ctx, seq);
+    fold_damage(q); /* the walk to the next head may have found some */
+    qfile_unlock(q, 0);
     return st;
 }
 
@@ -233,20 +240,36 @@ int qfile_open(qfile_t *q, const char *path)
     q->claim_fd = -1;
     snprintf(q->path, sizeof q->path, "%s", path);
     snprintf(q->state_path, sizeof q->state_path, "%s.state", path);
-    st = herald_flash_file_open(&q->file, path, &geo, 0u, &q->flash);
+    st = herald_flash_file_open(&q->file, path, &geo, HERALD_FLASH_FILE_HEADER, &q->flash);
+    if (st == HERALD_E_QUEUE_FOREIGN) {
+        /* Never erase what may be someone's data; the file is left as it was. */
+        fprintf(stderr,
+                "herald: %s is not a herald queue file (no valid queue header; a queue file of herald 0.x "
+                "before the header is refused too: deliver it with that herald first); it was not changed\n",
+                path);
+        return EXIT_QUEUE_FILE;
+    }
     if (st != HERALD_OK) {
         fprintf(stderr, "herald: cannot open queue %s: %s (%s)\n", path, herald_status_name(st),
                 st == HERALD_E_INVALID_ARG ? "not a herald queue file of this size" : herald_status_str(st));
         return EXIT_USAGE;
     }
     st = qfile_lock(q);
+    if (st == HERALD_E_INVALID_ARG) {
+        fprintf(stderr, "herald: queue %s: its geometry (%u sectors of %u bytes, program size %u) is too small "
+                        "for a queue\n", path, (unsigned)q->flash.geometry.sector_count,
+                (unsigned)q->flash.geometry.sector_size, (unsigned)q->flash.geometry.program_size);
+        herald_flash_file_close(&q->file);
+        return EXIT_QUEUE_FILE;
+    }
     if (st != HERALD_OK) {
         fprintf(stderr, "herald: queue %s: %s (%s)\n", path, herald_status_name(st), herald_status_str(st));
         herald_flash_file_close(&q->file);
         return EXIT_INTERNAL;
     }
     qfile_unlock(q, 0);
-    q->queue = (herald_queue_t){ lk_begin, lk_write, lk_commit, lk_abort, lk_peek, lk_read, lk_retire, lk_count, q };
+    /* no damaged(): the CLI counts damage itself, in the state file */
+    q->queue = (herald_queue_t){ lk_begin, lk_write, lk_commit, lk_abort, lk_peek, lk_read, lk_retire, lk_count, q, NULL };
     q->open = 1;
     return 0;
 }
@@ -281,6 +304,23 @@ void qfile_close(qfile_t *q)
     }
     herald_flash_file_close(&q->file);
     q->open = 0;
+}
+
+void qfile_forget_before(qfile_t *q, uint32_t oldest)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < q->nrecs; i++) {
+        /* serial order: handles wrap from 0xFFFFFFFF to 1 */
+        if ((int32_t)(q->recs[i].seq - oldest) >= 0) { /* the record it names now */
+            q->recs[j++] = q->recs[i];
+        }
+    }
+    q->nrecs = j;
+}
+
+uint64_t qfile_damaged(const qfile_t *q)
+{
+    return q->counters.damaged;
 }
 
 qfile_rec_t *qfile_find(qfile_t *q, uint32_t handle)
@@ -333,6 +373,8 @@ void qfile_count(qfile_t *q, const herald_counters_t *c, uint32_t full, uint32_t
     q->counters.coalesced += c->coalesced;
     q->counters.bytes_sent += c->bytes_sent;
     q->counters.bytes_received += c->bytes_received;
+    q->counters.unreadable += c->unreadable;
+    q->counters.rotated += c->rotated;
     q->counters.handshakes_full += full;
     q->counters.handshakes_resumed += resumed;
 }

@@ -23,8 +23,10 @@
 #include "herald/herald.h"
 #include "herald_flash_file.h"
 
-/* 16 sectors of 128 KiB: a record holds up to ~128 KB (a batch of several
- * thousand targets); the file is 2 MiB. */
+/* A new queue file: 16 sectors of 128 KiB, so a record holds up to ~128 KB
+ * (a batch of several thousand targets); the file is a 4 KiB header (what it
+ * is, format version, geometry: see HERALD_FLASH_FILE_HEADER) and 2 MiB of
+ * image.  An existing file is used with the geometry its header records. */
 #define QFILE_SECTOR_SIZE (128u * 1024u)
 #define QFILE_SECTORS 16u
 #define QFILE_MAX_RECORDS 4096u
@@ -44,7 +46,7 @@ typedef struct {
 #define QFILE_COUNTERS(X) \
     X(raised) X(refused_local) X(queued) X(sent) X(refused_platform) X(retried) X(failed) \
     X(expired) X(dropped) X(coalesced) X(bytes_sent) X(bytes_received) X(handshakes_full) \
-    X(handshakes_resumed)
+    X(handshakes_resumed) X(damaged) X(unreadable) X(rotated)
 
 typedef struct {
 #define QFILE_X(name) uint64_t name;
@@ -65,6 +67,8 @@ typedef struct {
     qfile_rec_t recs[QFILE_MAX_RECORDS];
     size_t nrecs;
     qfile_counters_t counters;
+    uint32_t damaged_folded;  /* of fq.damaged, what counters.damaged holds already */
+    uint64_t damaged_run;     /* records this run found damaged */
     int open;
 } qfile_t;
 
@@ -92,7 +96,15 @@ qfile_rec_t *qfile_find(qfile_t *q, uint32_t handle);
 qfile_rec_t *qfile_add(qfile_t *q, uint32_t handle, int64_t now);
 void qfile_drop(qfile_t *q, uint32_t handle);
 
-/* Fold an agent's counters (and the TLS handshakes) into the totals. */
+/* Records lost to flash damage in all (what this run's queue found so far
+ * folded in). */
+uint64_t qfile_damaged(const qfile_t *q);
+
+/* Keep the state of handles from oldest on, in the queue's (wrapping) order. */
+void qfile_forget_before(qfile_t *q, uint32_t oldest);
+
+/* Fold an agent's counters (and the TLS handshakes) into the totals; its
+ * damaged count is the queue's, which every take of the file lock folds in. */
 void qfile_count(qfile_t *q, const herald_counters_t *c, uint32_t full, uint32_t resumed);
 
 #endif

@@ -177,6 +177,15 @@ static int open_session(const cli_opts_t *o, herald_tcache_t *cache, run_t *r)
     return 0;
 }
 
+/* Records lost to flash damage are said, never only counted. */
+static void report_damage(uint64_t n, const char *path, const char *how)
+{
+    if (n > 0u) {
+        fprintf(stderr, "herald: %llu record%s %s %s %s lost to flash damage (counted as damaged in herald stats)\n",
+                (unsigned long long)n, n == 1u ? "" : "s", how, path, n == 1u ? "was" : "were");
+    }
+}
+
 int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
 {
     static run_t r;
@@ -281,6 +290,8 @@ int cli_drain(const cli_opts_t *o)
         }
     }
     left = qf.queue.count(qf.queue.ctx);
+    /* What this run's queue found damaged, when it opened or on the way. */
+    report_damage(qf.damaged_run, o->queue, "found in");
     if (r.auth != HERALD_OK) {
         finish();
         return credentials_refused(&r, o->queue);
@@ -328,10 +339,10 @@ int cli_queue_list(const cli_opts_t *o)
     herald_flash_t cflash;
     herald_flash_queue_t cq;
     herald_queue_t q;
-    herald_flash_geometry_t geo = { QFILE_SECTOR_SIZE, QFILE_SECTORS, 4u };
     herald_queue_rec_t rec;
     int64_t now = (int64_t)time(NULL);
-    size_t n = 0;
+    size_t n = 0, total;
+    uint64_t damaged;
     int rc;
     if (!o->queue) {
         fprintf(stderr, "herald: queue needs --queue FILE\n");
@@ -341,9 +352,10 @@ int cli_queue_list(const cli_opts_t *o)
     if (rc != 0) {
         return rc;
     }
-    /* Walk a copy of the image: listing must not change the queue, and the
-     * queue's only way forward is retiring. */
-    if (herald_flash_file_open(&copy, NULL, &geo, 0u, &cflash) != HERALD_OK) {
+    /* Walk a copy of the image (with the geometry the file records):
+     * listing must not change the queue, and the queue's only way forward
+     * is retiring. */
+    if (herald_flash_file_open(&copy, NULL, &qf.flash.geometry, 0u, &cflash) != HERALD_OK) {
         qfile_close(&qf);
         return EXIT_INTERNAL;
     }
@@ -360,6 +372,7 @@ int cli_queue_list(const cli_opts_t *o)
         qfile_close(&qf);
         return EXIT_INTERNAL;
     }
+    total = q.count(q.ctx);
     printf("%-8s %-24s %-24s %8s %-20s %8s %s\n", "HANDLE", "TEMPLATE", "TARGET", "ATTEMPTS", "NEXT TRY", "AGE",
            "LAST");
     while (q.peek(q.ctx, &rec) == HERALD_OK) {
@@ -384,8 +397,18 @@ int cli_queue_list(const cli_opts_t *o)
         }
     }
     printf("%zu queued in %s\n", n, o->queue);
+    damaged = qfile_damaged(&qf);
+    if (damaged > 0u) {
+        printf("%llu record%s lost to flash damage\n", (unsigned long long)damaged, damaged == 1u ? "" : "s");
+    }
     herald_flash_file_close(&copy);
     qfile_close(&qf);
+    if (n != total) {
+        /* Never show part of a queue as all of it. */
+        fprintf(stderr, "herald: queue %s: listed %zu of %zu records: the rest cannot be read\n", o->queue, n,
+                total);
+        return EXIT_QUEUE_FILE;
+    }
     return EXIT_DELIVERED;
 }
 
@@ -412,6 +435,7 @@ int cli_stats(const cli_opts_t *o)
     printf("%-20s %zu\n", "waiting", (size_t)qf.queue.count(qf.queue.ctx));
     printf("%-20s %lld\n", "oldest_age_s", (long long)(oldest < 0 ? 0 : oldest));
     printf("%-20s %llu\n", "flash_erases", (unsigned long long)qf.fq.erases);
+    report_damage(qf.counters.damaged, o->queue, "in");
     qfile_close(&qf);
     return EXIT_DELIVERED;
 }

@@ -116,6 +116,8 @@ typedef struct {
     uint32_t connects;           /* transport connections opened */
     uint64_t bytes_sent;         /* application bytes (HTTP) */
     uint64_t bytes_received;
+    uint32_t damaged;            /* records the queues lost to damage of their medium
+                                    (bit rot; see queue.h), as of the last herald_poll */
 } herald_counters_t;
 
 /* A notification moved behind the others: its copy's queue id (record seq,

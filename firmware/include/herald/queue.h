@@ -38,6 +38,10 @@ typedef struct herald_queue {
     herald_status_t (*retire)(void *ctx, uint32_t seq);
     size_t (*count)(void *ctx);
     void *ctx;
+    /* Optional (may be NULL): records this queue lost to damage of its
+     * medium since it was opened (each counted once, see the flash queue).
+     * The agent folds it into herald_counters()->damaged. */
+    uint32_t (*damaged)(void *ctx);
 } herald_queue_t;
 
 /* ---- RAM queue: records packed in a caller buffer, lost at reset. */
@@ -75,7 +79,7 @@ size_t herald_ram_queue_need(size_t body_len);
  *
  * Costs: per record 27 bytes of overhead with a program size of 1, 36 with 4,
  * 48 with 8 and 80 with 16, plus the body rounded up to the program size; per
- * sector 17/20/24/32 bytes.  RAM: this struct, no table per record.  Erases
+ * sector 33/36/40/48 bytes (the sector header is kept twice).  RAM: this struct, no table per record.  Erases
  * are lazy: begin() erases the next sector when the record does not fit in
  * the current one, so that begin() may take one erase time.
  *
@@ -83,13 +87,17 @@ size_t herald_ram_queue_need(size_t body_len);
  *   begin   HERALD_E_BUSY a record is already begun; HERALD_E_NOSPACE the body
  *           can never fit (see herald_flash_queue_max_body); HERALD_E_QUEUE_FULL
  *           the next sector still holds waiting records (retiring the oldest
- *           frees room one sector at a time); HERALD_E_FLASH the device failed
+ *           frees room one sector at a time), or records that still check
+ *           out in a sector whose both headers were damaged (never erased,
+ *           see below); HERALD_E_FLASH the device failed
  *           and nothing was begun.
  *   write   HERALD_E_INVALID_ARG nothing begun or more bytes than announced;
  *           HERALD_E_FLASH the device failed: abort() the record.
  *   commit  HERALD_E_INVALID_ARG nothing begun or fewer bytes than announced;
- *           HERALD_E_FLASH the device failed: abort() it (it may or may not
- *           survive a reboot, but it is never seen damaged).
+ *           HERALD_E_FLASH the device failed, or the record did not read
+ *           back as written (commit reads it back: a stuck bit): abort() it
+ *           (it may or may not survive a reboot, but it is never seen
+ *           damaged).
  *   abort   drops the record begun; its space is not reused before the
  *           sector is next erased.
  *   peek    HERALD_E_QUEUE_EMPTY; HERALD_E_FLASH after a fault (below).
@@ -100,10 +108,24 @@ size_t herald_ram_queue_need(size_t body_len);
  *           stays the oldest and is delivered again.
  * A read failure while retire looks for the next record is a fault: from
  * then on every call fails with HERALD_E_FLASH until herald_flash_queue_init
- * runs again.  A record whose body is damaged after it was written (bit
- * rot) is skipped; one whose header is damaged hides the rest of its sector
- * too, because recovery never takes a length from a header that fails its
- * CRC (and so never a record boundary from body bytes). */
+ * runs again.
+ *
+ * Bit damage (a bit flipped at rest, or stuck at 0 or 1), what it costs:
+ *   - a record's header, CRC or body: that record only.  It is skipped,
+ *     counted once in `damaged` (its retire mark is set so that the next
+ *     boot does not count it again) and so reported through
+ *     herald_counters()->damaged.  Behind a bad header the walk resyncs on
+ *     the next record that checks out in full, so nothing else is lost;
+ *   - a sector header: nothing (there are two copies).  Both copies
+ *     damaged: that sector's records are not delivered, and the sector is
+ *     never erased while one of them still checks out (begin reports
+ *     HERALD_E_QUEUE_FULL when the rotation reaches it);
+ *   - a commit, retire or erase mark, or padding: nothing (a mark reads by
+ *     the majority of its bits);
+ *   - erased space in the write sector: nothing (the sector closes).
+ * Not covered: damage to two neighbouring records where the second one's
+ * body is hit too (resync needs a whole record to land on; the second is
+ * then skipped with the first, and only the first is counted). */
 typedef struct {
     const herald_flash_t *flash;
     uint32_t sector_size;
@@ -117,6 +139,7 @@ typedef struct {
     uint32_t count;
     uint32_t next_seq;
     uint32_t erases;      /* sector erases done by this instance */
+    uint32_t damaged;     /* records lost to damage found by this instance */
     /* the record being written */
     uint32_t rec;         /* its address */
     herald_queue_rec_t wmeta;
@@ -131,8 +154,8 @@ typedef struct {
     uint8_t fault;        /* a read failed mid-update: init again */
 } herald_flash_queue_t;
 
-/* Recover the queue from flash (nothing is written here) and fill *out with
- * its operations.  The flash must outlive q.  A blank or foreign region is
+/* Recover the queue from flash and fill *out with its operations.  Nothing
+ * is written, except the retire marks of records found damaged.  The flash must outlive q.  A blank or foreign region is
  * taken as an empty queue and formatted sector by sector as it is used.
  * HERALD_E_INVALID_ARG: NULL, program_size not 1/4/8/16, fewer than 2
  * sectors, or sectors too small (under 64 bytes, or not a multiple of
