@@ -141,21 +141,26 @@ class QueueCli(unittest.TestCase):
         self.assertEqual(p.returncode, EXIT_OK, p.stderr)
         self.assertEqual(self.order_ids(sim), ["ORD-5"])
 
-    def test_10000_targets_fit_a_record_when_short_else_a_clear_refusal(self):
+    def test_10000_targets_go_through_the_queue(self):
         from test_cli import batch_args
         sim = start_simulator(self)
         base = ["send", "--template", "order-confirmation", "--mode", "batch", "--var", "customerName=Jane",
                 "--var", "orderId=ORD-1", "--queue", self.q]
-        # one record is one 128 KiB sector: 10,000 ids of 10 bytes fit
-        p = run_cli(*base, *batch_args(10000, 10), "--wait", "20", sim=sim)
-        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
-        self.assertEqual(len(sim.records()[0]["body"]["targets"]), 10000)
-        # 10,000 UUID-length ids do not: refused, saying what the limit is
+        # a new queue file's 2 MiB sectors hold the platform's limit at the longest ids
+        for n, length in enumerate((36, 128)):
+            p = run_cli(*base, *batch_args(10000, length), "--wait", "20", sim=sim)
+            self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+            self.assertEqual(len(sim.records()[n]["body"]["targets"]), 10000)
+            self.assertEqual(sim.records()[n]["body"]["targets"][-1], "u09999" + "x" * (length - 6))
+        # a file made with smaller sectors keeps them: too large a record is
+        # refused, saying what the limit is, and nothing is queued
+        os.unlink(self.q)
+        queue_file(self.q, 128 * 1024, 16)
         p = run_cli(*base, *batch_args(10000, 36), "--wait", "20", sim=sim)
         self.assertEqual(p.returncode, EXIT_LOCAL, p.stderr)
         self.assertRegex(p.stderr, r"HERALD_E_NOSPACE: the notification is 3901\d\d bytes; "
-                                   r"a record of the queue holds at most 131016 ")
-        self.assertEqual(len(sim.records()), 1)
+                                   r"a record of the queue holds at most 131000 ")
+        self.assertEqual(len(sim.records()), 2)
         self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "0 queued in %s" % self.q)
 
     def drain_in_background(self, base_url, wait="30"):

@@ -65,35 +65,42 @@ static void wait_for_agent(const herald_posix_net_t *tcp, uint32_t next)
     }
 }
 
+/* Delivered: the platform took it, whether or not its answer could be read. */
+static int delivered(const soak_t *s, unsigned i)
+{
+    return s->slots[i].outcomes == 1u &&
+           (s->slots[i].status == HERALD_OK || s->slots[i].status == HERALD_E_ACCEPTED_UNREADABLE);
+}
+
 static void print_report(const soak_t *s, const herald_counters_t *c, uint64_t elapsed_ms, int timed_out)
 {
     unsigned ok = 0, permanent = 0, listed = 0, not_ok = 0;
     const char *sep = "";
     for (unsigned i = 0; i < s->count; i++) {
-        if (s->slots[i].outcomes == 1u && s->slots[i].status == HERALD_OK) {
+        if (delivered(s, i)) {
             ok++;
         } else {
             not_ok++;
-            permanent += s->slots[i].outcomes != 0u && s->slots[i].status != HERALD_OK;
+            permanent += s->slots[i].outcomes != 0u;
         }
     }
     printf("{\"count\":%u,\"delivered\":%u,\"permanent\":%u,\"permanent_failures\":[", s->count, ok, permanent);
     for (unsigned i = 0; i < s->count && listed < MAX_LISTED; i++) {
-        if (s->slots[i].outcomes != 0u && s->slots[i].status != HERALD_OK) {
+        if (s->slots[i].outcomes != 0u && !delivered(s, i)) {
             printf("%s{\"orderId\":\"ORD-%u\",\"status\":\"%s\",\"attempts\":%u}", sep, i,
                    herald_status_name(s->slots[i].status), s->slots[i].attempts);
             sep = ",";
             listed++;
         }
     }
-    printf("],\"retried\":%u,\"requests\":%u,\"connects\":%u,\"elapsed_ms\":%llu,\"timed_out\":%s,"
+    printf("],\"unreadable\":%u,\"retried\":%u,\"requests\":%u,\"connects\":%u,\"elapsed_ms\":%llu,\"timed_out\":%s,"
            "\"stray_outcomes\":%u,\"last_status\":\"%s\",\"not_ok_count\":%u,\"not_ok\":[",
-           c->retried, c->requests, c->connects, (unsigned long long)elapsed_ms, timed_out ? "true" : "false",
+           c->unreadable, c->retried, c->requests, c->connects, (unsigned long long)elapsed_ms, timed_out ? "true" : "false",
            s->stray, herald_status_name(herald_last_status(&agent)), not_ok);
     sep = "";
     listed = 0;
     for (unsigned i = 0; i < s->count && listed < MAX_LISTED; i++) {
-        if (!(s->slots[i].outcomes == 1u && s->slots[i].status == HERALD_OK)) {
+        if (!delivered(s, i)) {
             printf("%s\"ORD-%u\"", sep, i);
             sep = ",";
             listed++;
@@ -229,7 +236,7 @@ int main(int argc, char **argv)
     print_report(&soak, herald_counters(&agent), clock.monotonic_ms(NULL) - start, timed_out);
     rc = 0;
     for (unsigned i = 0; i < count; i++) {
-        rc |= soak.slots[i].outcomes != 1u || soak.slots[i].status != HERALD_OK;
+        rc |= !delivered(&soak, i);
     }
     herald_tls_free(&tls);
     free(soak.slots);

@@ -23,12 +23,14 @@
 #include "herald/herald.h"
 #include "herald_flash_file.h"
 
-/* A new queue file: 16 sectors of 128 KiB, so a record holds up to ~128 KB
- * (a batch of several thousand targets); the file is a 4 KiB header (what it
- * is, format version, geometry: see HERALD_FLASH_FILE_HEADER) and 2 MiB of
- * image.  An existing file is used with the geometry its header records. */
-#define QFILE_SECTOR_SIZE (128u * 1024u)
-#define QFILE_SECTORS 16u
+/* A new queue file: 8 sectors of 2 MiB, because a record never spans two
+ * sectors and a batch at the platform's limit (10,000 targets of up to
+ * HERALD_TARGET_MAX_LEN = 128 bytes) encodes to 1,310,126 bytes; the file is
+ * a 4 KiB header (what it is, format version, geometry: see
+ * HERALD_FLASH_FILE_HEADER) and 16 MiB of image.  An existing file is used
+ * with the geometry its header records. */
+#define QFILE_SECTOR_SIZE (2u * 1024u * 1024u)
+#define QFILE_SECTORS 8u
 #define QFILE_MAX_RECORDS 4096u
 
 typedef struct {
