@@ -59,6 +59,7 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (!a->cfg.rotate_after) {
         a->cfg.rotate_after = HERALD_ROTATE_AFTER;
     }
+    a->rotate_armed = 1u;
     st = herald_agent_set_endpoint(a);
     if (st != HERALD_OK) {
         return st;
@@ -362,11 +363,18 @@ static void retry_later(herald_agent_t *a, herald_status_t st, int64_t wait_s)
     }
     a->counters.retried++;
     /* A failure only this head meets should not hold the others: move it
-     * behind them.  Not when the server said when to come back (429,
-     * Retry-After), which no other notification would escape either. */
+     * behind them.  Only when the platform itself answered with an error
+     * (no route, a refused connection, TLS or a timeout say nothing about
+     * this one notification); not when it said when to come back (429,
+     * Retry-After), which no other notification would escape either; and
+     * not again before some notification got through, so an outage of the
+     * whole platform costs one copy, not one per head and round (flash
+     * wear). */
     if (a->cfg.rotate_after != HERALD_ROTATE_NEVER && wait_s < 0 && st != HERALD_E_PLATFORM_RATE_LIMITED &&
-        a->attempts % a->cfg.rotate_after == 0u && a->cur->count(a->cur->ctx) > 1u) {
-        (void)rotate(a);
+        ((st <= HERALD_E_PLATFORM_BAD_REQUEST && st >= HERALD_E_PLATFORM_UNKNOWN) || st == HERALD_E_HTTP_STATUS) &&
+        a->rotate_armed != 0u && a->attempts % a->cfg.rotate_after == 0u && a->cur->count(a->cur->ctx) > 1u &&
+        rotate(a) != 0) {
+        a->rotate_armed = 0u;
     }
     if (wait_s >= 0) {
         /* a day at most: a wild Retry-After must neither overflow nor freeze the queue */
@@ -383,6 +391,7 @@ static void accepted_unreadable(herald_agent_t *a, herald_status_t cause)
     LOG(a, HERALD_LOG_WARN, herald_status_str(cause));
     a->state = HERALD_ST_IDLE;
     a->counters.sent++;
+    a->rotate_armed = 1u; /* the platform takes others: a failing head may move again */
     a->counters.unreadable++;
     a->unreadable_cause = cause;
     report(a, HERALD_E_ACCEPTED_UNREADABLE, 0);
@@ -465,6 +474,7 @@ static void complete(herald_agent_t *a)
     }
     if (st == HERALD_OK) {
         a->counters.sent++;
+        a->rotate_armed = 1u; /* the platform takes others: a failing head may move again */
         report(a, st, 0);
         retire(a);
     } else if (st == HERALD_E_ACCEPTED_UNREADABLE) {

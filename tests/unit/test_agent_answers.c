@@ -195,22 +195,47 @@ static void test_failing_head_moves_behind_the_others(void **state)
     assert_true(herald_idle(&f->agent));
 }
 
-static void test_two_moved_keep_their_handles(void **state)
+/* A second head that fails before anything got through stays put: a 5xx
+ * from the whole platform costs one copy, not one per head (flash wear). */
+static void test_a_second_head_moves_only_after_a_success(void **state)
 {
     fixture_t *f = *state;
     uint32_t h[3];
     f->agent.cfg.rotate_after = 1;
-    /* the first request fails (A moves), then the second (B moves) */
+    /* the first request fails (A moves), then the second (B stays) */
     failing_head(f, 2, h);
-    assert_int_equal(f->outcomes[0].handle, h[2]);
-    assert_int_equal(f->outcomes[0].attempts, 1);
-    assert_int_equal(f->outcomes[1].handle, h[0]);
-    assert_int_equal(f->outcomes[1].attempts, 2);
-    assert_int_equal(f->outcomes[2].handle, h[1]);
+    assert_int_equal(f->outcomes[0].handle, h[1]);
+    assert_int_equal(f->outcomes[0].attempts, 2);
+    assert_int_equal(f->outcomes[1].handle, h[2]);
+    assert_int_equal(f->outcomes[1].attempts, 1);
+    assert_int_equal(f->outcomes[2].handle, h[0]);
     assert_int_equal(f->outcomes[2].attempts, 2);
-    assert_int_equal(rotations, 2);
-    assert_int_equal(rotated_handle, h[1]);
+    assert_int_equal(rotations, 1);
+    assert_int_equal(rotated_handle, h[0]);
     assert_int_equal(herald_counters(&f->agent)->queued, 3);
+}
+
+/* No answer from the platform at all (connection refused) says nothing
+ * about one notification: nothing moves, however long it lasts. */
+static void test_transport_failures_do_not_rotate(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[3];
+    f->agent.cfg.on_rotate = on_rotate;
+    f->agent.cfg.rotate_after = 1;
+    rotations = 0;
+    f->net.connect_result = -1;
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(herald_notify(&f->agent, &seed, &h[i]), HERALD_OK);
+    }
+    for (size_t i = 0; i < 20; i++) {
+        run(f);
+        f->now += 60000u;
+    }
+    assert_true(herald_counters(&f->agent)->retried >= 10u);
+    assert_int_equal(rotations, 0);
+    assert_int_equal(herald_counters(&f->agent)->rotated, 0);
+    assert_int_equal(f->noutcomes, 0);
 }
 
 static void test_strict_order_waits(void **state)
@@ -258,7 +283,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_obs_fold_answer_is_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversize_head_on_a_5xx_is_still_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failing_head_moves_behind_the_others, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_moved_keep_their_handles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_second_head_moves_only_after_a_success, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transport_failures_do_not_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strict_order_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit_does_not_rotate, setup, teardown),
     };

@@ -172,6 +172,7 @@ typedef struct {
     herald_queue_t *cur;         /* the queue it is in */
     herald_held_t held[2];       /* routine and alert heads, parked between turns */
     herald_moved_t moved[HERALD_ROTATE_SLOTS]; /* rotated notifications still queued */
+    uint8_t rotate_armed;        /* a head may move: none moved since the last success */
     uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
     herald_budget_t budget;
     herald_coalesce_t coalesce;
