@@ -187,6 +187,7 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
 {
     cJSON *root = NULL;
     cJSON *env;
+    herald_status_t st;
     int exhausted = 0;
     int ok2xx = http_status >= 200 && http_status <= 299;
     (void)memset(result, 0, sizeof *result);
@@ -216,7 +217,15 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     }
     if (cJSON_IsObject(env)) {
         (void)memset(result, 0, sizeof *result);
-        return read_error(env, http_status, err);
+        st = read_error(env, http_status, err);
+        if (ok2xx) {
+            /* An envelope on a 2xx contradicts its status line, which said
+             * the platform took it: resending could duplicate it, so it is
+             * accepted, with what the envelope said as the cause. */
+            err->cause = st;
+            st = HERALD_E_ACCEPTED_UNREADABLE;
+        }
+        return st;
     }
     if (ok2xx) {
         /* The platform took it; what it said about it is lost. */

@@ -150,7 +150,9 @@ static void test_documented_error_codes(void **state)
         { 429, "ERR_TOO_MANY_REQUESTS", HERALD_E_PLATFORM_RATE_LIMITED },
         /* the code wins over the status */
         { 500, "ERR_TOO_MANY_REQUESTS", HERALD_E_PLATFORM_RATE_LIMITED },
-        { 200, "ERR_INVALID_MODE", HERALD_E_PLATFORM_INVALID_MODE },
+        /* an envelope on a 2xx: the status line said it was taken */
+        { 200, "ERR_INVALID_MODE", HERALD_E_ACCEPTED_UNREADABLE },
+        { 200, "ERR_TOO_MANY_REQUESTS", HERALD_E_ACCEPTED_UNREADABLE },
     };
     char body[400];
     size_t i;
@@ -170,6 +172,10 @@ static void test_documented_error_codes(void **state)
         assert_string_equal(err.details, "{\"orderId\":\"required\",\"n\":[1,2.5,true,null]}");
         assert_int_equal(err.truncated, 0);
         assert_string_equal(res.notification_id, "");
+        if (cases[i].http == 200) { /* what the envelope said is the cause */
+            assert_int_equal(err.cause, strcmp(cases[i].code, "ERR_INVALID_MODE") == 0
+                                            ? HERALD_E_PLATFORM_INVALID_MODE : HERALD_E_PLATFORM_RATE_LIMITED);
+        }
     }
     /* an envelope with only a message, or an odd details value */
     assert_int_equal(parse(400, "{\"error\":{\"message\":\"nope\",\"details\":null}}"), HERALD_E_PLATFORM_BAD_REQUEST);

@@ -50,8 +50,8 @@ typedef struct {
  * cleared first; err->http_status is always set.
  * HERALD_OK: a 2xx (the platform uses 200, 201 or 202) with a success object
  *   (notificationId required), bare or as {"data": {...}}; *result filled.
- * Platform error: an {"error": {...}} envelope (with any status, but on a
- *   2xx a success object wins) has its code, message, devMessage and details
+ * Platform error: an {"error": {...}} envelope (with a status outside
+ *   2xx; on a 2xx see below) has its code, message, devMessage and details
  *   copied into *err and its code mapped to its own status
  *   (ERR_BAD_REQUEST -> HERALD_E_PLATFORM_BAD_REQUEST,
  *   ERR_INVALID_VARIABLES, ERR_TEMPLATE_NOT_APPROVED, ERR_TARGET_LIMIT_EXCEEDED,
@@ -64,9 +64,11 @@ typedef struct {
  *   BAD_REQUEST.
  * HERALD_E_ACCEPTED_UNREADABLE: a 2xx (so the platform has it) whose body
  *   is empty (a 204), not JSON, too big for the JSON arena, nested too deep,
- *   or has no non-empty notificationId string and no error envelope;
- *   err->cause says which, and *result keeps whatever fields could be read
- *   (notification_id is then "").  Never resend it.
+ *   or has no non-empty notificationId string; err->cause says which, and
+ *   *result keeps whatever fields could be read (notification_id is then
+ *   "").  A 2xx with an error envelope and no success object is this too,
+ *   its envelope in *err and its mapped status as err->cause: the status
+ *   line said the platform took it.  Never resend it.
  * err->cause is also set for the other statuses when the body could not be
  *   read (e.g. a 5xx whose body exhausted the arena).
  * HERALD_E_HTTP_STATUS: a status outside 2xx, 4xx and 5xx without an
