@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "port/posix/herald_flash_file.h"
+#include "port/posix/herald_posix.h"
 
 static int all_are(const uint8_t *p, size_t n, uint8_t v)
 {
@@ -240,7 +241,8 @@ static int header_ok(const uint8_t *h, herald_flash_geometry_t *geo)
 }
 
 /* Write a complete new image (header, then erased sectors) to path.new and
- * rename it over path, so that path is never seen half made. */
+ * rename it over path, so that path is never seen half made (and, the folder
+ * synced, the name survives a host crash: a record appended next is durable). */
 static herald_status_t create_headed(const char *path, const herald_flash_geometry_t *geo)
 {
     char tmp[4200];
@@ -280,7 +282,7 @@ static herald_status_t create_headed(const char *path, const herald_flash_geomet
     if (close(fd) != 0 && rc == HERALD_OK) {
         rc = HERALD_E_FLASH;
     }
-    if (rc == HERALD_OK && rename(tmp, path) != 0) {
+    if (rc == HERALD_OK && herald_posix_rename_durable(tmp, path) != 0) {
         rc = HERALD_E_FLASH;
     }
     if (rc != HERALD_OK) {

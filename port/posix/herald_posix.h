@@ -69,6 +69,11 @@ char *herald_posix_read_file(const char *path, size_t *len);
 /* The same from an open descriptor (not closed here), up to max bytes. */
 char *herald_posix_read_fd(int fd, size_t max, size_t *len);
 
+/* rename(from, to), then fsync the folder that holds `to`, so that the new
+ * name survives a host crash as well as a process crash.  0, or -1 with
+ * errno. */
+int herald_posix_rename_durable(const char *from, const char *to);
+
 /* One line per message on stderr: "herald <level>: <msg>". */
 herald_log_t herald_posix_log(void);
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -156,4 +157,36 @@ char *herald_posix_read_file(const char *path, size_t *len)
     (void)close(fd);
     errno = e;
     return buf;
+}
+
+int herald_posix_rename_durable(const char *from, const char *to)
+{
+    char dir[4096];
+    const char *slash = strrchr(to, '/');
+    size_t n = slash ? (size_t)(slash - to) : 0u;
+    int fd, rc;
+    if (rename(from, to) != 0) {
+        return -1;
+    }
+    if (n >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (slash == NULL) {
+        dir[0] = '.';
+        n = 1;
+    } else if (n == 0u) {
+        dir[0] = '/'; /* a file in the root folder */
+        n = 1;
+    } else {
+        memcpy(dir, to, n);
+    }
+    dir[n] = '\0';
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    rc = fsync(fd);
+    (void)close(fd);
+    return rc;
 }

@@ -4,6 +4,7 @@ simulator.  Nothing accepted is lost: not to a dead uplink, a permanent
 refusal ahead of it, a killed process, or two processes at once."""
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -162,6 +163,31 @@ class QueueCli(unittest.TestCase):
                                    r"a record of the queue holds at most 131000 ")
         self.assertEqual(len(sim.records()), 2)
         self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "0 queued in %s" % self.q)
+
+    def test_send_returns_without_starting_what_others_queued(self):
+        # A's own answer drips for ~2 s; B appends meanwhile and returns 6 (A
+        # delivers).  When A's is done, A must not start B's request only to
+        # drop it on exit (the platform would have it, and the next drain
+        # would send it again).
+        sim = start_simulator(self)
+        sim.set_faults([{"fault": "drip", "size": 16, "delay": 0.06}])
+        cmd = [str(herald_cli()), "send", *order(1), "--queue", self.q, "--wait", "20", "--app-id", APP_ID,
+               "--api-key", API_KEY, "--base-url", sim.base_url, "--ca", str(certs_dir() / "ca.pem")]
+        a = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: a.poll() is None and (a.kill(), a.wait()))
+        deadline = time.monotonic() + 10
+        while sim.stats()["requests"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        p = run_cli("send", *order(2), "--queue", self.q, "--wait", "20", sim=sim)
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        out, err = a.communicate(timeout=30)
+        self.assertEqual(a.returncode, EXIT_OK, err)
+        self.assertEqual(json.loads(out)["notificationId"], sim.records()[0]["notificationId"])
+        time.sleep(0.5)                                   # anything A sent has arrived by now
+        self.assertEqual(self.order_ids(sim), ["ORD-1"])
+        p = run_cli("drain", "--queue", self.q, "--wait", "10", sim=sim)
+        self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(self.order_ids(sim), ["ORD-1", "ORD-2"])   # each once
 
     def drain_in_background(self, base_url, wait="30"):
         cmd = [str(herald_cli()), "drain", "--queue", self.q, "--wait", wait, "--app-id", APP_ID,

@@ -9,14 +9,21 @@
 #include <time.h>
 #include <unistd.h>
 #include "qfile.h"
+#include "herald_posix.h"
 #include "cli.h"
 
-static void load_state(qfile_t *q)
+/* 0, or -1 when the state file exists but cannot be read (saving over it
+ * would lose its counters and lines). */
+static int load_state(qfile_t *q)
 {
     FILE *f = fopen(q->state_path, "r");
     char line[256];
     if (!f) {
-        return; /* a new queue */
+        if (errno == ENOENT) {
+            return 0; /* a new queue */
+        }
+        fprintf(stderr, "herald: cannot read %s: %s\n", q->state_path, strerror(errno));
+        return -1;
     }
     while (fgets(line, sizeof line, f)) {
         char name[64], last[48] = "";
@@ -41,6 +48,7 @@ static void load_state(qfile_t *q)
         }
     }
     fclose(f);
+    return 0;
 }
 
 static void save_state(qfile_t *q)
@@ -68,7 +76,7 @@ static void save_state(qfile_t *q)
         remove(tmp);
         return;
     }
-    if (fclose(f) != 0 || rename(tmp, q->state_path) != 0) {
+    if (fclose(f) != 0 || herald_posix_rename_durable(tmp, q->state_path) != 0) {
         fprintf(stderr, "herald: cannot save %s\n", q->state_path);
         remove(tmp);
     }
@@ -134,7 +142,10 @@ herald_status_t qfile_lock(qfile_t *q)
         }
         q->nrecs = 0;
         memset(&q->counters, 0, sizeof q->counters);
-        load_state(q);
+        if (load_state(q) != 0) {
+            herald_flash_file_unlock(&q->file);
+            return HERALD_E_FLASH;
+        }
         for (size_t i = 0; i < q->nrecs; i++) {
             for (size_t k = 0; k < nkeep; k++) {
                 if (q->recs[i].handle == keep[k].handle) {
@@ -189,8 +200,10 @@ static herald_status_t lk_commit(void *ctx)
     herald_status_t st = q->raw.commit(q->raw.ctx);
     if (st == HERALD_OK) {
         qfile_add(q, q->wseq, (int64_t)time(NULL));
+        qfile_unlock(q, 1);
     }
-    qfile_unlock(q, st == HERALD_OK);
+    /* else the lock stays for lk_abort, which may still program a retire
+     * mark: no other herald may see the record meanwhile */
     return st;
 }
 
@@ -204,7 +217,7 @@ static void lk_abort(void *ctx)
 static herald_status_t lk_peek(void *ctx, herald_queue_rec_t *out)
 {
     qfile_t *q = ctx;
-    return q->raw.peek(q->raw.ctx, out);
+    return q->hold ? HERALD_E_QUEUE_EMPTY : q->raw.peek(q->raw.ctx, out);
 }
 
 static herald_status_t lk_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
@@ -229,7 +242,7 @@ static herald_status_t lk_retire(void *ctx, uint32_t seq)
 static size_t lk_count(void *ctx)
 {
     qfile_t *q = ctx;
-    return q->raw.count(q->raw.ctx);
+    return q->hold ? 0u : q->raw.count(q->raw.ctx);
 }
 
 int qfile_open(qfile_t *q, const char *path)

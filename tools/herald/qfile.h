@@ -71,6 +71,8 @@ typedef struct {
     qfile_counters_t counters;
     uint32_t damaged_folded;  /* of fq.damaged, what counters.damaged holds already */
     uint64_t damaged_run;     /* records this run found damaged */
+    int hold;                 /* the agent is shown an empty queue: it starts nothing new
+                                 (send --queue, once its own notification is done) */
     int open;
 } qfile_t;
 

@@ -22,6 +22,7 @@ typedef struct {
     herald_status_t mine_status;
     herald_status_t mine_detail;
     int mine_http;
+    herald_send_result_t mine_result; /* its answer, on HERALD_OK */
     int print_all;        /* drain: print every answer */
     unsigned refused;
     unsigned unreadable;  /* accepted, answer unreadable */
@@ -38,6 +39,7 @@ static int held_for_credentials(herald_status_t st)
 static void on_outcome(void *ctx, const herald_outcome_t *o)
 {
     run_t *r = ctx;
+    uint32_t handle;
     if (held_for_credentials(o->status)) {
         qfile_rec_t *rec = qfile_find(&qf, o->handle);
         if (rec) {
@@ -46,12 +48,24 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
         r->auth = o->status;
         return;
     }
+    {
+        /* a notification moved in an earlier run comes back under its copy's
+         * number: the state file knows the handle it was given */
+        const qfile_rec_t *rec = qfile_find(&qf, o->handle);
+        handle = rec ? rec->handle : o->handle;
+    }
     qfile_drop(&qf, o->handle);
     if (o->handle == r->mine) {
         r->mine_done = 1;
         r->mine_status = o->status;
         r->mine_detail = o->detail;
         r->mine_http = session.agent.reader.resp.status;
+        if (o->result) {
+            r->mine_result = *o->result;
+        }
+        /* Start nothing new: a request begun now would be dropped half way
+         * when send returns, and sent again by the next drain. */
+        qf.hold = 1;
         return; /* reported by the command itself */
     }
     if (o->status == HERALD_OK) {
@@ -62,11 +76,11 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
     }
     if (o->status == HERALD_E_ACCEPTED_UNREADABLE) {
         r->unreadable++;
-        cli_print_unreadable((unsigned)o->handle, session.agent.reader.resp.status, o->detail);
+        cli_print_unreadable((unsigned)handle, session.agent.reader.resp.status, o->detail);
         return;
     }
     r->refused++;
-    fprintf(stderr, "herald: notification %u: %s (%s)", (unsigned)o->handle, herald_status_name(o->status),
+    fprintf(stderr, "herald: notification %u: %s (%s)", (unsigned)handle, herald_status_name(o->status),
             herald_status_str(o->status));
     if (o->error && o->error->code[0]) {
         fprintf(stderr, " %s: %s", o->error->code, o->error->message);
@@ -76,28 +90,43 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
 
 /* A notification moved behind the others: its state follows it to the copy,
  * with the attempts it made in this run so far.  The copy's commit gave it a
- * line of its own under its new number; that line goes, the original's takes
- * the new number, and the state file is saved at once (a later lock reloads it). */
+ * line of its own under its new number: the original's line takes the new
+ * number and that line goes, or, if the original's line is gone (another
+ * herald may have pruned it), the copy's line takes the original handle.
+ * Saved at once (a later lock reloads the file). */
 static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
 {
-    qfile_rec_t *rec;
+    qfile_rec_t *rec, *copy = NULL;
+    uint32_t run = session.agent.attempts;
     (void)ctx;
     if (qfile_lock(&qf) != HERALD_OK) {
         return; /* the copy keeps the line its commit gave it */
     }
-    for (size_t i = 0; i < qf.nrecs; i++) {
-        if (qf.recs[i].handle == seq && qf.recs[i].seq == seq && seq != handle) {
-            memmove(&qf.recs[i], &qf.recs[i + 1], (qf.nrecs - i - 1) * sizeof qf.recs[0]);
-            qf.nrecs--;
-            break;
+    for (size_t i = 0; i < qf.nrecs && seq != handle; i++) {
+        if (qf.recs[i].handle == seq && qf.recs[i].seq == seq) {
+            copy = &qf.recs[i];
         }
     }
-    rec = qfile_find(&qf, handle);
+    rec = NULL;
+    for (size_t i = 0; i < qf.nrecs; i++) {
+        if (qf.recs[i].handle == handle) {
+            rec = &qf.recs[i];
+        }
+    }
+    if (rec == NULL && copy != NULL) {
+        rec = copy; /* relabel the copy's line */
+        rec->handle = handle;
+        copy = NULL;
+    }
     if (rec) {
-        uint32_t run = session.agent.attempts;
         rec->seq = seq;
         rec->attempts += run - (run >= rec->counted ? rec->counted : run);
         rec->counted = run;
+    }
+    if (copy) {
+        size_t i = (size_t)(copy - qf.recs);
+        memmove(&qf.recs[i], &qf.recs[i + 1], (qf.nrecs - i - 1) * sizeof qf.recs[0]);
+        qf.nrecs--;
     }
     qfile_unlock(&qf, 1);
 }
@@ -114,9 +143,26 @@ static int credentials_refused(const run_t *r, const char *path)
     return EXIT_QUEUED;
 }
 
+/* While a drain waits (a failing head, a backoff), other heralds may append:
+ * read the queue again now and then, so that they are counted (a failing
+ * head can then move behind them).  Safe only between requests. */
+static void refresh_while_idle(void)
+{
+    static uint64_t last;
+    uint64_t now = session.clock.monotonic_ms(NULL);
+    if (session.agent.state == HERALD_ST_IDLE && now - last >= 1000u) {
+        last = now;
+        (void)qfile_refresh(&qf);
+    }
+}
+
 static int drained(void *ctx)
 {
-    return herald_idle(&session.agent) || ((run_t *)ctx)->auth != HERALD_OK;
+    if (herald_idle(&session.agent) || ((run_t *)ctx)->auth != HERALD_OK) {
+        return 1;
+    }
+    refresh_while_idle();
+    return 0;
 }
 
 /* What the state file keeps about the notification still at the head. */
@@ -233,7 +279,7 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
     }
     cli_session_run(&session, mine_done, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
     if (r.mine_done && r.mine_status == HERALD_OK) {
-        rc = cli_print_result(&session.result);
+        rc = cli_print_result(&r.mine_result);
         finish();
         return rc;
     }
@@ -261,6 +307,7 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
 int cli_drain(const cli_opts_t *o)
 {
     static run_t r;
+    herald_status_t st;
     uint64_t deadline;
     size_t left;
     int rc;
@@ -273,9 +320,18 @@ int cli_drain(const cli_opts_t *o)
     if (rc != 0) {
         return rc;
     }
-    if (qfile_claim(&qf, 0) == HERALD_E_BUSY) {
+    st = qfile_claim(&qf, 0);
+    if (st == HERALD_E_BUSY) {
         fprintf(stderr, "herald: waiting for %s: another herald is delivering from it\n", o->queue);
-        (void)qfile_claim(&qf, 1);
+        st = qfile_claim(&qf, 1);
+    }
+    if (st != HERALD_OK) {
+        /* without the claim (or a fresh look at the queue) another herald
+         * could send the same head: deliver nothing */
+        fprintf(stderr, "herald: cannot claim %s for delivery: %s (%s)\n", o->queue, herald_status_name(st),
+                herald_status_str(st));
+        finish();
+        return EXIT_INTERNAL;
     }
     deadline = session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0);
     /* Until empty: what other heralds queue meanwhile is delivered too. */
