@@ -68,6 +68,7 @@ size_t herald_json_arena_peak(void)
     return arena_peak;
 }
 
+#if !HERALD_JSON_STRICT
 size_t herald_json_depth(const char *json, size_t len)
 {
     size_t depth = 0u;
@@ -98,3 +99,4 @@ size_t herald_json_depth(const char *json, size_t len)
     }
     return max;
 }
+#endif

@@ -20,7 +20,8 @@ cJSON *herald_json_parse(const char *json, size_t len, int *exhausted);
 
 /* How deeply arrays and objects nest in json[0..len) (0 for a scalar),
  * strings skipped: tells a document cJSON refused for its nesting limit
- * (CJSON_NESTING_LIMIT) from one it refused for its syntax. */
+ * (CJSON_NESTING_LIMIT) from one it refused for its syntax.  Only without
+ * the strict check (HERALD_JSON_STRICT 0), which finds depth itself. */
 size_t herald_json_depth(const char *json, size_t len);
 
 /* Highest arena use since start-up, for sizing HERALD_JSON_ARENA_SIZE. */

@@ -179,7 +179,13 @@ static herald_status_t parse_failure(const char *body, size_t len, int exhausted
     if (exhausted) {
         return HERALD_E_JSON_ARENA;
     }
+#if HERALD_JSON_STRICT
+    (void)body;
+    (void)len;
+    return HERALD_E_JSON_PARSE; /* the check found the depth; cJSON's own limits remain (a number over 63 characters) */
+#else
     return herald_json_depth(body, len) > (size_t)CJSON_NESTING_LIMIT ? HERALD_E_JSON_DEPTH : HERALD_E_JSON_PARSE;
+#endif
 }
 
 herald_status_t herald_response_parse(int http_status, const char *body, size_t len,

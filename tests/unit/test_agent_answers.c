@@ -146,14 +146,15 @@ static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
     rotations++;
 }
 
-/* Three queued; the first is answered 500 `fails` times, everything else 200. */
-static void failing_head(fixture_t *f, int fails, uint32_t h[3])
+/* Three queued; the first is answered 500 `fails` times, everything else 200;
+ * runs until `outcomes` were reported. */
+static void failing_head(fixture_t *f, int fails, uint32_t h[3], size_t outcomes)
 {
     size_t i;
     for (i = 0; i < (size_t)fails; i++) {
         f->net.script[i] = resp(500, "", "{\"error\":{\"code\":\"ERR_INTERNAL\"}}");
     }
-    for (; i < (size_t)fails + 3u; i++) {
+    for (; i < (size_t)fails + 4u; i++) { /* one spare, for a copy sent too */
         f->net.script[i] = resp(200, "", OK_BODY);
     }
     f->net.nscript = i;
@@ -162,11 +163,11 @@ static void failing_head(fixture_t *f, int fails, uint32_t h[3])
     for (i = 0; i < 3; i++) {
         assert_int_equal(herald_notify(&f->agent, &seed, &h[i]), HERALD_OK);
     }
-    for (i = 0; i < 40 && f->noutcomes < 3u; i++) {
+    for (i = 0; i < 40 && f->noutcomes < outcomes; i++) {
         run(f);
         f->now += 60000u;
     }
-    assert_int_equal(f->noutcomes, 3);
+    assert_int_equal(f->noutcomes, outcomes);
 }
 
 static void test_failing_head_moves_behind_the_others(void **state)
@@ -174,7 +175,7 @@ static void test_failing_head_moves_behind_the_others(void **state)
     fixture_t *f = *state;
     uint32_t h[3];
     const herald_counters_t *c = herald_counters(&f->agent);
-    failing_head(f, 3, h); /* HERALD_ROTATE_AFTER failures, then it moves */
+    failing_head(f, 3, h, 3u); /* HERALD_ROTATE_AFTER failures, then it moves */
     assert_int_equal(f->outcomes[0].handle, h[1]);
     assert_int_equal(f->outcomes[0].attempts, 1);
     assert_int_equal(f->outcomes[1].handle, h[2]);
@@ -203,7 +204,7 @@ static void test_a_second_head_moves_only_after_a_success(void **state)
     uint32_t h[3];
     f->agent.cfg.rotate_after = 1;
     /* the first request fails (A moves), then the second (B stays) */
-    failing_head(f, 2, h);
+    failing_head(f, 2, h, 3u);
     assert_int_equal(f->outcomes[0].handle, h[1]);
     assert_int_equal(f->outcomes[0].attempts, 2);
     assert_int_equal(f->outcomes[1].handle, h[2]);
@@ -243,7 +244,7 @@ static void test_strict_order_waits(void **state)
     fixture_t *f = *state;
     uint32_t h[3];
     f->agent.cfg.rotate_after = HERALD_ROTATE_NEVER;
-    failing_head(f, 5, h);
+    failing_head(f, 5, h, 3u);
     assert_int_equal(f->outcomes[0].handle, h[0]);
     assert_int_equal(f->outcomes[0].attempts, 6);
     assert_int_equal(f->outcomes[1].handle, h[1]);
@@ -272,6 +273,107 @@ static void test_rate_limit_does_not_rotate(void **state)
     assert_int_equal(herald_counters(&f->agent)->rotated, 0);
 }
 
+/* ---- rotation when the queue cannot take the copy ---- */
+
+/* The fixture's RAM queue with one chosen operation failing once it has
+ * been called `after` more times (begin, commit or the retire of a seq). */
+static herald_queue_t real;
+static int fail_op; /* 1 begin, 2 commit, 3 retire */
+static int fail_after;
+static int aborts;
+
+static int fails_now(int op)
+{
+    if (fail_op != op) {
+        return 0;
+    }
+    if (fail_after-- == 0) {
+        fail_op = 0;
+        return 1;
+    }
+    return 0;
+}
+
+static herald_status_t w_begin(void *ctx, herald_queue_rec_t *m)
+{
+    return fails_now(1) ? HERALD_E_QUEUE_FULL : real.begin(ctx, m);
+}
+
+static herald_status_t w_commit(void *ctx)
+{
+    return fails_now(2) ? HERALD_E_FLASH : real.commit(ctx);
+}
+
+static void w_abort(void *ctx)
+{
+    aborts++;
+    real.abort(ctx);
+}
+
+static herald_status_t w_retire(void *ctx, uint32_t seq)
+{
+    return fails_now(3) ? HERALD_E_FLASH : real.retire(ctx, seq);
+}
+
+static void failing_queue(fixture_t *f, int op, int after)
+{
+    real = f->queue;
+    f->queue.begin = w_begin;
+    f->queue.commit = w_commit;
+    f->queue.abort = w_abort;
+    f->queue.retire = w_retire;
+    fail_op = op;
+    fail_after = after;
+    aborts = 0;
+}
+
+/* No room for the copy (begin refused): the head keeps its place; nothing
+ * is lost and nothing is counted as moved. */
+static void test_no_room_for_the_copy_keeps_the_head(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[3];
+    failing_queue(f, 1, 3); /* the three herald_notify begins pass, the copy's fails */
+    failing_head(f, 3, h, 3u);
+    assert_int_equal(rotations, 0);
+    assert_int_equal(herald_counters(&f->agent)->rotated, 0);
+    assert_int_equal(f->outcomes[0].handle, h[0]); /* it went first after all */
+    assert_int_equal(f->outcomes[0].attempts, 4);
+    assert_int_equal(f->outcomes[1].handle, h[1]);
+    assert_int_equal(f->outcomes[2].handle, h[2]);
+}
+
+/* The copy's commit fails: it is aborted, the head keeps its place. */
+static void test_a_failed_copy_is_aborted(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[3];
+    failing_queue(f, 2, 3);
+    failing_head(f, 3, h, 3u);
+    assert_int_equal(aborts, 1);
+    assert_int_equal(rotations, 0);
+    assert_int_equal(f->outcomes[0].handle, h[0]);
+    assert_int_equal(f->outcomes[2].handle, h[2]);
+}
+
+/* The original cannot be retired once its copy is committed: both stay, so
+ * it may go twice (at least once), never lost; the others are not held. */
+static void test_original_kept_when_its_retire_fails(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t h[3];
+    int seen = 0;
+    failing_queue(f, 3, 0);
+    failing_head(f, 3, h, 4u); /* the original and its copy both go */
+    assert_int_equal(rotations, 1);
+    for (size_t i = 0; i < f->noutcomes; i++) {
+        assert_int_equal(f->outcomes[i].status, HERALD_OK);
+        seen |= f->outcomes[i].handle == h[0] ? 1 : f->outcomes[i].handle == h[1] ? 2 : 4;
+    }
+    assert_int_equal(seen, 7); /* every one delivered */
+    assert_true(herald_idle(&f->agent));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +389,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transport_failures_do_not_rotate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strict_order_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit_does_not_rotate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_room_for_the_copy_keeps_the_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_failed_copy_is_aborted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_original_kept_when_its_retire_fails, setup, teardown),
     };
     return cmocka_run_group_tests_name("agent_answers", tests, NULL, NULL);
 }
