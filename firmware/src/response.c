@@ -193,7 +193,6 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
 {
     cJSON *root = NULL;
     cJSON *env;
-    herald_status_t st;
     int exhausted = 0;
     int ok2xx = http_status >= 200 && http_status <= 299;
     (void)memset(result, 0, sizeof *result);
@@ -222,6 +221,7 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
         return HERALD_E_ACCEPTED_UNREADABLE;
     }
     if (cJSON_IsObject(env)) {
+        herald_status_t st;
         (void)memset(result, 0, sizeof *result);
         st = read_error(env, http_status, err);
         if (ok2xx) {

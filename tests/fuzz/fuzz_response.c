@@ -89,17 +89,6 @@ static void check_success(const herald_send_result_t *res, const cJSON *root)
     FZ_CHECK((res->truncated != 0) == (cut != 0));
 }
 
-/* A run of 64 or more characters that can make up a number: cJSON reads at
- * most 63 of them (the run may lie in a string: that only excuses more). */
-static int long_number(const char *s, size_t n)
-{
-    size_t run = 0;
-    for (size_t i = 0; i < n && run < 64; i++) {
-        run = strchr("0123456789+-.eE", s[i]) != NULL && s[i] != '\0' ? run + 1 : 0;
-    }
-    return run >= 64;
-}
-
 static void check_error(int st, const herald_platform_error_t *err, const cJSON *root)
 {
     const cJSON *env = cJSON_IsObject(root) ? member(root, "error") : NULL;
@@ -147,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (in.n > 0 && herald_json_check(body, in.n) == HERALD_OK) {
         int exhausted = 0;
         root = herald_json_parse(body, in.n, &exhausted);
-        FZ_CHECK(root != NULL || exhausted || long_number(body, in.n));
+        FZ_CHECK(root != NULL || exhausted); /* what the check passes, cJSON reads */
     }
     if (st == HERALD_OK) {
         fz_sink_t out = { 0 };
