@@ -816,6 +816,17 @@ static herald_status_t recover(herald_flash_queue_t *q)
 
 /* ---- the seam ------------------------------------------------------------------ */
 
+/* The REC_FIELDS bytes of a record's header. */
+static void rec_hdr(uint8_t *h, const herald_queue_rec_t *meta)
+{
+    put_le32(h, REC_MAGIC);
+    put_le32(h + 4, meta->seq);
+    put_le32(h + 8, meta->body_len);
+    put_le32(h + 12, meta->expires_s);
+    h[16] = meta->priority;
+    put_le32(h + 17, herald_crc32(0, h, 17u));
+}
+
 static herald_status_t fq_begin(void *ctx, herald_queue_rec_t *meta)
 {
     herald_flash_queue_t *q = ctx;
@@ -844,12 +855,7 @@ static herald_status_t fq_begin(void *ctx, herald_queue_rec_t *meta)
     }
     meta->seq = q->next_seq;
     (void)memset(h, 0xFF, sizeof h);
-    put_le32(h, REC_MAGIC);
-    put_le32(h + 4, meta->seq);
-    put_le32(h + 8, meta->body_len);
-    put_le32(h + 12, meta->expires_s);
-    h[16] = meta->priority;
-    put_le32(h + 17, herald_crc32(0, h, 17u));
+    rec_hdr(h, meta);
     q->rec = sec_addr(q, q->wsec) + q->woff;
     st = prog(q, q->rec, h, CRC_OFF(q));
     if (st != HERALD_OK) {
@@ -1022,11 +1028,14 @@ static herald_status_t fq_read(void *ctx, const herald_queue_rec_t *rec, size_t 
         return HERALD_E_INVALID_ARG;
     }
     if (off == 0u) {
+        /* The header as it was found, not as it reads now: a record that
+         * changed under the reader (damage, or another process that erased
+         * the sector and wrote it again) fails the CRC too. */
         uint8_t h[REC_FIELDS];
-        st = rd(q, q->head, h, sizeof h);
+        rec_hdr(h, &q->head_meta);
         q->rcrc = herald_crc32(0, h, sizeof h);
         q->roff = 0u;
-        q->rgood = st == HERALD_OK ? 1u : 0u;
+        q->rgood = 1u;
     } else if (off != q->roff) {
         q->rgood = 0u; /* out of order: this pass is not checked */
     } else {

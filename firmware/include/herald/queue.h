@@ -203,7 +203,11 @@ herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_fl
  *   crash between the two cannot lose it.  The addresses wait in pend[]
  *   (npend of them); past HERALD_FLASH_QUEUE_PEND the mark is programmed at
  *   once as without the flag.  A record in pend is not counted again by
- *   this instance. */
+ *   this instance.
+ * Without it (herald_flash_queue_init, the agent on a board): the count is
+ *   kept in RAM and the marks are programmed at once, so a reboot never
+ *   counts a record twice, but one before the count was reported (stats)
+ *   loses that count: the records stay lost and retired, uncounted. */
 #define HERALD_FLASH_QUEUE_DEFER_MARKS 1u
 herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out,
                                            unsigned flags);
