@@ -112,7 +112,7 @@ static uint32_t sec_addr(const herald_flash_queue_t *q, uint32_t sec)
 
 static uint32_t next_sec(const herald_flash_queue_t *q, uint32_t sec)
 {
-    return (sec + 1u) % q->sector_count;
+    return sec + 1u < q->sector_count ? sec + 1u : 0u;
 }
 
 /* Serial-number order: a is after b (valid while they are < 2^31 apart). */
@@ -341,7 +341,8 @@ static void lost_to_damage(herald_flash_queue_t *q, uint32_t sec, uint32_t off)
     }
     q->damaged++;
     if (q->defer != 0u && q->npend < HERALD_FLASH_QUEUE_PEND) {
-        q->pend[q->npend++] = addr;
+        q->pend[q->npend] = addr;
+        q->npend++;
         return;
     }
     (void)prog(q, addr + RETIRE_OFF(q), zeros, q->unit);
@@ -688,7 +689,7 @@ static herald_status_t adopt_successor(herald_flash_queue_t *q)
     uint32_t epoch;
     uint32_t seq;
     uint32_t n = 0u;
-    uint32_t first;
+    uint32_t first = 0u;
     uint32_t last;
     int copies;
     int ordered = 0;
@@ -718,7 +719,7 @@ static herald_status_t recover(herald_flash_queue_t *q)
     uint32_t epoch;
     uint32_t seq;
     uint32_t n;
-    uint32_t first;
+    uint32_t first = 0u;
     uint32_t off = 0u;
     uint32_t unused_crc = 0u;
     slot_t r;
@@ -1104,7 +1105,8 @@ herald_status_t herald_flash_queue_mark_damaged(herald_flash_queue_t *q)
     }
     for (uint32_t i = 0u; i < q->npend; i++) {
         if (prog(q, q->pend[i] + RETIRE_OFF(q), zeros, q->unit) != HERALD_OK) {
-            q->pend[kept++] = q->pend[i]; /* still counted, still to mark */
+            q->pend[kept] = q->pend[i]; /* still counted, still to mark */
+            kept++;
         }
     }
     q->npend = (uint8_t)kept;
