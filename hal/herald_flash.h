@@ -24,10 +24,12 @@
  * reads so whatever is programmed or erased, with no error reported.  What
  * the flash queue promises then (firmware/include/herald/queue.h):
  *   - lost: only the record whose bytes were damaged (header, CRC or body);
- *     damage to a sector header, a mark, padding or erased space costs
- *     nothing; a record written over a stuck bit fails its commit (the
- *     caller still holds it) rather than being lost later;
- *   - reported: every record lost to damage is counted once in
+ *     damage to a sector header (one copy; both: see queue.h), a mark,
+ *     padding or erased space costs nothing; a record written over a stuck
+ *     bit fails its commit (the caller still holds it) rather than being
+ *     lost later;
+ *   - reported: every record lost to damage is counted once (except in a
+ *     sector that lost both header copies and cannot be placed, queue.h) in
  *     herald_counters()->damaged (and said by the CLI's queue, drain and
  *     stats commands);
  *   - never: an intact record lost, a damaged record delivered, a retired

@@ -23,7 +23,8 @@
  *     cut commit belongs to an enqueue that reported failure (it may appear),
  *     a cut retire to a record already delivered (it may come again), a cut
  *     erase mark to an erase not yet begun.  The majority also means one
- *     flipped or stuck bit never sets or clears a mark.
+ *     flipped or stuck bit never sets or clears a whole mark (all 0x00 or
+ *     all 0xFF); a mark cut near the half may be tipped by one.
  *   - The length of a record is trusted only when its header CRC matches.
  *     A record with a good header but a bad body (cut while streaming, or
  *     damaged since) is stepped over.  After a header that fails its CRC the
@@ -52,14 +53,20 @@
  * What bit damage (a flipped or stuck bit, at rest) costs:
  *   - in a record's header, CRC or body: that record, counted in `damaged`;
  *     the walk resyncs behind a bad header and loses nothing else;
- *   - in a sector header: nothing, the other copy serves (both damaged: that
- *     sector's records are not delivered, but it is never erased while one
- *     of them still checks out: the queue reports full instead);
+ *   - in a sector header: nothing, the other copy serves.  A sector is
+ *     written into only while both copies check out (open reads them back;
+ *     recovery closes a write sector with one), so a second hit cannot
+ *     take new records out of the log.  Both damaged: the sector is taken
+ *     by its place (in_log, adopt_successor) when its records' numbers fit;
+ *     if not, its records are not delivered, but it is never erased while
+ *     one of them still checks out (the queue reports full instead);
  *   - in a mark or in padding: nothing (the majority rule above).
+ * A body damaged after init is caught by the CRC that read carries along.
  * A damaged record is counted once: when recovery or the walk to the next
  * head finds it, its retire mark is programmed (zeros, which is always
  * allowed) so that the next boot does not count it again.  That is the only
- * write init ever does, and only on a damaged flash.
+ * write init ever does, and only on a damaged flash (with DEFER_MARKS not
+ * even that: the caller programs them after saving the count).
  * Records leave in order (FIFO), so the sectors free up in the order they were
  * written and no compaction or spare sector is needed. */
 #include <string.h>
@@ -105,7 +112,7 @@ static uint32_t sec_addr(const herald_flash_queue_t *q, uint32_t sec)
 
 static uint32_t next_sec(const herald_flash_queue_t *q, uint32_t sec)
 {
-    return (sec + 1u) % q->sector_count;
+    return sec + 1u < q->sector_count ? sec + 1u : 0u;
 }
 
 /* Serial-number order: a is after b (valid while they are < 2^31 apart). */
@@ -200,39 +207,24 @@ static herald_status_t read_range(const herald_flash_queue_t *q, uint32_t addr, 
 /* ---- sectors ------------------------------------------------------------------ */
 
 /* A sector header is valid when either copy checks out (one flipped bit, or
- * a cut while the second copy went in, costs nothing). */
+ * a cut while the second copy went in, costs nothing); *copies says how many
+ * do (0, 1 or 2), and epoch and next_seq come from the first that does. */
 static herald_status_t read_sec_hdr(const herald_flash_queue_t *q, uint32_t sec, uint32_t *epoch,
-                                    uint32_t *next_seq, int *valid)
+                                    uint32_t *next_seq, int *copies)
 {
     uint8_t h[2u * SEC_FIELDS];
     herald_status_t st = rd(q, sec_addr(q, sec), h, sizeof h);
-    *valid = 0;
+    *copies = 0;
     *epoch = 0u;
     *next_seq = 0u;
-    for (size_t c = 0u; st == HERALD_OK && c < 2u && !*valid; c++) {
-        const uint8_t *p = &h[c * SEC_FIELDS];
-        *valid = get_le32(p) == SEC_MAGIC && herald_crc32(0, p, 12u) == get_le32(p + 12);
-        *epoch = get_le32(p + 4);
-        *next_seq = get_le32(p + 8);
+    for (size_t c = 2u; st == HERALD_OK && c > 0u; c--) {
+        const uint8_t *p = &h[(c - 1u) * SEC_FIELDS];
+        if (get_le32(p) == SEC_MAGIC && herald_crc32(0, p, 12u) == get_le32(p + 12)) {
+            (*copies)++;
+            *epoch = get_le32(p + 4);
+            *next_seq = get_le32(p + 8);
+        }
     }
-    return st;
-}
-
-/* Whether sec belongs to the log whose newest sector is wsec: a sector counts
- * only with a valid header and the epoch its place in the rotation implies,
- * and the one after wsec not at all once wsec's erase mark is set. */
-static herald_status_t in_log(const herald_flash_queue_t *q, uint32_t sec, int *yes)
-{
-    uint32_t dist = (q->wsec + q->sector_count - sec) % q->sector_count;
-    uint32_t epoch;
-    uint32_t seq;
-    int valid;
-    int erasing = 0;
-    herald_status_t st = read_sec_hdr(q, sec, &epoch, &seq, &valid);
-    if (st == HERALD_OK && dist == q->sector_count - 1u) {
-        st = read_mark(q, sec_addr(q, q->wsec) + MARK_OFF, &erasing);
-    }
-    *yes = valid && !erasing && epoch == q->wepoch - dist;
     return st;
 }
 
@@ -322,13 +314,38 @@ static herald_status_t resync(const herald_flash_queue_t *q, uint32_t sec, uint3
     return HERALD_OK;
 }
 
+/* The record at addr is the one whose commit failed (the caller still holds
+ * it): it is neither delivered nor counted as damaged by this instance. */
+static int is_dud(const herald_flash_queue_t *q, uint32_t addr)
+{
+    return q->have_dud != 0u && q->dud == addr;
+}
+
 /* Count a committed record that damage keeps from being delivered, and set
  * its retire mark so that it is counted once (if that program fails it is
- * counted again at the next boot; nothing else depends on it). */
+ * counted again at the next boot; nothing else depends on it).  With
+ * HERALD_FLASH_QUEUE_DEFER_MARKS the mark waits in pend for
+ * herald_flash_queue_mark_damaged(), so that the caller can save the count
+ * first; a record already there is not counted again. */
 static void lost_to_damage(herald_flash_queue_t *q, uint32_t sec, uint32_t off)
 {
+    uint32_t addr = sec_addr(q, sec) + off;
+    if (is_dud(q, addr)) {
+        (void)prog(q, addr + RETIRE_OFF(q), zeros, q->unit); /* abort's try may have failed */
+        return;
+    }
+    for (uint32_t i = 0u; i < q->npend; i++) {
+        if (q->pend[i] == addr) {
+            return;
+        }
+    }
     q->damaged++;
-    (void)prog(q, sec_addr(q, sec) + off + RETIRE_OFF(q), zeros, q->unit);
+    if (q->defer != 0u && q->npend < HERALD_FLASH_QUEUE_PEND) {
+        q->pend[q->npend] = addr;
+        q->npend++;
+        return;
+    }
+    (void)prog(q, addr + RETIRE_OFF(q), zeros, q->unit);
 }
 
 /* The next record at or after *off in sector sec, stepping over torn headers
@@ -349,10 +366,11 @@ static herald_status_t next_slot(herald_flash_queue_t *q, uint32_t sec, uint32_t
     return st;
 }
 
-/* Whether sector sec, which is not in the log, still holds a record that
- * checks out and is not retired: then it is never erased (its header was
- * damaged; erasing would destroy intact records). */
-static herald_status_t holds_live(herald_flash_queue_t *q, uint32_t sec, int *yes)
+/* Whether sector sec holds a record that checks out and is not retired
+ * (the dud aside); with `older_go`, records numbered before the write
+ * sector's header (an erase already decided may have brought their retire
+ * marks back) do not count. */
+static herald_status_t holds_live(herald_flash_queue_t *q, uint32_t sec, int older_go, int *yes)
 {
     uint32_t off = FIRST_REC(q);
     slot_t r;
@@ -361,12 +379,93 @@ static herald_status_t holds_live(herald_flash_queue_t *q, uint32_t sec, int *ye
     *yes = 0;
     for (;;) {
         herald_status_t st = next_slot(q, sec, &off, &r, &kind, 0, &gap);
-        if (st != HERALD_OK || kind == SLOT_END || r.live) {
-            *yes = st == HERALD_OK && kind == SLOT_REC;
+        if (st != HERALD_OK || kind == SLOT_END) {
             return st;
+        }
+        if (r.live && !is_dud(q, sec_addr(q, sec) + off) && !(older_go && after(q->w_seq, r.meta.seq))) {
+            *yes = 1;
+            return HERALD_OK;
         }
         off += r.size;
     }
+}
+
+/* The numbers of the records in sec that check out: how many, the first and
+ * the last as they lie, and whether each is after the one before. */
+static herald_status_t seqs_of(herald_flash_queue_t *q, uint32_t sec, uint32_t *n, uint32_t *first,
+                               uint32_t *last, int *ordered)
+{
+    uint32_t off = FIRST_REC(q);
+    slot_t r;
+    int kind;
+    int gap = 0;
+    *n = 0u;
+    *first = 0u;
+    *last = 0u;
+    *ordered = 1;
+    for (;;) {
+        herald_status_t st = next_slot(q, sec, &off, &r, &kind, 0, &gap);
+        if (st != HERALD_OK || kind == SLOT_END) {
+            return st;
+        }
+        if (r.whole) {
+            if (*n == 0u) {
+                *first = r.meta.seq;
+            } else if (!after(r.meta.seq, *last)) {
+                *ordered = 0;
+            } else {
+                /* in order */
+            }
+            *last = r.meta.seq;
+            (*n)++;
+        }
+        off += r.size;
+    }
+}
+
+/* Whether sec belongs to the log whose newest sector is wsec: a sector counts
+ * with a valid header and the epoch its place in the rotation implies, and
+ * the one after wsec not at all once wsec's erase mark is set.  A sector
+ * whose two header copies are both damaged is taken by its place: when the
+ * sector after it is in the log by its header, it was the sector opened just
+ * before that one (sectors open in turn), so it belongs, provided its
+ * records are numbered in order and before that sector's next_seq (which
+ * keeps out the write sector's successor when it holds newer records, see
+ * recover). */
+static herald_status_t in_log(herald_flash_queue_t *q, uint32_t sec, int *yes)
+{
+    uint32_t dist = (q->wsec + q->sector_count - sec) % q->sector_count;
+    uint32_t epoch;
+    uint32_t seq;
+    uint32_t n;
+    uint32_t first;
+    uint32_t last;
+    int copies;
+    int ordered;
+    int erasing = 0;
+    herald_status_t st = read_sec_hdr(q, sec, &epoch, &seq, &copies);
+    *yes = 0;
+    if (st == HERALD_OK && dist == q->sector_count - 1u) {
+        st = read_mark(q, sec_addr(q, q->wsec) + MARK_OFF, &erasing);
+    }
+    if (st != HERALD_OK || erasing) {
+        return st;
+    }
+    if (copies > 0) {
+        *yes = epoch == q->wepoch - dist;
+        return HERALD_OK;
+    }
+    if (dist == 0u) {
+        *yes = q->w_adopted != 0u;
+        return HERALD_OK;
+    }
+    st = read_sec_hdr(q, next_sec(q, sec), &epoch, &seq, &copies);
+    if (st != HERALD_OK || copies == 0 || epoch != q->wepoch - (dist - 1u)) {
+        return st;
+    }
+    st = seqs_of(q, sec, &n, &first, &last, &ordered);
+    *yes = st == HERALD_OK && ordered && (n == 0u || after(seq, last));
+    return st;
 }
 
 /* Move writing to the next sector: refuse if it still holds waiting records,
@@ -375,9 +474,15 @@ static herald_status_t open_next(herald_flash_queue_t *q)
 {
     uint32_t sec = next_sec(q, q->wsec);
     uint32_t epoch = q->have_w ? q->wepoch + 1u : 1u;
+    uint32_t mark = sec_addr(q, q->wsec) + MARK_OFF;
+    uint32_t got_epoch = 0u;
+    uint32_t got_seq;
     uint8_t h[SEC_FIELDS];
-    int ok = 0;
-    herald_status_t st;
+    uint8_t m[16];
+    int erasing = 0;
+    int live = 0;
+    int copies = 0;
+    herald_status_t st = HERALD_OK;
 
     /* Records leave in order, so unless the head is there, nothing in the
      * next sector is waiting any more. */
@@ -385,39 +490,34 @@ static herald_status_t open_next(herald_flash_queue_t *q)
         return HERALD_E_QUEUE_FULL;
     }
     if (q->have_w) {
-        uint32_t mark = sec_addr(q, q->wsec) + MARK_OFF;
-        uint8_t m[16];
-        int erasing;
         st = rd(q, mark, m, q->unit);
         erasing = st == HERALD_OK && mark_set(m, q->unit);
-        if (st == HERALD_OK) {
-            st = in_log(q, sec, &ok);
-        }
-        /* Outside the log, a record that still checks out was not retired
-         * through this log: only damage to its sector header put it there.
-         * Once the erase mark is set, the erase had been decided already. */
-        if (st == HERALD_OK && !ok && !erasing) {
-            st = holds_live(q, sec, &ok);
-            if (st == HERALD_OK && ok) {
-                return HERALD_E_QUEUE_FULL;
-            }
-        }
-        if (st == HERALD_OK && !all_are(m, q->unit, 0x00u)) {
-            st = prog(q, mark, zeros, q->unit);
-        }
-        if (st != HERALD_OK) {
-            return st;
-        }
-    } else {
-        st = holds_live(q, sec, &ok);
-        if (st != HERALD_OK || ok) {
-            return st != HERALD_OK ? st : HERALD_E_QUEUE_FULL;
-        }
+    }
+    /* And still, never erase a record that checks out and was not retired,
+     * whatever the count says (a sector outside the log by damage to its
+     * header, or a count that damage put wrong).  Only once the erase mark
+     * is set (the erase was decided; a cut erase may have brought retire
+     * marks back) do records older than the write sector not count: a
+     * successor that dropped out of the log holds newer ones. */
+    if (st == HERALD_OK) {
+        st = holds_live(q, sec, erasing, &live);
+    }
+    if (st == HERALD_OK && live) {
+        return HERALD_E_QUEUE_FULL;
+    }
+    if (st == HERALD_OK && q->have_w && !all_are(m, q->unit, 0x00u)) {
+        st = prog(q, mark, zeros, q->unit);
+    }
+    if (st != HERALD_OK) {
+        return st;
     }
     if (q->flash->erase(q->flash->ctx, sec) != 0) {
         return HERALD_E_FLASH;
     }
     q->erases++;
+    if (q->have_dud != 0u && q->dud / q->sector_size == sec) {
+        q->have_dud = 0u; /* gone with the erase; a new record may come to lie there */
+    }
     (void)memset(h, 0xFF, sizeof h);
     put_le32(h, SEC_MAGIC);
     put_le32(h + 4, epoch);
@@ -428,16 +528,36 @@ static herald_status_t open_next(herald_flash_queue_t *q)
     if (st == HERALD_OK) {
         st = prog(q, sec_addr(q, sec) + SEC_FIELDS, h, sizeof h);
     }
+    /* Read both back: a stuck bit "programs" without complaint, and a
+     * sector that hangs on one copy would drop out of the log at the next
+     * flip, taking its records with it. */
+    if (read_sec_hdr(q, sec, &got_epoch, &got_seq, &copies) != HERALD_OK) {
+        copies = 0;
+        st = HERALD_E_FLASH;
+    }
+    if (st == HERALD_OK && (copies < 2 || got_epoch != epoch)) {
+        st = HERALD_E_FLASH;
+    }
     if (st != HERALD_OK) {
-        /* A failed program may still have landed a valid header, which
-         * makes sec the newest sector for recovery: nothing more may go
-         * into the old one (its numbers would come again).  The next
-         * begin erases sec again. */
+        /* A copy that landed makes sec the newest sector for recovery:
+         * nothing more may go into the old one (its numbers would come
+         * again), nor into sec (one copy is not enough): it is closed and
+         * the next begin opens the one after it.  No copy: the next begin
+         * erases sec again. */
+        if (copies > 0 && got_epoch == epoch) {
+            q->wsec = sec;
+            q->wepoch = epoch;
+            q->w_seq = q->next_seq;
+            q->w_adopted = 0u;
+            q->have_w = 1u;
+        }
         q->woff = q->sector_size;
-        return st;
+        return HERALD_E_FLASH;
     }
     q->wsec = sec;
     q->wepoch = epoch;
+    q->w_seq = q->next_seq;
+    q->w_adopted = 0u;
     q->woff = FIRST_REC(q);
     q->have_w = 1u;
     return HERALD_OK;
@@ -445,7 +565,7 @@ static herald_status_t open_next(herald_flash_queue_t *q)
 
 /* Make the first waiting record at or after (sec, off) the head; *found is
  * 0 when there is none up to the end of the write sector.  Records found
- * damaged on the way were counted as waiting: they leave the count. */
+ * damaged on the way are counted (lost_to_damage); the caller recounts. */
 static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t off, int *found)
 {
     slot_t r;
@@ -455,13 +575,11 @@ static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t
     *found = 0;
     for (;;) {
         if (ok) {
-            uint32_t before = q->damaged;
             int gap = 0;
             st = next_slot(q, sec, &off, &r, &kind, 1, &gap);
             if (st == HERALD_OK && kind == SLOT_REC && r.damaged) {
                 lost_to_damage(q, sec, off);
             }
-            q->count -= q->damaged - before < q->count ? q->damaged - before : q->count;
             /* A header damaged since it was written: nothing more may be
              * appended behind it. */
             if (gap && sec == q->wsec) {
@@ -470,7 +588,7 @@ static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t
             if (st != HERALD_OK) {
                 return st;
             }
-            if (kind == SLOT_REC && r.live) {
+            if (kind == SLOT_REC && r.live && !is_dud(q, sec_addr(q, sec) + off)) {
                 q->head = sec_addr(q, sec) + off;
                 q->head_meta = r.meta;
                 *found = 1;
@@ -493,37 +611,137 @@ static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t
     }
 }
 
+/* Count the waiting records from the head on.  Run only after the walk
+ * found damage: a damaged record may or may not have been counted (one
+ * whose commit failed never was), so the count is taken afresh rather
+ * than adjusted. */
+static herald_status_t recount(herald_flash_queue_t *q)
+{
+    uint32_t sec = q->head / q->sector_size;
+    uint32_t off = q->head - sec_addr(q, sec);
+    uint32_t n = 0u;
+    slot_t r;
+    int kind;
+    int ok = 1;
+    herald_status_t st;
+    for (;;) {
+        if (ok) {
+            int gap = 0;
+            st = next_slot(q, sec, &off, &r, &kind, 0, &gap);
+            if (st != HERALD_OK) {
+                return st;
+            }
+            if (kind == SLOT_REC) {
+                n += (r.live && !is_dud(q, sec_addr(q, sec) + off)) ? 1u : 0u;
+                off += r.size;
+                continue;
+            }
+        }
+        if (sec == q->wsec) {
+            q->count = n;
+            return HERALD_OK;
+        }
+        sec = next_sec(q, sec);
+        off = FIRST_REC(q);
+        st = in_log(q, sec, &ok);
+        if (st != HERALD_OK) {
+            return st;
+        }
+    }
+}
+
+/* The head has gone (retired, or found damaged by a read): find the next. */
+static herald_status_t drop_head(herald_flash_queue_t *q)
+{
+    uint32_t sec = q->head / q->sector_size;
+    uint32_t before = q->damaged;
+    herald_status_t st;
+    int found;
+
+    q->rgood = 0u;
+    if (--q->count == 0u) {
+        return HERALD_OK;
+    }
+    st = find_head(q, sec, q->head - sec_addr(q, sec) + rec_size(q, q->head_meta.body_len), &found);
+    if (st == HERALD_OK && !found) {
+        q->count = 0u; /* what was counted has been damaged since (bit rot): it cannot be sent */
+    } else if (st == HERALD_OK && q->damaged != before) {
+        st = recount(q);
+    } else {
+        /* the next waiting record is the head now, or a read failed */
+    }
+    if (st != HERALD_OK) {
+        q->fault = 1u; /* the head is unknown now */
+    }
+    return st;
+}
+
 /* ---- recovery ----------------------------------------------------------------- */
+
+/* The write sector's successor may have dropped out of the log with newer
+ * records in it: both its header copies damaged, after the erase mark of
+ * the write sector was set (it was opened after it), holding records that
+ * check out, in order, none numbered before the write sector's header.
+ * Then it is the write sector (closed: nothing more is appended there). */
+static herald_status_t adopt_successor(herald_flash_queue_t *q)
+{
+    uint32_t sec = next_sec(q, q->wsec);
+    uint32_t epoch;
+    uint32_t seq;
+    uint32_t n = 0u;
+    uint32_t first = 0u;
+    uint32_t last;
+    int copies;
+    int ordered = 0;
+    int erasing = 0;
+    herald_status_t st = read_sec_hdr(q, sec, &epoch, &seq, &copies);
+    if (st == HERALD_OK && copies == 0) {
+        st = read_mark(q, sec_addr(q, q->wsec) + MARK_OFF, &erasing);
+    }
+    if (st == HERALD_OK && copies == 0 && erasing) {
+        st = seqs_of(q, sec, &n, &first, &last, &ordered);
+    }
+    if (st == HERALD_OK && n > 0u && ordered && !after(q->w_seq, first)) {
+        q->wsec = sec;
+        q->wepoch++;
+        q->w_adopted = 1u;
+    }
+    return st;
+}
 
 /* Rebuild everything from flash: the write sector (newest epoch), the head
  * (first waiting record in log order), the count, where the next record goes
  * and the next sequence number.  Writes only the retire marks of records it
- * finds damaged (lost_to_damage). */
+ * finds damaged (lost_to_damage), and not those with DEFER_MARKS. */
 static herald_status_t recover(herald_flash_queue_t *q)
 {
     uint32_t sec;
     uint32_t epoch;
     uint32_t seq;
-    uint32_t w_seq = 1u;
+    uint32_t n;
+    uint32_t first = 0u;
     uint32_t off = 0u;
     uint32_t unused_crc = 0u;
     slot_t r;
     int valid;
+    int copies;
+    int w_copies = 0;
     int kind = SLOT_END;
     int gap = 0;
     int have_last = 0;
     herald_status_t st;
 
     for (sec = 0u; sec < q->sector_count; sec++) {
-        st = read_sec_hdr(q, sec, &epoch, &seq, &valid);
+        st = read_sec_hdr(q, sec, &epoch, &seq, &copies);
         if (st != HERALD_OK) {
             return st;
         }
-        if (valid && (!q->have_w || after(epoch, q->wepoch))) {
+        if (copies > 0 && (!q->have_w || after(epoch, q->wepoch))) {
             q->have_w = 1u;
             q->wsec = sec;
             q->wepoch = epoch;
-            w_seq = seq;
+            q->w_seq = seq;
+            w_copies = copies;
         }
     }
     if (!q->have_w) {
@@ -532,6 +750,11 @@ static herald_status_t recover(herald_flash_queue_t *q)
         q->next_seq = 1u;
         return HERALD_OK;
     }
+    st = adopt_successor(q);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    w_copies = q->w_adopted ? 0 : w_copies;
     /* Oldest first: the sector after the write sector, round to it. */
     for (uint32_t i = 1u; i <= q->sector_count; i++) {
         sec = (q->wsec + i) % q->sector_count;
@@ -571,10 +794,20 @@ static herald_status_t recover(herald_flash_queue_t *q)
     /* A bad header in the write sector hid how many records (each took a
      * number) lay in the gap; skip as many numbers as could have fitted, so
      * that no handle is ever given twice. */
-    q->next_seq = (have_last ? seq + 1u : w_seq) + (gap ? q->sector_size / rec_size(q, 0u) : 0u);
-    /* Append only where the write sector is erased to its end; a torn record
-     * or anything unexpected there closes it. */
-    q->woff = gap ? q->sector_size : off;
+    q->next_seq = (have_last ? seq + 1u : q->w_seq) + (gap ? q->sector_size / rec_size(q, 0u) : 0u);
+    /* Nor a number that a record after the write sector holds (one that
+     * dropped out of the log: see adopt_successor). */
+    st = seqs_of(q, next_sec(q, q->wsec), &n, &first, &seq, &valid);
+    if (st != HERALD_OK) {
+        return st;
+    }
+    if (n > 0u && !after(q->next_seq, seq)) {
+        q->next_seq = seq + 1u;
+    }
+    /* Append only where the write sector is erased to its end, and only
+     * while both copies of its header check out (on one copy it would drop
+     * out of the log at the next flip); anything else closes it. */
+    q->woff = (gap || w_copies < 2) ? q->sector_size : off;
     st = read_range(q, sec_addr(q, q->wsec) + q->woff, q->sector_size - q->woff, &unused_crc, &valid);
     if (!valid) {
         q->woff = q->sector_size;
@@ -583,6 +816,17 @@ static herald_status_t recover(herald_flash_queue_t *q)
 }
 
 /* ---- the seam ------------------------------------------------------------------ */
+
+/* The REC_FIELDS bytes of a record's header. */
+static void rec_hdr(uint8_t *h, const herald_queue_rec_t *meta)
+{
+    put_le32(h, REC_MAGIC);
+    put_le32(h + 4, meta->seq);
+    put_le32(h + 8, meta->body_len);
+    put_le32(h + 12, meta->expires_s);
+    h[16] = meta->priority;
+    put_le32(h + 17, herald_crc32(0, h, 17u));
+}
 
 static herald_status_t fq_begin(void *ctx, herald_queue_rec_t *meta)
 {
@@ -612,12 +856,7 @@ static herald_status_t fq_begin(void *ctx, herald_queue_rec_t *meta)
     }
     meta->seq = q->next_seq;
     (void)memset(h, 0xFF, sizeof h);
-    put_le32(h, REC_MAGIC);
-    put_le32(h + 4, meta->seq);
-    put_le32(h + 8, meta->body_len);
-    put_le32(h + 12, meta->expires_s);
-    h[16] = meta->priority;
-    put_le32(h + 17, herald_crc32(0, h, 17u));
+    rec_hdr(h, meta);
     q->rec = sec_addr(q, q->wsec) + q->woff;
     st = prog(q, q->rec, h, CRC_OFF(q));
     if (st != HERALD_OK) {
@@ -749,6 +988,11 @@ static void fq_abort(void *ctx)
      * header is whole, so recovery steps over it to what follows. */
     if (q->writing == 2u) {
         (void)prog(q, q->rec + RETIRE_OFF(q), zeros, q->unit);
+        /* Its caller was told it failed: whatever it reads like, this
+         * instance neither delivers it nor counts it as damaged (nor lets
+         * it keep its sector from being erased). */
+        q->dud = q->rec;
+        q->have_dud = 1u;
     }
     q->writing = 0u;
 }
@@ -766,9 +1010,17 @@ static herald_status_t fq_peek(void *ctx, herald_queue_rec_t *out)
     return HERALD_OK;
 }
 
+/* Reads that run from offset 0 to the end in order (as the agent and the
+ * CLI read) carry a CRC along, and the last piece fails when the record no
+ * longer matches the CRC it was committed with: a body damaged at rest since
+ * init is never handed out whole.  The record is then lost to damage: counted,
+ * retired, and the head moves on (so the caller does not retry it forever). */
 static herald_status_t fq_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
 {
     herald_flash_queue_t *q = ctx;
+    uint8_t c[4];
+    uint32_t sec;
+    herald_status_t st;
     if (q->fault) {
         return HERALD_E_FLASH;
     }
@@ -776,15 +1028,44 @@ static herald_status_t fq_read(void *ctx, const herald_queue_rec_t *rec, size_t 
         len > q->head_meta.body_len - off) {
         return HERALD_E_INVALID_ARG;
     }
-    return rd(q, q->head + BODY_OFF(q) + (uint32_t)off, buf, len);
+    if (off == 0u) {
+        /* The header as it was found, not as it reads now: a record that
+         * changed under the reader (damage, or another process that erased
+         * the sector and wrote it again) fails the CRC too. */
+        uint8_t h[REC_FIELDS];
+        rec_hdr(h, &q->head_meta);
+        q->rcrc = herald_crc32(0, h, sizeof h);
+        q->roff = 0u;
+        q->rgood = 1u;
+    } else if (off != q->roff) {
+        q->rgood = 0u; /* out of order: this pass is not checked */
+    } else {
+        /* the next piece */
+    }
+    st = rd(q, q->head + BODY_OFF(q) + (uint32_t)off, buf, len);
+    if (st != HERALD_OK || q->rgood == 0u) {
+        return st;
+    }
+    q->rcrc = herald_crc32(q->rcrc, buf, len);
+    q->roff += (uint32_t)len;
+    if (q->roff < q->head_meta.body_len) {
+        return HERALD_OK;
+    }
+    q->rgood = 0u;
+    st = rd(q, q->head + CRC_OFF(q), c, sizeof c);
+    if (st != HERALD_OK || get_le32(c) == q->rcrc) {
+        return st;
+    }
+    sec = q->head / q->sector_size;
+    lost_to_damage(q, sec, q->head - sec_addr(q, sec));
+    (void)drop_head(q);
+    return HERALD_E_FLASH;
 }
 
 static herald_status_t fq_retire(void *ctx, uint32_t seq)
 {
     herald_flash_queue_t *q = ctx;
-    uint32_t sec = q->head / q->sector_size;
     herald_status_t st;
-    int found;
 
     if (q->fault) {
         return HERALD_E_FLASH;
@@ -796,18 +1077,9 @@ static herald_status_t fq_retire(void *ctx, uint32_t seq)
     if (st != HERALD_OK) {
         return st; /* programming 0x00 again later is always allowed */
     }
-    if (--q->count == 0u) {
-        return HERALD_OK;
-    }
-    st = find_head(q, sec, q->head - sec_addr(q, sec) + rec_size(q, q->head_meta.body_len), &found);
-    if (st != HERALD_OK) {
-        q->fault = 1u; /* the head is unknown now */
-    } else if (!found) {
-        q->count = 0u; /* what was counted has been damaged since (bit rot): it cannot be sent */
-    } else {
-        /* the next waiting record is the head now */
-    }
-    return st;
+    /* Retired now, whatever follows: a failure to find the next head is a
+     * fault (see queue.h), not a record that stays. */
+    return drop_head(q);
 }
 
 static size_t fq_count(void *ctx)
@@ -821,6 +1093,28 @@ static uint32_t fq_damaged(void *ctx)
 }
 
 herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out)
+{
+    return herald_flash_queue_init_ex(q, flash, out, 0u);
+}
+
+herald_status_t herald_flash_queue_mark_damaged(herald_flash_queue_t *q)
+{
+    uint32_t kept = 0u;
+    if (!q) {
+        return HERALD_E_INVALID_ARG;
+    }
+    for (uint32_t i = 0u; i < q->npend; i++) {
+        if (prog(q, q->pend[i] + RETIRE_OFF(q), zeros, q->unit) != HERALD_OK) {
+            q->pend[kept] = q->pend[i]; /* still counted, still to mark */
+            kept++;
+        }
+    }
+    q->npend = (uint8_t)kept;
+    return kept == 0u ? HERALD_OK : HERALD_E_FLASH;
+}
+
+herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out,
+                                           unsigned flags)
 {
     const herald_flash_geometry_t *g;
     herald_status_t st;
@@ -838,6 +1132,7 @@ herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_fl
     q->sector_size = g->sector_size;
     q->sector_count = g->sector_count;
     q->unit = g->program_size;
+    q->defer = (flags & HERALD_FLASH_QUEUE_DEFER_MARKS) != 0u ? 1u : 0u;
     if (q->sector_size < FIRST_REC(q) + BODY_OFF(q) + q->unit) {
         return HERALD_E_INVALID_ARG;
     }

@@ -280,6 +280,25 @@ class QueueCli(unittest.TestCase):
         self.assertEqual(stats["damaged"], "1")  # counted once, however often the file is opened
         self.assertIn("lost to flash damage", p.stderr)
 
+    def test_damage_is_counted_when_the_state_file_cannot_be_saved(self):
+        # Damage is saved in the state file before it is marked on flash: a
+        # run that cannot save it leaves it unmarked, and the next run counts
+        # it (once).
+        for n in range(2):
+            self.assertEqual(run_cli("send", *order(n), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        data = bytearray(Path(self.q).read_bytes())
+        data[data.index(b"ORD-1") + 2] ^= 0x04
+        Path(self.q).write_bytes(bytes(data))
+        os.mkdir(self.q + ".state.tmp")  # every save fails (also for root)
+        try:
+            run_cli("queue", "--queue", self.q)
+        finally:
+            os.rmdir(self.q + ".state.tmp")
+        for _ in range(2):
+            p = run_cli("stats", "--queue", self.q)
+            stats = dict(line.split() for line in p.stdout.splitlines())
+            self.assertEqual(stats["damaged"], "1", p.stderr)
+
     def test_handles_wrap_and_keep_their_state(self):
         queue_file(self.q, 128 * 1024, 16, next_seq=0xFFFFFFFE)
         for n in range(3):

@@ -390,7 +390,9 @@ static void test_damage_after_write_does_not_stall(void **state)
     f->ff.mem[find_body(f, "rot-1") + 3u] ^= 0x10;
     f->ff.mem[find_body(f, "rot-3") - 36u + 5u] ^= 0x80; /* its sequence number */
     take(&f->q, "rot-0", 0u, 0u, s[0]);
-    assert_int_equal(f->q.count(f->q.ctx), 3u); /* damage is learnt when the walk gets there */
+    /* damage is learnt when the walk gets there; then the count is taken
+     * afresh, and only records that check out count */
+    assert_int_equal(f->q.count(f->q.ctx), 2u);
     assert_int_equal(f->fq.damaged, 1u);
     take(&f->q, "rot-2 behind it", 0u, 0u, s[2]);
     assert_int_equal(f->q.count(f->q.ctx), 1u);
@@ -431,6 +433,182 @@ static void test_sector_header_damage(void **state)
     assert_int_equal(f->ff.stats.erases, 1u);
     (void)find_body(f, "hdr-1");
     (void)find_body(f, "hdr-2");
+}
+
+/* Fill sectors 0..2 with two 150-byte records each (program size 4) and
+ * deliver sector 0's: the next record opens sector 3. */
+static void six_then_two_out(fx_t *f, uint32_t *s)
+{
+    char body[200];
+    for (unsigned i = 0; i < 6u; i++) {
+        body_of(body, sizeof body, i, 150u);
+        put_ok(&f->q, body, 0u, 0u, &s[i]);
+    }
+    for (unsigned i = 0; i < 2u; i++) {
+        body_of(body, sizeof body, i, 150u);
+        take(&f->q, body, 0u, 0u, s[i]);
+    }
+}
+
+static void late_records_come_out(fx_t *f, uint32_t *s, const uint32_t *late, unsigned nlate)
+{
+    char body[200];
+    assert_int_equal(f->q.count(f->q.ctx), 4u + nlate);
+    assert_int_equal(f->fq.damaged, 0u);
+    for (unsigned i = 2; i < 6u; i++) {
+        body_of(body, sizeof body, i, 150u);
+        take(&f->q, body, 0u, 0u, s[i]);
+    }
+    for (unsigned i = 0; i < nlate; i++) {
+        snprintf(body, sizeof body, "late-%u", i);
+        take(&f->q, body, 0u, 0u, late[i]);
+    }
+    put_ok(&f->q, "fresh", 0u, 0u, &s[0]);
+    for (unsigned i = 0; i < nlate; i++) {
+        assert_true(s[0] != late[i]); /* a handle is never given twice */
+    }
+}
+
+/* One cut and one flip: the cut lands copy 1 of sector 3's header and not
+ * copy 2; records written after the reboot must not hang on that one copy,
+ * or a later flip in it takes them out of the log (and the sector is erased
+ * under them). */
+static void test_cut_then_flip_keeps_the_records(void **state)
+{
+    fx_t *f = *state;
+    uint32_t s[6], late[3];
+    char body[200];
+    six_then_two_out(f, s);
+    /* opening sector 3: erase mark, erase, copy 1, then copy 2 is cut */
+    herald_flash_file_cut(&f->ff, 3u, HERALD_FLASH_CUT_CLEAN, 1u);
+    body_of(body, sizeof body, 6u, 150u);
+    assert_int_equal(put(&f->q, body, 150u, 0u, 0u, 150u, NULL), HERALD_E_FLASH);
+    herald_flash_file_power_on(&f->ff);
+    reopen(f);
+    for (unsigned i = 0; i < 3u; i++) {
+        snprintf(body, sizeof body, "late-%u", i);
+        put_ok(&f->q, body, 0u, 0u, &late[i]);
+    }
+    herald_flash_file_flip(&f->ff, 3u * 512u + 5u, 0x01u); /* copy 1 of sector 3: its epoch */
+    reopen(f);
+    late_records_come_out(f, s, late, 3u);
+}
+
+/* The same with a stuck bit in copy 1 when sector 3 opens, and a flip in
+ * copy 2 later: the open reads its header back and does not write into a
+ * sector with one good copy. */
+static void test_stuck_header_bit_then_flip_keeps_the_records(void **state)
+{
+    fx_t *f = *state;
+    uint32_t s[6], late[3];
+    char body[200];
+    six_then_two_out(f, s);
+    assert_true(herald_flash_file_stick(&f->ff, 3u * 512u + 5u, 0x01u, 0x01u));
+    body_of(body, sizeof body, 6u, 150u);
+    assert_int_equal(put(&f->q, body, 150u, 0u, 0u, 150u, NULL), HERALD_E_FLASH); /* the caller keeps it */
+    for (unsigned i = 0; i < 3u; i++) {
+        snprintf(body, sizeof body, "late-%u", i);
+        put_ok(&f->q, body, 0u, 0u, &late[i]);
+    }
+    assert_true(find_body(f, "late-0") < 512u); /* not in sector 3 */
+    herald_flash_file_flip(&f->ff, 3u * 512u + 16u + 5u, 0x01u); /* copy 2 */
+    reopen(f);
+    late_records_come_out(f, s, late, 3u);
+    herald_flash_file_unstick_all(&f->ff);
+}
+
+/* Bit rot at rest after init: the head's body no longer matches its CRC.
+ * Reading it through fails on the last piece, and the record is lost to
+ * damage (counted, retired) rather than handed out (or copied by a
+ * rotation under a fresh CRC). */
+static void test_body_damaged_after_init_is_not_read_out(void **state)
+{
+    fx_t *f = *state;
+    herald_queue_rec_t m;
+    char buf[64];
+    const char *a = "rot-a: this body rots after init";
+    uint32_t sa, sb;
+    size_t len = strlen(a);
+    put_ok(&f->q, a, 0u, 0u, &sa);
+    put_ok(&f->q, "rot-b", 0u, 0u, &sb);
+    herald_flash_file_flip(&f->ff, (uint32_t)find_body(f, "rot-a") + 20u, 0x04u);
+    assert_int_equal(f->q.peek(f->q.ctx, &m), HERALD_OK);
+    assert_int_equal(m.seq, sa);
+    for (size_t off = 0; off + 5u < len; off += 5u) {
+        assert_int_equal(f->q.read(f->q.ctx, &m, off, buf + off, 5u), HERALD_OK);
+    }
+    assert_int_equal(f->q.read(f->q.ctx, &m, len - len % 5u, buf, len % 5u), HERALD_E_FLASH);
+    assert_int_equal(f->fq.damaged, 1u);
+    assert_int_equal(f->q.count(f->q.ctx), 1u);
+    take(&f->q, "rot-b", 0u, 0u, sb);
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 0u);
+    assert_int_equal(f->fq.damaged, 0u); /* counted once */
+}
+
+/* A record whose commit failed on a stuck body bit, and whose retire mark
+ * (abort's best effort) failed too: it was never counted, so the walk must
+ * not take it off the count (or call it damage), and the intact record
+ * behind it stays the head. */
+static void test_failed_commit_is_not_taken_off_the_count(void **state)
+{
+    fx_t *f = *state;
+    herald_queue_rec_t m = { 0u, 8u, 0u, 0u };
+    uint32_t sh, sb;
+    put_ok(&f->q, "head-h", 0u, 0u, &sh); /* at 36, 36 + 8 bytes */
+    /* A's body starts at 80 + 36: "bbbbbbbb", bit 0 of its first byte stuck at 1 */
+    assert_true(herald_flash_file_stick(&f->ff, 116u, 0x01u, 0x01u));
+    assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_OK);
+    assert_int_equal(f->q.write(f->q.ctx, "bbbbbbbb", 8u), HERALD_OK);
+    assert_int_equal(f->q.commit(f->q.ctx), HERALD_E_FLASH); /* read back: not as written */
+    herald_flash_file_fail_once(&f->ff, 0u, HERALD_FLASH_CUT_CLEAN, 1u); /* abort's retire mark */
+    f->q.abort(f->q.ctx);
+    put_ok(&f->q, "intact-b", 0u, 0u, &sb);
+    assert_int_equal(f->q.count(f->q.ctx), 2u);
+    take(&f->q, "head-h", 0u, 0u, sh);
+    assert_int_equal(f->q.count(f->q.ctx), 1u);
+    assert_int_equal(f->fq.damaged, 0u); /* its caller was told */
+    reopen(f);
+    take(&f->q, "intact-b", 0u, 0u, sb);
+    herald_flash_file_unstick_all(&f->ff);
+}
+
+/* Both header copies of a sector damaged: its records are still delivered,
+ * the sector taken by its place in the rotation: sector 0 in the middle of
+ * the log, or sector 1, the write sector itself. */
+static void both_copies_damaged(fx_t *f, uint32_t sec)
+{
+    uint32_t s[4], s4;
+    char body[200];
+    for (unsigned i = 0; i < 4u; i++) {
+        body_of(body, sizeof body, i, 150u);
+        put_ok(&f->q, body, 0u, 0u, &s[i]); /* sectors 0 and 1 */
+    }
+    herald_flash_file_flip(&f->ff, sec * 512u + 5u, 0x01u);
+    herald_flash_file_flip(&f->ff, sec * 512u + 16u + 9u, 0x10u);
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 4u);
+    assert_int_equal(f->fq.damaged, 0u);
+    put_ok(&f->q, "behind them", 0u, 0u, &s4);
+    assert_true(s4 > s[3]); /* a handle is never given twice */
+    reopen(f);
+    for (unsigned i = 0; i < 4u; i++) {
+        body_of(body, sizeof body, i, 150u);
+        take(&f->q, body, 0u, 0u, s[i]);
+    }
+    take(&f->q, "behind them", 0u, 0u, s4);
+    reopen(f);
+    assert_int_equal(f->q.count(f->q.ctx), 0u);
+}
+
+static void test_both_header_copies_damaged_mid_log(void **state)
+{
+    both_copies_damaged(*state, 0u);
+}
+
+static void test_both_header_copies_damaged_write_sector(void **state)
+{
+    both_copies_damaged(*state, 1u);
 }
 
 /* Epochs compared as serial numbers: a log whose sectors run 0xFFFFFFFE,
@@ -699,6 +877,12 @@ int main(void)
         CONTRACT(test_interrupted_erase_is_ignored, FL4),
         CONTRACT(test_damage_after_write_does_not_stall, FL4),
         CONTRACT(test_sector_header_damage, FL4),
+        CONTRACT(test_cut_then_flip_keeps_the_records, FL4),
+        CONTRACT(test_stuck_header_bit_then_flip_keeps_the_records, FL4),
+        CONTRACT(test_body_damaged_after_init_is_not_read_out, FL4),
+        CONTRACT(test_failed_commit_is_not_taken_off_the_count, FL4),
+        CONTRACT(test_both_header_copies_damaged_mid_log, FL4),
+        CONTRACT(test_both_header_copies_damaged_write_sector, FL4),
         CONTRACT(test_epoch_wrap, FL4),
         CONTRACT(test_seq_wrap, FL4),
         CONTRACT(test_failed_sector_open_closes_the_old_sector, FL4),

@@ -29,7 +29,7 @@ static int load_state(qfile_t *q)
         char name[64], last[48] = "";
         unsigned long long v;
         qfile_rec_t r;
-        unsigned handle, attempts, seq = 0;
+        unsigned handle, attempts, seq = 0, addr;
         long long created, next;
         if (sscanf(line, "rec %u %lld %u %lld %47s %u", &handle, &created, &attempts, &next, last, &seq) >= 4 &&
             q->nrecs < QFILE_MAX_RECORDS) {
@@ -41,6 +41,8 @@ static int load_state(qfile_t *q)
             r.next_try = next;
             snprintf(r.last, sizeof r.last, "%s", strcmp(last, "-") == 0 ? "" : last);
             q->recs[q->nrecs++] = r;
+        } else if (sscanf(line, "pending %u", &addr) == 1 && q->npend_saved < HERALD_FLASH_QUEUE_PEND) {
+            q->pend_saved[q->npend_saved++] = addr;
         } else if (sscanf(line, "counter %63s %llu", name, &v) == 2) {
 #define QFILE_X(n) if (strcmp(name, #n) == 0) q->counters.n = v;
             QFILE_COUNTERS(QFILE_X)
@@ -51,14 +53,15 @@ static int load_state(qfile_t *q)
     return 0;
 }
 
-static void save_state(qfile_t *q)
+/* 0 when the file on disk is the new one. */
+static int save_state(qfile_t *q)
 {
     char tmp[4300];
     FILE *f;
     snprintf(tmp, sizeof tmp, "%s.tmp", q->state_path);
     if (!(f = fopen(tmp, "w"))) {
         fprintf(stderr, "herald: cannot write %s: %s\n", tmp, strerror(errno));
-        return;
+        return -1;
     }
     fprintf(f, "# herald queue state: rec HANDLE CREATED ATTEMPTS NEXT_TRY LAST_STATUS SEQ\n");
     for (size_t i = 0; i < q->nrecs; i++) {
@@ -69,17 +72,22 @@ static void save_state(qfile_t *q)
 #define QFILE_X(n) fprintf(f, "counter %s %llu\n", #n, (unsigned long long)q->counters.n);
     QFILE_COUNTERS(QFILE_X)
 #undef QFILE_X
+    for (size_t i = 0; i < q->npend_saved; i++) {
+        fprintf(f, "pending %" PRIu32 "\n", q->pend_saved[i]);
+    }
     /* flushed to disk before the rename, so a crash leaves the old or the new file */
     if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
         fprintf(stderr, "herald: cannot write %s\n", tmp);
         fclose(f);
         remove(tmp);
-        return;
+        return -1;
     }
     if (fclose(f) != 0 || herald_posix_rename_durable(tmp, q->state_path) != 0) {
         fprintf(stderr, "herald: cannot save %s\n", q->state_path);
         remove(tmp);
+        return -1;
     }
+    return 0;
 }
 
 /* The state file names records by handle; forget those the flash no longer
@@ -95,17 +103,53 @@ static void forget_retired(qfile_t *q)
     }
 }
 
-/* Records the queue found damaged since it was initialised go into the
- * state file at once, under the lock the caller holds: the queue has marked
- * them retired, so no later run would find (and count) them again. */
+/* Records the queue found damaged go into the state file, under the lock
+ * the caller holds, before they are marked on flash (the queue runs with
+ * DEFER_MARKS: a mark is what keeps the next run from counting a record
+ * again, so marking first and then failing to save would lose the count).
+ * In order:
+ *   1. count those of fq.pend the file does not list as pending yet, and
+ *      save the file with the count and all of fq.pend as "pending";
+ *   2. program their marks;
+ *   3. save again without the pending lines.
+ * A crash or a failed save before 1 is done: nothing marked, nothing saved;
+ * the next run finds and counts them.  After 1: the next run finds those not
+ * marked and skips them, as the file lists them.  No queue operation runs
+ * between the init that found them and step 2, so a pending address names
+ * the record that was counted (residual: when step 3 fails and a later run
+ * of this lock hold writes a record at the same address that is then found
+ * damaged, that one is not counted). */
 static void fold_damage(qfile_t *q)
 {
-    if (q->fq.damaged > q->damaged_folded) {
-        uint32_t n = q->fq.damaged - q->damaged_folded;
-        q->counters.damaged += n;
-        q->damaged_run += n;
-        q->damaged_folded = q->fq.damaged;
-        save_state(q);
+    uint32_t saved[HERALD_FLASH_QUEUE_PEND];
+    size_t nsaved = q->npend_saved;
+    uint32_t n = 0;
+    if (q->fq.npend == 0u) {
+        return;
+    }
+    memcpy(saved, q->pend_saved, sizeof saved);
+    for (size_t i = 0; i < q->fq.npend; i++) {
+        int known = 0;
+        for (size_t k = 0; k < nsaved; k++) {
+            known = known || saved[k] == q->fq.pend[i];
+        }
+        n += known ? 0u : 1u;
+    }
+    q->counters.damaged += n;
+    q->damaged_run += n;
+    memcpy(q->pend_saved, q->fq.pend, sizeof q->pend_saved);
+    q->npend_saved = q->fq.npend;
+    if (save_state(q) != 0) {
+        /* not saved, so not marked: the next run counts them */
+        q->counters.damaged -= n;
+        q->damaged_run -= n;
+        memcpy(q->pend_saved, saved, sizeof saved);
+        q->npend_saved = nsaved;
+        return;
+    }
+    if (herald_flash_queue_mark_damaged(&q->fq) == HERALD_OK) {
+        q->npend_saved = 0;
+        (void)save_state(q);
     }
 }
 
@@ -124,12 +168,11 @@ herald_status_t qfile_lock(qfile_t *q)
     if (st != HERALD_OK) {
         return st;
     }
-    st = herald_flash_queue_init(&q->fq, &q->flash, &q->raw);
+    st = herald_flash_queue_init_ex(&q->fq, &q->flash, &q->raw, HERALD_FLASH_QUEUE_DEFER_MARKS);
     if (st != HERALD_OK) {
         herald_flash_file_unlock(&q->file);
         return st;
     }
-    q->damaged_folded = 0;
     {
         /* `counted` is this run's, not the file's: keep it across the reload */
         struct { uint32_t handle, counted; } keep[64];
@@ -141,6 +184,7 @@ herald_status_t qfile_lock(qfile_t *q)
             }
         }
         q->nrecs = 0;
+        q->npend_saved = 0;
         memset(&q->counters, 0, sizeof q->counters);
         if (load_state(q) != 0) {
             herald_flash_file_unlock(&q->file);
@@ -162,7 +206,7 @@ void qfile_unlock(qfile_t *q, int save)
 {
     if (save) {
         forget_retired(q);
-        save_state(q);
+        (void)save_state(q);
     }
     herald_flash_file_unlock(&q->file);
 }
@@ -220,6 +264,13 @@ static herald_status_t lk_peek(void *ctx, herald_queue_rec_t *out)
     return q->hold ? HERALD_E_QUEUE_EMPTY : q->raw.peek(q->raw.ctx, out);
 }
 
+/* Peek and read run without the file lock (the claim keeps other drains
+ * away, but another herald's init may find this head damaged, mark it and
+ * later erase its sector while it is streamed).  That is enough because the
+ * flash queue checks the CRC of the record as it was found over reads from
+ * offset 0 in order (the agent's): a record that changed under the reader,
+ * or was erased or written again, fails the last piece, which the agent
+ * then never sends, so no body is sent whole that is not the record's. */
 static herald_status_t lk_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
 {
     qfile_t *q = ctx;

@@ -69,7 +69,10 @@ typedef struct {
     qfile_rec_t recs[QFILE_MAX_RECORDS];
     size_t nrecs;
     qfile_counters_t counters;
-    uint32_t damaged_folded;  /* of fq.damaged, what counters.damaged holds already */
+    /* damaged records counted in the state file whose retire marks may not
+     * have landed yet (see fold_damage): flash addresses */
+    uint32_t pend_saved[HERALD_FLASH_QUEUE_PEND];
+    size_t npend_saved;
     uint64_t damaged_run;     /* records this run found damaged */
     int hold;                 /* the agent is shown an empty queue: it starts nothing new
                                  (send --queue, once its own notification is done) */

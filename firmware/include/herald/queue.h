@@ -88,9 +88,10 @@ size_t herald_ram_queue_need(size_t body_len);
  *           can never fit (see herald_flash_queue_max_body); HERALD_E_QUEUE_FULL
  *           the next sector still holds waiting records (retiring the oldest
  *           frees room one sector at a time), or records that still check
- *           out in a sector whose both headers were damaged (never erased,
- *           see below); HERALD_E_FLASH the device failed
- *           and nothing was begun.
+ *           out in a sector outside the log (never erased, see below);
+ *           HERALD_E_FLASH the device failed, or a new sector's header did
+ *           not read back as written (that sector is skipped), and nothing
+ *           was begun.
  *   write   HERALD_E_INVALID_ARG nothing begun or more bytes than announced;
  *           HERALD_E_FLASH the device failed: abort() the record.
  *   commit  HERALD_E_INVALID_ARG nothing begun or fewer bytes than announced;
@@ -102,10 +103,16 @@ size_t herald_ram_queue_need(size_t body_len);
  *           sector is next erased.
  *   peek    HERALD_E_QUEUE_EMPTY; HERALD_E_FLASH after a fault (below).
  *   read    HERALD_E_INVALID_ARG rec is not the oldest record or the range
- *           passes its end; HERALD_E_FLASH.
+ *           passes its end; HERALD_E_FLASH a read failed, or (on the last
+ *           piece of reads that ran from offset 0 in order) the record no
+ *           longer matches its CRC: it was damaged after init; it is then
+ *           lost to damage (counted, retired, the next record is the head).
+ *           Reads out of order are not checked.
  *   retire  HERALD_E_INVALID_ARG seq is not the oldest record (records leave
- *           in order); HERALD_E_FLASH the mark was not written: the record
- *           stays the oldest and is delivered again.
+ *           in order); HERALD_E_FLASH either the mark was not written (the
+ *           record stays the oldest and is delivered again) or it was and
+ *           finding the next record then failed (a fault, below: the record
+ *           is retired; a reboot recovers the rest).
  * A read failure while retire looks for the next record is a fault: from
  * then on every call fails with HERALD_E_FLASH until herald_flash_queue_init
  * runs again.
@@ -116,16 +123,28 @@ size_t herald_ram_queue_need(size_t body_len);
  *     boot does not count it again) and so reported through
  *     herald_counters()->damaged.  Behind a bad header the walk resyncs on
  *     the next record that checks out in full, so nothing else is lost;
- *   - a sector header: nothing (there are two copies).  Both copies
- *     damaged: that sector's records are not delivered, and the sector is
- *     never erased while one of them still checks out (begin reports
- *     HERALD_E_QUEUE_FULL when the rotation reaches it);
+ *   - a sector header: nothing (there are two copies, and records go only
+ *     into a sector whose two copies both check out).  Both copies
+ *     damaged: the sector is taken by its place in the rotation when the
+ *     sector after it is in the log and its records are numbered before
+ *     that one's, or when it follows the write sector, the write sector's
+ *     erase mark is set and its records are numbered after it; so its
+ *     records are delivered.  Otherwise (a queue whose only written
+ *     sector it is, or a neighbour damaged too) its records are neither
+ *     delivered nor counted, and the sector is never erased while one of
+ *     them still checks out (begin reports HERALD_E_QUEUE_FULL when the
+ *     rotation reaches it);
  *   - a commit, retire or erase mark, or padding: nothing (a mark reads by
  *     the majority of its bits);
  *   - erased space in the write sector: nothing (the sector closes).
+ * A record whose commit failed is, for that instance, neither delivered nor
+ * counted as damaged, even if abort could not retire it (after a reboot it
+ * may be delivered, or counted as damaged if its bytes are bad).
  * Not covered: damage to two neighbouring records where the second one's
  * body is hit too (resync needs a whole record to land on; the second is
  * then skipped with the first, and only the first is counted). */
+#define HERALD_FLASH_QUEUE_PEND 8u /* damaged records whose marks may wait (DEFER_MARKS) */
+
 typedef struct {
     const herald_flash_t *flash;
     uint32_t sector_size;
@@ -152,15 +171,51 @@ typedef struct {
     uint8_t wfail;        /* a program of this record failed */
     uint8_t have_w;       /* wsec holds a valid sector header */
     uint8_t fault;        /* a read failed mid-update: init again */
+    uint8_t w_adopted;    /* wsec was taken by its place (both header copies damaged) */
+    uint32_t w_seq;       /* next_seq in the header of the newest sector with one */
+    /* the check of the head's CRC over reads from offset 0 (see read) */
+    uint32_t rcrc;
+    uint32_t roff;
+    uint8_t rgood;
+    /* the record whose commit failed last (abort): not delivered, not counted */
+    uint8_t have_dud;
+    uint32_t dud;
+    /* DEFER_MARKS: damaged records counted, their retire marks not yet set */
+    uint8_t defer;
+    uint8_t npend;
+    uint32_t pend[HERALD_FLASH_QUEUE_PEND];
 } herald_flash_queue_t;
 
 /* Recover the queue from flash and fill *out with its operations.  Nothing
- * is written, except the retire marks of records found damaged.  The flash must outlive q.  A blank or foreign region is
+ * is written, except the retire marks of records found damaged (see
+ * herald_flash_queue_init_ex for a caller that must save the count first).  The flash must outlive q.  A blank or foreign region is
  * taken as an empty queue and formatted sector by sector as it is used.
  * HERALD_E_INVALID_ARG: NULL, program_size not 1/4/8/16, fewer than 2
  * sectors, or sectors too small (under 64 bytes, or not a multiple of
  * program_size); HERALD_E_FLASH: a read failed. */
 herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out);
+
+/* Flags for herald_flash_queue_init_ex().
+ * DEFER_MARKS: records found damaged are counted in `damaged` but their
+ *   retire marks (which keep the next init from counting them again) are
+ *   not programmed until herald_flash_queue_mark_damaged(): a caller that
+ *   keeps the count elsewhere (the CLI's state file) saves it first, so a
+ *   crash between the two cannot lose it.  The addresses wait in pend[]
+ *   (npend of them); past HERALD_FLASH_QUEUE_PEND the mark is programmed at
+ *   once as without the flag.  A record in pend is not counted again by
+ *   this instance.
+ * Without it (herald_flash_queue_init, the agent on a board): the count is
+ *   kept in RAM and the marks are programmed at once, so a reboot never
+ *   counts a record twice, but one before the count was reported (stats)
+ *   loses that count: the records stay lost and retired, uncounted. */
+#define HERALD_FLASH_QUEUE_DEFER_MARKS 1u
+herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out,
+                                           unsigned flags);
+
+/* Program the retire marks of the damaged records in pend[] (DEFER_MARKS);
+ * those whose program fails stay there.  HERALD_OK when none is left;
+ * HERALD_E_FLASH otherwise; HERALD_E_INVALID_ARG: q is NULL. */
+herald_status_t herald_flash_queue_mark_damaged(herald_flash_queue_t *q);
 
 /* The largest body a record can hold on this geometry. */
 uint32_t herald_flash_queue_max_body(const herald_flash_queue_t *q);
