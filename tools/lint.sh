@@ -36,6 +36,9 @@ INCLUDES="-Ifirmware/include -Iboards/native -I. -I$CJSON_DIR"
 CFLAGS="-std=c11 -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual"
 
 rm -rf "$OUT/headers" "$OUT/report"
+# cppcheck's build folder is started afresh each run: its cache keeps what
+# a header said before it changed and reports findings on lines that moved.
+rm -rf "$OUT/cppcheck"
 mkdir -p "$OUT/cppcheck" "$OUT/headers" "$OUT/report/tidy"
 # config_check.h is the exception: config.h includes it after the values it checks.
 for h in hal/*.h firmware/include/herald/*.h; do
