@@ -339,12 +339,18 @@ static void lost_to_damage(herald_flash_queue_t *q, uint32_t sec, uint32_t off)
             return;
         }
     }
-    q->damaged++;
-    if (q->defer != 0u && q->npend < HERALD_FLASH_QUEUE_PEND) {
-        q->pend[q->npend] = addr;
-        q->npend++;
+    if (q->defer != 0u) {
+        /* counted only with its address kept, so the caller can save the
+         * count before the mark; with pend full it is neither counted nor
+         * marked now, and the next walk (or init) finds it again */
+        if (q->npend < HERALD_FLASH_QUEUE_PEND) {
+            q->damaged++;
+            q->pend[q->npend] = addr;
+            q->npend++;
+        }
         return;
     }
+    q->damaged++;
     (void)prog(q, addr + RETIRE_OFF(q), zeros, q->unit);
 }
 
@@ -408,17 +414,17 @@ static herald_status_t seqs_of(herald_flash_queue_t *q, uint32_t sec, uint32_t *
         if (st != HERALD_OK || kind == SLOT_END) {
             return st;
         }
-        if (r.whole) {
-            if (*n == 0u) {
-                *first = r.meta.seq;
-            } else if (!after(r.meta.seq, *last)) {
-                *ordered = 0;
-            } else {
-                /* in order */
-            }
-            *last = r.meta.seq;
-            (*n)++;
+        /* every record whose header checks out took its number, whole,
+         * damaged or never committed: its CRC vouches for the number */
+        if (*n == 0u) {
+            *first = r.meta.seq;
+        } else if (!after(r.meta.seq, *last)) {
+            *ordered = 0;
+        } else {
+            /* in order */
         }
+        *last = r.meta.seq;
+        (*n)++;
         off += r.size;
     }
 }
@@ -456,7 +462,7 @@ static herald_status_t in_log(herald_flash_queue_t *q, uint32_t sec, int *yes)
         return HERALD_OK;
     }
     if (dist == 0u) {
-        *yes = q->w_adopted != 0u;
+        *yes = 1; /* the sector being written, whatever its header says now */
         return HERALD_OK;
     }
     st = read_sec_hdr(q, next_sec(q, sec), &epoch, &seq, &copies);
@@ -704,6 +710,7 @@ static herald_status_t adopt_successor(herald_flash_queue_t *q)
     if (st == HERALD_OK && n > 0u && ordered && !after(q->w_seq, first)) {
         q->wsec = sec;
         q->wepoch++;
+        q->w_seq = first; /* what its lost header said, as near as its records tell */
         q->w_adopted = 1u;
     }
     return st;

@@ -125,6 +125,14 @@ static void fold_damage(qfile_t *q)
     size_t nsaved = q->npend_saved;
     uint32_t n = 0;
     if (q->fq.npend == 0u) {
+        /* The walk found nothing unmarked: addresses still listed as
+         * pending (a crash or a failed save after their marks) are marked
+         * or erased by now; listed on, they would hide a later record
+         * damaged at the same address. */
+        if (q->npend_saved != 0u) {
+            q->npend_saved = 0;
+            (void)save_state(q);
+        }
         return;
     }
     memcpy(saved, q->pend_saved, sizeof saved);

@@ -90,8 +90,11 @@ size_t herald_ram_queue_need(size_t body_len);
  *           frees room one sector at a time), or records that still check
  *           out in a sector outside the log (never erased, see below);
  *           HERALD_E_FLASH the device failed, or a new sector's header did
- *           not read back as written (that sector is skipped), and nothing
- *           was begun.
+ *           not read back as written, and nothing was begun (with one copy
+ *           landed that sector is closed and the next begin opens the one
+ *           after it; with none the next begin tries it again, so a sector
+ *           whose both header copies hold a stuck bit keeps begin failing:
+ *           the flash is worn out there).
  *   write   HERALD_E_INVALID_ARG nothing begun or more bytes than announced;
  *           HERALD_E_FLASH the device failed: abort() the record.
  *   commit  HERALD_E_INVALID_ARG nothing begun or fewer bytes than announced;
