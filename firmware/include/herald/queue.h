@@ -145,7 +145,11 @@ size_t herald_ram_queue_need(size_t body_len);
  * may be delivered, or counted as damaged if its bytes are bad).
  * Not covered: damage to two neighbouring records where the second one's
  * body is hit too (resync needs a whole record to land on; the second is
- * then skipped with the first, and only the first is counted). */
+ * then skipped with the first, and only the first is counted); and faults
+ * that combine two power cuts with a flip: a write sector closed empty on
+ * one header copy (a cut), then an erase of the sector after it cut too,
+ * then that copy flipped, can bring back records of the erased sector that
+ * were already retired (delivered again: a duplicate, never a loss). */
 #define HERALD_FLASH_QUEUE_PEND 8u /* damaged records whose marks may wait (DEFER_MARKS) */
 
 typedef struct {
