@@ -67,6 +67,66 @@ static int header_value_ok(const char *s, int id_chars_only)
     return 1;
 }
 
+static int is_dec(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A host that the resolver would read as a number must be that number in
+ * its one canonical form, or TLS would check one name and the connection
+ * reach another address: inet_aton takes 127.1, 0x7f.1, 2130706433 and
+ * 0177.0.0.1 for 127.0.0.1, while Mbed TLS treats them as host names.  A
+ * host is numeric when every dot-separated label starts with a digit; then
+ * it must be four decimal octets without leading zeros.  In brackets only
+ * an IPv6 literal (hex digits, ':' and the '.' of an embedded IPv4), and
+ * nowhere a zone ('%'), which TLS cannot name. */
+static int host_ok(const char *h, size_t n, int bracketed)
+{
+    int numeric = 1;
+    int octets = 0;
+    size_t i = 0u;
+    if (bracketed) {
+        int colon = 0;
+        for (i = 0u; i < n; i++) {
+            char c = h[i];
+            colon = colon || c == ':';
+            if (!is_dec(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':' && c != '.') {
+                return 0;
+            }
+        }
+        return colon;
+    }
+    for (i = 0u; i < n; i++) {
+        if (h[i] == '%' || h[i] == '[' || h[i] == ']') {
+            return 0;
+        }
+        if ((i == 0u || h[i - 1u] == '.') && !is_dec(h[i])) {
+            numeric = 0;
+        }
+    }
+    if (!numeric) {
+        return 1;
+    }
+    i = 0u;
+    while (i < n) {
+        uint32_t v = 0u;
+        size_t start = i;
+        while (i < n && is_dec(h[i]) && i - start < 3u) {
+            v = v * 10u + (uint32_t)(h[i] - '0');
+            i++;
+        }
+        if (i == start || v > 255u || (h[start] == '0' && i - start > 1u) || (i < n && h[i] != '.')) {
+            return 0;
+        }
+        octets++;
+        i += (i < n) ? 1u : 0u;
+        if (i == n && h[n - 1u] == '.') {
+            return 0; /* a trailing dot */
+        }
+    }
+    return octets == 4;
+}
+
 static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
 {
     static const char scheme[] = "https://";
@@ -108,6 +168,9 @@ static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
         if (c <= 0x20u || c >= 0x7Fu || c == '@') {
             return HERALD_E_URL_INVALID;
         }
+    }
+    if (!host_ok(h, hlen, *(h - 1) == '[')) {
+        return HERALD_E_URL_INVALID;
     }
     if (*p == ':') {
         port = 0u;

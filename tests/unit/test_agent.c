@@ -301,7 +301,14 @@ static void test_init_endpoints(void **state)
     herald_config_t cfg;
     fixture_t *f = *state;
     static const char *bad[] = { "http://x", "https://", "https://h:0", "https://h:65536", "https://h/path",
-                                 "https://h:12x", "ftp://h" };
+                                 "https://h:12x", "ftp://h",
+                                 /* numbers the resolver reads as 127.0.0.1 but TLS as names */
+                                 "https://127.1", "https://0x7f.1", "https://2130706433", "https://0177.0.0.1",
+                                 "https://127.0.0.01", "https://127.0.0.1.", "https://256.0.0.1",
+                                 "https://1.2.3.4.5", "https://[fe80::1%25lo]", "https://[example.com]",
+                                 "https://[127.0.0.1]", "https://fe80%lo" };
+    static const char *good[] = { "https://127.0.0.1:8443", "https://10.0.2.2", "https://[::ffff:127.0.0.1]",
+                                  "https://1password.example", "https://cafe.beef", "https://a-1.b2.example" };
     memset(&cfg, 0, sizeof cfg);
     cfg.app_id = "myapp";
     cfg.api_key = "k";
@@ -319,7 +326,13 @@ static void test_init_endpoints(void **state)
     assert_int_equal(a->port, 9443);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cfg.base_url = bad[i];
+        print_message("%s\n", bad[i]);
         assert_int_equal(herald_init(a, &cfg), HERALD_E_URL_INVALID);
+    }
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        cfg.base_url = good[i];
+        print_message("%s\n", good[i]);
+        assert_int_equal(herald_init(a, &cfg), HERALD_OK);
     }
     cfg.base_url = NULL;
     cfg.region = "us";
