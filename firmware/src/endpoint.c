@@ -112,7 +112,7 @@ static int host_ok(const char *h, size_t n, int bracketed)
         uint32_t v = 0u;
         size_t start = i;
         while (i < n && is_dec(h[i]) && i - start < 3u) {
-            v = v * 10u + (uint32_t)(h[i] - '0');
+            v = (v * 10u) + ((uint32_t)(unsigned char)h[i] - (uint32_t)'0');
             i++;
         }
         if (i == start || v > 255u || (h[start] == '0' && i - start > 1u) || (i < n && h[i] != '.')) {

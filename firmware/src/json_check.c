@@ -10,6 +10,7 @@ typedef struct {
     const unsigned char *s;
     size_t len;
     size_t i;
+    int nul;   /* a string holds \u0000 */
 } cursor_t;
 
 /* The byte at the cursor, or -1 at the end. */
@@ -123,6 +124,9 @@ static int escape(cursor_t *c)
         u = hex4(c);
         return u >= 0xDC00 && u <= 0xDFFF;
     }
+    if (u == 0) {
+        c->nul = 1;
+    }
     return u >= 0;
 }
 
@@ -201,11 +205,11 @@ static int open_container(cursor_t *c, uint32_t *objects, size_t *depth, int is_
     return is_object ? WANT_NAME : WANT_VALUE;
 }
 
-herald_status_t herald_json_check(const char *json, size_t len)
+herald_status_t herald_json_check(const char *json, size_t len, int *nul)
 {
     /* Bit d set: the container at depth d is an object, else an array. */
     uint32_t objects[(HERALD_JSON_MAX_DEPTH + 31) / 32] = { 0 };
-    cursor_t c = { (const unsigned char *)json, json != NULL ? len : 0u, 0u };
+    cursor_t c = { (const unsigned char *)json, json != NULL ? len : 0u, 0u, 0 };
     size_t depth = 0u;
     int want = WANT_VALUE;
     herald_status_t st = HERALD_OK;
@@ -246,15 +250,21 @@ herald_status_t herald_json_check(const char *json, size_t len)
     if (st == HERALD_OK && c.i != c.len) {
         st = HERALD_E_JSON_PARSE;
     }
+    if (nul != NULL) {
+        *nul = c.nul;
+    }
     return st;
 }
 
 #else
 
-herald_status_t herald_json_check(const char *json, size_t len)
+herald_status_t herald_json_check(const char *json, size_t len, int *nul)
 {
     (void)json;
     (void)len;
+    if (nul != NULL) {
+        *nul = 0;
+    }
     return HERALD_OK;
 }
 

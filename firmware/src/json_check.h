@@ -18,7 +18,11 @@
  * strings with no raw control character, valid escapes and no lone
  * surrogate escape (raw bytes that are not UTF-8 pass: see json_check.c).  HERALD_E_JSON_DEPTH when arrays
  * and objects nest deeper than HERALD_JSON_MAX_DEPTH, HERALD_E_JSON_PARSE
- * for anything else that is not JSON (an empty text too). */
-herald_status_t herald_json_check(const char *json, size_t len);
+ * for anything else that is not JSON (an empty text too).  *nul (may be
+ * NULL) is set when a string holds the escape \u0000: valid JSON, but cJSON
+ * ends the string there, so "ab\u0000cd" reads as "ab" and a member named
+ * "notificationId\u0000x" as notificationId; a reader that picks fields
+ * out must not trust such a document. */
+herald_status_t herald_json_check(const char *json, size_t len, int *nul);
 
 #endif

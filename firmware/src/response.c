@@ -203,9 +203,12 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     if (body != NULL && len > 0) {
         /* cJSON takes some text that is not JSON: only what passes the
          * strict check reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
-        herald_status_t syntax = herald_json_check(body, len);
+        int nul = 0;
+        herald_status_t syntax = herald_json_check(body, len, &nul);
         if (syntax != HERALD_OK) {
             err->cause = syntax;
+        } else if (nul != 0) {
+            err->cause = HERALD_E_RESPONSE_INVALID; /* cJSON would cut a name or value at the NUL */
         } else {
             root = herald_json_parse(body, len, &exhausted);
             err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;

@@ -118,6 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     herald_platform_error_t err;
     int st = herald_response_parse(http, body, in.n, &res, &err);
     const cJSON *root;
+    int nul = 0;
 
     FZ_CHECK(fz_status_in(st, STATUSES, sizeof STATUSES / sizeof STATUSES[0]));
     FZ_CHECK(err.http_status == http);
@@ -133,10 +134,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(herald_json_parse(err.details, strlen(err.details), NULL) != NULL);
     }
     root = NULL;
-    if (in.n > 0 && herald_json_check(body, in.n) == HERALD_OK) {
+    if (in.n > 0 && herald_json_check(body, in.n, &nul) == HERALD_OK) {
         int exhausted = 0;
         root = herald_json_parse(body, in.n, &exhausted);
         FZ_CHECK(root != NULL || exhausted); /* what the check passes, cJSON reads */
+        if (nul) {
+            /* \u0000: the reader reads no field of it, so there is nothing to compare */
+            FZ_CHECK(st != HERALD_OK && res.notification_id[0] == '\0' && err.code[0] == '\0');
+            root = NULL;
+        }
     }
     if (st == HERALD_OK) {
         fz_sink_t out = { 0 };
@@ -160,7 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_sink_t out = { 0 };
         FZ_CHECK(err.cause != HERALD_OK);
         FZ_CHECK(herald_result_write_json(&res, fz_sink, &out) == HERALD_OK);
-        FZ_CHECK(herald_json_check(out.buf, out.len) == HERALD_OK);
+        FZ_CHECK(herald_json_check(out.buf, out.len, NULL) == HERALD_OK);
         fz_sink_free(&out);
     } else {
         FZ_CHECK(res.notification_id[0] == '\0' && res.nchannels == 0 && res.truncated == 0);

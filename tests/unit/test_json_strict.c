@@ -25,7 +25,7 @@
 
 static int check(const char *s, size_t n)
 {
-    return herald_json_check(s, n);
+    return herald_json_check(s, n, NULL);
 }
 
 /* What the response reader makes of a 200 whose success object holds v as
@@ -87,7 +87,7 @@ static void test_valid_values_pass_check_and_reader(void **state)
         { T("0") }, { T("-0") }, { T("0e1") }, { T("0E+1") }, { T("1E400") }, { T("-1e-400") },
         { T("1.5e-07") }, { T("123.456e78") }, { T("-0.0") }, { T("true") }, { T("false") },
         { T("null") }, { T("\"\"") }, { T("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"") },
-        { T("\"\\u0000\"") }, { T("\"\\uD834\\uDD1E\"") }, { T("\"\xF0\x9D\x84\x9E \xC3\xA9\"") },
+        { T("\"\\uD834\\uDD1E\"") }, { T("\"\xF0\x9D\x84\x9E \xC3\xA9\"") },
         { T("[]") }, { T("{}") }, { T("[[],{},[1,[2,{\"a\":[]}]]]") }, { T(" [ 1 , 2 ] ") },
         { T("{\"a\":1,\"a\":2}") },
     };
@@ -123,6 +123,23 @@ static void test_invalid_utf8_inside_a_string_passes(void **state)
     }
     /* outside a string a stray byte is still no JSON */
     assert_int_equal(check(T("\xFF")), HERALD_E_JSON_PARSE);
+}
+
+/* \u0000 is valid JSON, but cJSON ends a string there: the check says so,
+ * and the reader does not pick a notificationId out of such a document. */
+static void test_nul_escape_is_flagged(void **state)
+{
+    static const char twin[] = "{\"notificationId\\u0000x\":\"evil\",\"notificationId\":\"good\"}";
+    static const char plain[] = "[\"ab\\u0000cd\"]";
+    static const char other[] = "[\"ab\\u0001cd\", \"\\\\u0000\"]"; /* \u0001, and an escaped backslash */
+    int nul = 0;
+    (void)state;
+    assert_int_equal(herald_json_check(plain, sizeof plain - 1u, &nul), HERALD_OK);
+    assert_int_equal(nul, 1);
+    assert_int_equal(herald_json_check(other, sizeof other - 1u, &nul), HERALD_OK);
+    assert_int_equal(nul, 0);
+    assert_int_equal(reader(twin, sizeof twin - 1u), HERALD_E_ACCEPTED_UNREADABLE);
+    assert_int_equal(last_cause, HERALD_E_RESPONSE_INVALID);
 }
 
 /* The classes of JSONTestSuite's n_ files that cJSON already refused: the
@@ -267,7 +284,7 @@ static int run_suite(const char *dir)
         fclose(f);
         files++;
         /* The reader's JSON layer, as response.c runs it. */
-        herald_status_t syntax = herald_json_check(buf, n);
+        herald_status_t syntax = herald_json_check(buf, n, NULL);
         int ex = 0;
         int parsed = syntax == HERALD_OK && herald_json_parse(buf, n, &ex) != NULL;
         if (name[0] == 'i') {
@@ -297,6 +314,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_valid_values_pass_check_and_reader),
         cmocka_unit_test(test_other_invalid_text_is_refused),
         cmocka_unit_test(test_invalid_utf8_inside_a_string_passes),
+        cmocka_unit_test(test_nul_escape_is_flagged),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_long_numbers_are_read),
         cmocka_unit_test(test_long_number_copy_needs_room),
