@@ -237,7 +237,11 @@ static int header_ok(const uint8_t *h, herald_flash_geometry_t *geo)
     geo->sector_size = get32(h + 12);
     geo->sector_count = get32(h + 16);
     geo->program_size = get32(h + 20);
-    return geometry_ok(geo);
+    /* What a header may claim is bounded too, so a crafted one cannot have
+     * a read-only `herald queue` map and walk gigabytes: sectors of 64 B to
+     * 16 MiB, at most 4096 of them, 256 MiB in all. */
+    return geometry_ok(geo) && geo->sector_size >= 64u && geo->sector_size <= (16u << 20) &&
+           geo->sector_count <= 4096u && (uint64_t)geo->sector_size * geo->sector_count <= (256u << 20);
 }
 
 /* Write a complete new image (header, then erased sectors) to path.new and

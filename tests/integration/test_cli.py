@@ -446,17 +446,19 @@ class Options(unittest.TestCase):
     def test_wait_must_be_finite_and_bounded(self):
         sim = start_simulator(self)
         for variant, exe in variants():
-            for bad in ("nan", "inf", "-inf", "-1", "1e17", "86401", "5x", "", "1e999"):
+            for bad in ("nan", "inf", "-inf", "-1", "1e17", "86401", "5x", "", "1e999", " 5", "+5", "0x10",
+                        "0x1p4", "-0x0", "5 ", "1,5", "86400.0000001"):
                 with self.subTest(variant=variant, wait=bad):
                     p = run_cli("send", *SEED_ARGS, "--wait", bad, sim=sim, exe=exe)
                     self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
                     self.assertIn("--wait takes seconds, from 0 to 86400", p.stderr)
                     for report in SANITIZER_REPORTS:
                         self.assertNotIn(report, p.stderr)
-            with self.subTest(variant=variant, wait="86400"):
-                p = run_cli("send", *SEED_ARGS, "--wait", "86400", sim=sim, exe=exe)
-                self.assertEqual(p.returncode, EXIT_OK, p.stderr)
-        self.assertEqual(len(sim.records()), 2)   # only the two valid ones went out
+            for good in ("86400", "1e-310", "0.5"):   # a tiny one underflows to a fine wait
+                with self.subTest(variant=variant, wait=good):
+                    p = run_cli("send", *SEED_ARGS, "--wait", good, sim=sim, exe=exe)
+                    self.assertEqual(p.returncode, EXIT_OK, p.stderr)
+        self.assertEqual(len(sim.records()), 6)   # only the valid ones went out
 
     def test_an_option_beats_the_environment(self):
         sim = start_simulator(self)
@@ -601,9 +603,12 @@ class ApiKeyFile(unittest.TestCase):
                 p = self.send(sim, "--api-key-file", self.key_file(text))
                 self.assertEqual(p.returncode, EXIT_OK, p.stderr)
                 runs.append(p)
-        # precedence: --api-key beats the file, the file beats HERALD_API_KEY
+        # --api-key and --api-key-file name one thing: not both; the file beats HERALD_API_KEY
         wrong = self.key_file("wrong-key\n")
         p = self.send(sim, "--api-key-file", wrong, "--api-key", self.CANARY)
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        self.assertIn("not both", p.stderr)
+        p = self.send(sim, "--api-key-file", self.key_file(self.CANARY + "\n"), env={"HERALD_API_KEY": "wrong-key"})
         self.assertEqual(p.returncode, EXIT_OK, p.stderr)
         runs.append(p)
         p = self.send(sim, "--api-key-file", self.key_file(self.CANARY), env={"HERALD_API_KEY": "wrong-key"})
@@ -623,14 +628,30 @@ class ApiKeyFile(unittest.TestCase):
 
     def test_a_file_others_can_read_or_an_empty_one_is_refused(self):
         sim = start_simulator(self, api_key=self.CANARY)
-        for mode in (0o644, 0o640, 0o604):
+        for mode in (0o644, 0o640, 0o604, 0o622, 0o620, 0o602):  # others may read it, or write another key
             with self.subTest(mode=oct(mode)):
                 path = self.key_file(self.CANARY, mode)
                 p = self.send(sim, "--api-key-file", path)
                 self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
-                self.assertIn("readable by others", p.stderr)
+                self.assertIn("not private", p.stderr)
                 self.assertIn("chmod 600 %s" % path, p.stderr)
                 self.assertNotIn("CANARY", p.stdout + p.stderr)
+        if os.geteuid() == 0:  # someone else's file, however private
+            path = self.key_file(self.CANARY)
+            os.chown(path, 65534, 65534)
+            p = self.send(sim, "--api-key-file", path)
+            self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+            self.assertIn("owner 65534", p.stderr)
+        # a NUL would end the key unseen: refused, the key not shown
+        p = self.send(sim, "--api-key-file", self.key_file(self.CANARY + "\0rest"))
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        self.assertIn("NUL", p.stderr)
+        self.assertNotIn("CANARY", p.stdout + p.stderr)
+        d = tempfile.mkdtemp(prefix="herald-keydir-")
+        self.addCleanup(os.rmdir, d)
+        p = self.send(sim, "--api-key-file", d)
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        self.assertIn("is a directory", p.stderr)
         for text in ("", "\n"):
             with self.subTest(text=repr(text)):
                 p = self.send(sim, "--api-key-file", self.key_file(text))
@@ -641,7 +662,13 @@ class ApiKeyFile(unittest.TestCase):
         self.assertIn("/nonexistent/key", p.stderr)
         p = self.send(sim, "--api-key-file", self.key_file("x" * 5000))
         self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        p = self.send(sim, "--api-key-file", self.key_file("x" * 4097 + "\n"))
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
         self.assertEqual(sim.stats()["connections"], 0)
+        # a key of the longest size the file may hold (4096 bytes) with its line end is read
+        # (whatever herald_init then says of so long a key)
+        p = self.send(sim, "--api-key-file", self.key_file("k" * 4096 + "\r\n"))
+        self.assertNotIn("longer than an API key", p.stderr)
         self.assertEqual(sim.records(), [])
 
 

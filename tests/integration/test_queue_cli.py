@@ -299,6 +299,26 @@ class QueueCli(unittest.TestCase):
             stats = dict(line.split() for line in p.stdout.splitlines())
             self.assertEqual(stats["damaged"], "1", p.stderr)
 
+    def test_a_header_claiming_too_much_is_refused(self):
+        # A valid header whose geometry would have a read-only listing map
+        # gigabytes: refused as not a queue, left as it is.
+        for sector_size, sectors in ((4096, 1048575), (65536, 4097), (32 << 20, 2), (32, 16)):
+            with self.subTest(geometry=(sector_size, sectors)):
+                head = b"HERALDQF" + struct.pack("<IIII", 1, sector_size, sectors, 4)
+                head += struct.pack("<I", zlib.crc32(head))
+                with open(self.q, "wb") as f:
+                    f.write(head.ljust(HDR, b"\0"))
+                    f.truncate(HDR + sector_size * sectors)   # sparse
+                def seen():   # the file is sparse and large: its size, time and first MiB
+                    st = os.stat(self.q)
+                    with open(self.q, "rb") as f:
+                        return st.st_size, st.st_mtime_ns, hashlib.sha256(f.read(1 << 20)).hexdigest()
+                before = seen()
+                p = run_cli("queue", "--queue", self.q, timeout=20)
+                self.assertEqual(p.returncode, EXIT_QUEUE_FILE, p.stderr)
+                self.assertEqual(seen(), before)
+                os.unlink(self.q)
+
     def test_more_damage_than_one_walk_keeps_is_all_counted(self):
         # The queue keeps at most 8 damaged records whose marks wait for the
         # state file; the rest must be found and counted later, not marked

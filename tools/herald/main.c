@@ -135,9 +135,15 @@ static int parse_wait(const char *v, double *out)
 {
     char *end;
     double d;
+    /* a plain decimal number: strtod would also take " 5", "+5", hex and
+     * "inf"; an underflow to (almost) zero is a fine wait, an overflow not */
+    if (v[0] == '\0' || strspn(v, "0123456789.eE-") != strlen(v) || strchr("0123456789.", v[0]) == NULL) {
+        return -1;
+    }
     errno = 0;
     d = strtod(v, &end);
-    if (end == v || *end || errno == ERANGE || !isfinite(d) || d < 0.0 || d > (double)CLI_WAIT_MAX_S) {
+    if (end == v || *end || (errno == ERANGE && d > 1.0) || !isfinite(d) || d < 0.0 ||
+        d > (double)CLI_WAIT_MAX_S) {
         return -1;
     }
     *out = d;
@@ -161,13 +167,22 @@ static int read_key_file(cli_opts_t *o)
         }
         return EXIT_USAGE;
     }
-    if (st.st_mode & (S_IRGRP | S_IROTH)) {
-        fprintf(stderr, "herald: --api-key-file %s is readable by others (mode %03o): "
-                "an API key must be private; run: chmod 600 %s\n", path, (unsigned)(st.st_mode & 0777u), path);
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "herald: --api-key-file %s is a directory; give the file that holds the key\n", path);
         close(fd);
         return EXIT_USAGE;
     }
-    key = herald_posix_read_fd(fd, CLI_KEY_FILE_MAX, &len);
+    /* Others must neither read it nor write another key into it, and it
+     * must be the user's own (a root herald taking nobody's file would
+     * take a key that nobody may change). */
+    if ((st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) || (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
+        fprintf(stderr, "herald: --api-key-file %s is not private (mode %03o, owner %u): an API key must be "
+                "the user's own, readable and writable by no one else; run: chown %u %s && chmod 600 %s\n", path,
+                (unsigned)(st.st_mode & 0777u), (unsigned)st.st_uid, (unsigned)geteuid(), path, path);
+        close(fd);
+        return EXIT_USAGE;
+    }
+    key = herald_posix_read_fd(fd, CLI_KEY_FILE_MAX + 2u, &len); /* the key and its line end */
     close(fd);
     key_file_len = len;
     if (!key) {
@@ -186,8 +201,16 @@ static int read_key_file(cli_opts_t *o)
         fprintf(stderr, "herald: --api-key-file %s holds no key\n", path);
         return EXIT_USAGE;
     }
-    /* A key with a NUL or a line break inside is refused by herald_init,
-     * which never prints it. */
+    if (len > CLI_KEY_FILE_MAX) {
+        fprintf(stderr, "herald: cannot read --api-key-file %s: longer than an API key can be\n", path);
+        return EXIT_USAGE;
+    }
+    /* A NUL would end the key early, unseen by herald_init; a line break
+     * inside herald_init refuses.  Neither is ever printed. */
+    if (memchr(key, '\0', len) != NULL) {
+        fprintf(stderr, "herald: --api-key-file %s holds a NUL byte: not an API key\n", path);
+        return EXIT_USAGE;
+    }
     o->api_key = key;
     return 0;
 }
@@ -209,6 +232,9 @@ static int apply_environment(cli_opts_t *o)
     }
     if (!o->ca) {
         o->ca = getenv("HERALD_CA");
+    }
+    if (o->api_key && o->api_key_file) {
+        return usage_error("give --api-key or --api-key-file, not both", NULL);
     }
     if (!o->api_key && o->api_key_file) {
         return read_key_file(o);
