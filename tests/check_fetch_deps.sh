@@ -100,6 +100,19 @@ else
     check "something was unpacked" test ! -e "$D/cjson"
 fi
 
+# 2b. Only older releases of the series, or a pre-release: never taken
+#     (a stale mirror must not take the build back).
+add_pkg "$T/stale" 1.7.10-1 1.7.10 1_7_10
+add_pkg "$T/stale" 1.7.19~rc1-1 1.7.19~rc1 1_7_19rc1
+D=$T/stale-deps
+if fetch "$T/stale" "$D"; then
+    bad "a repo with only 1.7.10 and 1.7.19~rc1 was accepted: $(cat "$D.out" "$D.err")"
+else
+    check "the failure does not say there is nothing newer: $(cat "$D.err")" \
+        grep -q 'no cjson 1.7.x newer than the pinned 1.7.18' "$D.err"
+    check "something was unpacked" test ! -e "$D/cjson"
+fi
+
 # 3. The pinned version under another sum is tampering: a hard error, even
 #    though 1.7.19 is there to fall back to.
 add_pkg "$T/tampered" 1.7.18-3 1.7.18 1_7_18

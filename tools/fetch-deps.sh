@@ -73,12 +73,17 @@ highest() {
 # chosen while this same version was pinned (a new pin fetches again).
 line_is_current() { # pkg, line
     set -- $(pin "$1") $2
-    pver=$1 pfile=$3 psum=$4
+    pver=$1 pseries=$2 pfile=$3 psum=$4
     shift 5
     [ $# -eq 5 ] || return 1
     case $5 in
     pinned) [ "$3" = "$pfile" ] && [ "$4" = "$psum" ] ;;
-    "FALLBACK(pinned:$pver)") [ "$3" != "$pfile" ] ;;
+    "FALLBACK(pinned:$pver)")
+        # a fallback stays good only as what it was chosen as: another
+        # tarball, newer than the pin, in its series
+        [ "$3" != "$pfile" ] || return 1
+        case $2 in *~*) return 1 ;; "$pseries".*) ;; *) return 1 ;; esac
+        dpkg --compare-versions "$2" gt "$pver" ;;
     *) return 1 ;;
     esac
 }
@@ -135,7 +140,14 @@ if [ -n "$need_download" ]; then
         for v in $versions; do
             case $(upstream "$v") in
             "$pver") pinned_vers="$pinned_vers $v" ;;
-            "$series".*) series_vers="$series_vers $v" ;;
+            "$series".*)
+                # only a release newer than the pin: never back to an older
+                # one a stale mirror offers, nor to a pre-release (~)
+                u=$(upstream "$v")
+                case $u in
+                *~*) ;;
+                *) if dpkg --compare-versions "$u" gt "$pver"; then series_vers="$series_vers $v"; fi ;;
+                esac ;;
             esac
         done
         if [ -n "$pinned_vers" ]; then
@@ -144,7 +156,7 @@ if [ -n "$need_download" ]; then
             ver=$(echo $series_vers | tr ' ' '\n' | highest)
         else
             offers=$(echo "$versions" | xargs)
-            fail "$pkg" "the archive has no $pkg $series.x to replace the pinned $pver (it offers: ${offers:-nothing})"
+            fail "$pkg" "the archive has no $pkg $series.x newer than the pinned $pver to replace it (it offers: ${offers:-nothing})"
         fi
         up=$(upstream "$ver")
         work="$CACHE/dl.$pkg"
