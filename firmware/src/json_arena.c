@@ -39,11 +39,16 @@ static void arena_free(void *p)
  * and fails on the rest, so a valid document such as JSONTestSuite's
  * y_number_double_close_to_zero (an 81-character number) would be refused.
  * Such a document is parsed from a copy kept at the top of the arena, in
- * which every longer number is written again in e-notation with the same
- * value, padded with spaces: leading zeros go into the exponent, and digits
- * past the 40th significant one are dropped (a double holds 17; only an
- * exact tie at the 17th could round otherwise).  The exponent saturates at
- * +-99999999, where every double is infinite or zero anyway. */
+ * which every longer number is written again in e-notation, padded with
+ * spaces: leading zeros go into the exponent, and digits past the 40th
+ * significant one are dropped, so the value is the same to 40 significant
+ * digits.  The double cJSON then reads is the correctly rounded one except
+ * for a number within 1e-40 (relative) above a midpoint between two
+ * doubles, where it can be one ulp lower: a midpoint can take hundreds of
+ * digits, more than cJSON's 63 characters hold.  Herald reads no number
+ * from the platform's answers; what matters is that a valid document is
+ * read.  The exponent saturates at +-99999999, where every double is
+ * infinite or zero anyway. */
 #define CJSON_NUMBER_MAX 63u
 #define KEEP_DIGITS 40u
 #define EXP_MAX 99999999
