@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -258,7 +259,11 @@ static herald_status_t create_headed(const char *path, const herald_flash_geomet
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.new", path) >= sizeof tmp) {
         return HERALD_E_FLASH;
     }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* A stale one (a creation cut short) goes first; O_EXCL and O_NOFOLLOW
+     * then never write through a link someone planted under that name.
+     * One creator at a time: the caller holds the empty file's lock. */
+    (void)unlink(tmp);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
         return HERALD_E_FLASH;
     }
@@ -300,6 +305,7 @@ static herald_status_t create_headed(const char *path, const herald_flash_geomet
  * afterwards that path names another file now and opens that one. */
 static herald_status_t open_headed(herald_flash_file_t *f, const char *path, int *fd_out)
 {
+    char real[PATH_MAX];
     for (int tries = 0; tries < 8; tries++) {
         struct stat st, now;
         herald_status_t rc;
@@ -318,8 +324,14 @@ static herald_status_t open_headed(herald_flash_file_t *f, const char *path, int
             (void)close(fd);
             return HERALD_E_FLASH;
         }
-        if (stat(path, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev && st.st_size == 0) {
-            rc = create_headed(path, &f->geo);
+        /* Through a symbolic link, the file it names is the one made (the
+         * link stays a link). */
+        if (realpath(path, real) == NULL) {
+            (void)close(fd);
+            return HERALD_E_FLASH;
+        }
+        if (stat(real, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev && st.st_size == 0) {
+            rc = create_headed(real, &f->geo);
             if (rc != HERALD_OK) {
                 (void)close(fd);
                 return rc;

@@ -299,6 +299,27 @@ class QueueCli(unittest.TestCase):
             stats = dict(line.split() for line in p.stdout.splitlines())
             self.assertEqual(stats["damaged"], "1", p.stderr)
 
+    def test_links_are_followed_never_replaced_or_written_through(self):
+        # The queue behind a symbolic link is made in the file it names; a
+        # link planted as FILE.new is never written through.
+        target = str(self.dir / "real.q")
+        for p in (target, target + ".state", target + ".lock"):
+            if os.path.exists(p):
+                os.unlink(p)
+        open(target, "w").close()
+        os.symlink(target, self.q)
+        self.addCleanup(lambda: [os.unlink(p) for p in (self.q, target) if os.path.lexists(p)])
+        victim = str(self.dir / "victim")
+        Path(victim).write_text("precious")
+        os.symlink(victim, target + ".new")
+        self.addCleanup(lambda: [os.unlink(p) for p in (victim, target + ".new") if os.path.lexists(p)])
+        p = run_cli("send", *order(1), "--queue", self.q, base_url=DEAD)
+        self.assertEqual(p.returncode, EXIT_QUEUED, p.stderr)
+        self.assertTrue(os.path.islink(self.q))
+        self.assertEqual(Path(victim).read_text(), "precious")
+        self.assertGreater(os.path.getsize(target), 16 << 20)
+        self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "1 queued in %s" % self.q)
+
     def test_a_header_claiming_too_much_is_refused(self):
         # A valid header whose geometry would have a read-only listing map
         # gigabytes: refused as not a queue, left as it is.
