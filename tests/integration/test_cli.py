@@ -460,6 +460,14 @@ class Options(unittest.TestCase):
                     self.assertEqual(p.returncode, EXIT_OK, p.stderr)
         self.assertEqual(len(sim.records()), 6)   # only the valid ones went out
 
+    def test_region_and_base_url_both_in_the_environment_is_refused(self):
+        trap = Listener(self)
+        p = run_cli("send", *SEED_ARGS, "--app-id", APP_ID, "--api-key", API_KEY,
+                    env={"HERALD_BASE_URL": trap.base_url, "HERALD_REGION": "eu"})
+        self.assertEqual(p.returncode, EXIT_USAGE, p.stderr)
+        self.assertIn("both set", p.stderr)
+        self.assertEqual(trap.connections, 0)
+
     def test_an_option_beats_the_environment(self):
         sim = start_simulator(self)
         trap = Listener(self)

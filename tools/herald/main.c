@@ -226,6 +226,11 @@ static int apply_environment(cli_opts_t *o)
     if (!o->region && !o->base_url) {
         o->region = getenv("HERALD_REGION");
         o->base_url = getenv("HERALD_BASE_URL");
+        if (o->region && *o->region && o->base_url && *o->base_url) {
+            /* which one was meant cannot be told: neither is guessed */
+            return usage_error("HERALD_REGION and HERALD_BASE_URL are both set: unset one, or give "
+                               "--region or --base-url", NULL);
+        }
     }
     if (!o->app_id) {
         o->app_id = getenv("HERALD_APP_ID");
