@@ -430,6 +430,29 @@ static void fail_io(herald_agent_t *a, herald_status_t st)
     retry_later(a, st, -1);
 }
 
+/* A read of the head's body failed.  When the queue no longer holds that
+ * record, it found it damaged and dropped it (counted in `damaged`): the
+ * notification is lost, its outcome says so (HERALD_E_FLASH), and the next
+ * one may go at once.  Else the read itself failed: an I/O failure, tried
+ * again later. */
+static void body_read_failed(herald_agent_t *a, herald_status_t st)
+{
+    herald_queue_rec_t now;
+    herald_status_t pst = a->cur->peek(a->cur->ctx, &now);
+    if (pst == HERALD_E_QUEUE_EMPTY || (pst == HERALD_OK && now.seq != a->rec.seq)) {
+        drop_connection(a); /* a head with no body went out */
+        a->state = HERALD_ST_IDLE;
+        a->last_status = HERALD_E_FLASH;
+        report(a, HERALD_E_FLASH, 0);
+        moved_forget(a, a->head_handle);
+        a->attempts = 0u;
+        a->fresh_retry_used = 0;
+        a->next_try_ms = a->now_ms;
+        return;
+    }
+    fail_io(a, st);
+}
+
 static int is_permanent(herald_status_t st, int http_status)
 {
     /* Request Timeout and Too Early come from proxies and mean "again
@@ -673,7 +696,7 @@ static int step(herald_agent_t *a)
             n = n < sizeof a->tx ? n : sizeof a->tx;
             st = a->cur->read(a->cur->ctx, &a->rec, a->body_off, a->tx, n);
             if (st != HERALD_OK) {
-                fail_io(a, st);
+                body_read_failed(a, st);
                 return 1;
             }
             a->body_off += n;

@@ -74,6 +74,11 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
         }
         return;
     }
+    if (o->status == HERALD_E_FLASH) {
+        /* the queue found its record damaged: counted as damaged, not refused */
+        fprintf(stderr, "herald: notification %u was lost to flash damage\n", (unsigned)handle);
+        return;
+    }
     if (o->status == HERALD_E_ACCEPTED_UNREADABLE) {
         r->unreadable++;
         cli_print_unreadable((unsigned)handle, session.agent.reader.resp.status, o->detail);
