@@ -569,82 +569,49 @@ static herald_status_t open_next(herald_flash_queue_t *q)
     return HERALD_OK;
 }
 
-/* Make the first waiting record at or after (sec, off) the head; *found is
- * 0 when there is none up to the end of the write sector.  Records found
- * damaged on the way are counted (lost_to_damage); the caller recounts. */
-static herald_status_t find_head(herald_flash_queue_t *q, uint32_t sec, uint32_t off, int *found)
+/* Walk the log from (sec, off) to the end of the write sector over the
+ * waiting records.  To find the head (count_all 0) it stops at the first
+ * one, makes it the head and sets *n to 1, counting what it finds damaged
+ * on the way (and closing the write sector behind a damaged header); to
+ * count (count_all 1) it only counts them all into *n, accounting for
+ * nothing: a recount after damage (one whose commit failed was never
+ * counted, so the count is taken afresh rather than adjusted). */
+static herald_status_t walk_log(herald_flash_queue_t *q, uint32_t sec, uint32_t off, int count_all, uint32_t *n)
 {
     slot_t r;
     int kind;
     int ok = 1;
     herald_status_t st;
-    *found = 0;
+    *n = 0u;
     for (;;) {
         if (ok) {
             int gap = 0;
-            st = next_slot(q, sec, &off, &r, &kind, 1, &gap);
-            if (st == HERALD_OK && kind == SLOT_REC && r.damaged) {
+            st = next_slot(q, sec, &off, &r, &kind, !count_all, &gap);
+            if (!count_all && st == HERALD_OK && kind == SLOT_REC && r.damaged) {
                 lost_to_damage(q, sec, off);
             }
             /* A header damaged since it was written: nothing more may be
              * appended behind it. */
-            if (gap && sec == q->wsec) {
+            if (!count_all && gap && sec == q->wsec) {
                 q->woff = q->sector_size;
             }
             if (st != HERALD_OK) {
                 return st;
             }
-            if (kind == SLOT_REC && r.live && !is_dud(q, sec_addr(q, sec) + off)) {
-                q->head = sec_addr(q, sec) + off;
-                q->head_meta = r.meta;
-                *found = 1;
-                return HERALD_OK;
-            }
             if (kind == SLOT_REC) {
+                if (r.live && !is_dud(q, sec_addr(q, sec) + off)) {
+                    (*n)++;
+                    if (!count_all) {
+                        q->head = sec_addr(q, sec) + off;
+                        q->head_meta = r.meta;
+                        return HERALD_OK;
+                    }
+                }
                 off += r.size;
                 continue;
             }
         }
         if (sec == q->wsec) {
-            return HERALD_OK;
-        }
-        sec = next_sec(q, sec);
-        off = FIRST_REC(q);
-        st = in_log(q, sec, &ok);
-        if (st != HERALD_OK) {
-            return st;
-        }
-    }
-}
-
-/* Count the waiting records from the head on.  Run only after the walk
- * found damage: a damaged record may or may not have been counted (one
- * whose commit failed never was), so the count is taken afresh rather
- * than adjusted. */
-static herald_status_t recount(herald_flash_queue_t *q)
-{
-    uint32_t sec = q->head / q->sector_size;
-    uint32_t off = q->head - sec_addr(q, sec);
-    uint32_t n = 0u;
-    slot_t r;
-    int kind;
-    int ok = 1;
-    herald_status_t st;
-    for (;;) {
-        if (ok) {
-            int gap = 0;
-            st = next_slot(q, sec, &off, &r, &kind, 0, &gap);
-            if (st != HERALD_OK) {
-                return st;
-            }
-            if (kind == SLOT_REC) {
-                n += (r.live && !is_dud(q, sec_addr(q, sec) + off)) ? 1u : 0u;
-                off += r.size;
-                continue;
-            }
-        }
-        if (sec == q->wsec) {
-            q->count = n;
             return HERALD_OK;
         }
         sec = next_sec(q, sec);
@@ -662,17 +629,18 @@ static herald_status_t drop_head(herald_flash_queue_t *q)
     uint32_t sec = q->head / q->sector_size;
     uint32_t before = q->damaged;
     herald_status_t st;
-    int found;
+    uint32_t found;
 
     q->rgood = 0u;
     if (--q->count == 0u) {
         return HERALD_OK;
     }
-    st = find_head(q, sec, q->head - sec_addr(q, sec) + rec_size(q, q->head_meta.body_len), &found);
-    if (st == HERALD_OK && !found) {
+    st = walk_log(q, sec, q->head - sec_addr(q, sec) + rec_size(q, q->head_meta.body_len), 0, &found);
+    if (st == HERALD_OK && found == 0u) {
         q->count = 0u; /* what was counted has been damaged since (bit rot): it cannot be sent */
     } else if (st == HERALD_OK && q->damaged != before) {
-        st = recount(q);
+        sec = q->head / q->sector_size;
+        st = walk_log(q, sec, q->head - sec_addr(q, sec), 1, &q->count);
     } else {
         /* the next waiting record is the head now, or a read failed */
     }
