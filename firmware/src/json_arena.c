@@ -3,6 +3,7 @@
 #include <string.h>
 #include "herald/config.h"
 #include "json_arena.h"
+#include "json_check.h"
 
 #define ALIGN 8u
 
@@ -49,7 +50,6 @@ static void arena_free(void *p)
  * from the platform's answers; what matters is that a valid document is
  * read.  The exponent saturates at +-99999999, where every double is
  * infinite or zero anyway. */
-#define CJSON_NUMBER_MAX 63u
 #define KEEP_DIGITS 40u
 #define EXP_MAX 99999999
 
@@ -105,7 +105,7 @@ static size_t put_char(char *s, size_t o, char c)
     return o + 1u;
 }
 
-/* Write the number s[0..n) (valid, n > CJSON_NUMBER_MAX) again in place as
+/* Write the number s[0..n) (valid, n > HERALD_JSON_CJSON_NUMBER_MAX) again in place as
  * [-]d.ddd...e[-]x, then spaces. */
 static void shorten(char *s, size_t n)
 {
@@ -202,7 +202,7 @@ static size_t long_numbers(char *s, const char *t, size_t n)
             in_string = 1;
             i++;
         } else if ((t[i] == '-' || num_digit(t[i])) && (len = number_len(t + i, n - i)) > 0u) {
-            if (len > CJSON_NUMBER_MAX) {
+            if (len > HERALD_JSON_CJSON_NUMBER_MAX) {
                 found++;
                 if (s != NULL) {
                     shorten(s + i, len);
@@ -229,11 +229,22 @@ void herald_json_arena_begin(void)
 
 cJSON *herald_json_parse(const char *json, size_t len, int *exhausted)
 {
+    unsigned flags = 0u;
+#if HERALD_JSON_STRICT
+    if (json != NULL && long_numbers(NULL, json, len) > 0u) {
+        flags = HERALD_JSON_LONG_NUMBER;
+    }
+#endif
+    return herald_json_parse_checked(json, len, flags, exhausted);
+}
+
+cJSON *herald_json_parse_checked(const char *json, size_t len, unsigned flags, int *exhausted)
+{
     const char *end = NULL;
     cJSON *root = NULL;
     herald_json_arena_begin();
 #if HERALD_JSON_STRICT
-    if (json != NULL && long_numbers(NULL, json, len) > 0u) {
+    if (json != NULL && (flags & HERALD_JSON_LONG_NUMBER) != 0u) {
         /* a copy to shorten them in, at the top of the arena */
         if (len > HERALD_JSON_ARENA_SIZE / 2u) {
             arena_exhausted = 1;
@@ -246,6 +257,8 @@ cJSON *herald_json_parse(const char *json, size_t len, int *exhausted)
             json = copy;
         }
     }
+#else
+    (void)flags; /* the long-number copy is part of the strict reader */
 #endif
     if (json != NULL) {
         root = cJSON_ParseWithLengthOpts(json, len, &end, 0);

@@ -18,6 +18,10 @@ void herald_json_arena_begin(void);
  * tells the two apart. */
 cJSON *herald_json_parse(const char *json, size_t len, int *exhausted);
 
+/* The same for a text herald_json_check passed, with the flags it set: the
+ * text is not scanned again for numbers longer than cJSON reads. */
+cJSON *herald_json_parse_checked(const char *json, size_t len, unsigned flags, int *exhausted);
+
 /* How deeply arrays and objects nest in json[0..len) (0 for a scalar),
  * strings skipped: tells a document cJSON refused for its nesting limit
  * (CJSON_NESTING_LIMIT) from one it refused for its syntax.  Only without

@@ -10,7 +10,7 @@ typedef struct {
     const unsigned char *s;
     size_t len;
     size_t i;
-    int nul;   /* a string holds \u0000 */
+    unsigned flags; /* HERALD_JSON_NUL, HERALD_JSON_LONG_NUMBER */
 } cursor_t;
 
 /* The byte at the cursor, or -1 at the end. */
@@ -125,7 +125,7 @@ static int escape(cursor_t *c)
         return u >= 0xDC00 && u <= 0xDFFF;
     }
     if (u == 0) {
-        c->nul = 1;
+        c->flags |= HERALD_JSON_NUL;
     }
     return u >= 0;
 }
@@ -182,7 +182,15 @@ static int scalar(cursor_t *c)
     if (ch == 'n') {
         return word(c, "null");
     }
-    return (ch == '-' || is_digit(ch)) && number(c);
+    if (ch == '-' || is_digit(ch)) {
+        size_t start = c->i;
+        int ok = number(c);
+        if (c->i - start > HERALD_JSON_CJSON_NUMBER_MAX) {
+            c->flags |= HERALD_JSON_LONG_NUMBER;
+        }
+        return ok;
+    }
+    return 0;
 }
 
 /* What comes next: a value, an object member's name, or what follows a
@@ -205,11 +213,11 @@ static int open_container(cursor_t *c, uint32_t *objects, size_t *depth, int is_
     return is_object ? WANT_NAME : WANT_VALUE;
 }
 
-herald_status_t herald_json_check(const char *json, size_t len, int *nul)
+herald_status_t herald_json_check(const char *json, size_t len, unsigned *flags)
 {
     /* Bit d set: the container at depth d is an object, else an array. */
     uint32_t objects[(HERALD_JSON_MAX_DEPTH + 31) / 32] = { 0 };
-    cursor_t c = { (const unsigned char *)json, json != NULL ? len : 0u, 0u, 0 };
+    cursor_t c = { (const unsigned char *)json, json != NULL ? len : 0u, 0u, 0u };
     size_t depth = 0u;
     int want = WANT_VALUE;
     herald_status_t st = HERALD_OK;
@@ -250,20 +258,20 @@ herald_status_t herald_json_check(const char *json, size_t len, int *nul)
     if (st == HERALD_OK && c.i != c.len) {
         st = HERALD_E_JSON_PARSE;
     }
-    if (nul != NULL) {
-        *nul = c.nul;
+    if (flags != NULL) {
+        *flags = c.flags;
     }
     return st;
 }
 
 #else
 
-herald_status_t herald_json_check(const char *json, size_t len, int *nul)
+herald_status_t herald_json_check(const char *json, size_t len, unsigned *flags)
 {
     (void)json;
     (void)len;
-    if (nul != NULL) {
-        *nul = 0;
+    if (flags != NULL) {
+        *flags = 0u;
     }
     return HERALD_OK;
 }

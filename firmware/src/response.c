@@ -203,14 +203,14 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     if (body != NULL && len > 0) {
         /* cJSON takes some text that is not JSON: only what passes the
          * strict check reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
-        int nul = 0;
-        herald_status_t syntax = herald_json_check(body, len, &nul);
+        unsigned flags = 0u;
+        herald_status_t syntax = herald_json_check(body, len, &flags);
         if (syntax != HERALD_OK) {
             err->cause = syntax;
-        } else if (nul != 0) {
+        } else if ((flags & HERALD_JSON_NUL) != 0u) {
             err->cause = HERALD_E_RESPONSE_INVALID; /* cJSON would cut a name or value at the NUL */
         } else {
-            root = herald_json_parse(body, len, &exhausted);
+            root = herald_json_parse_checked(body, len, flags, &exhausted);
             err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;
         }
     }

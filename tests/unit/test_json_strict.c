@@ -132,12 +132,12 @@ static void test_nul_escape_is_flagged(void **state)
     static const char twin[] = "{\"notificationId\\u0000x\":\"evil\",\"notificationId\":\"good\"}";
     static const char plain[] = "[\"ab\\u0000cd\"]";
     static const char other[] = "[\"ab\\u0001cd\", \"\\\\u0000\"]"; /* \u0001, and an escaped backslash */
-    int nul = 0;
+    unsigned flags = 0u;
     (void)state;
-    assert_int_equal(herald_json_check(plain, sizeof plain - 1u, &nul), HERALD_OK);
-    assert_int_equal(nul, 1);
-    assert_int_equal(herald_json_check(other, sizeof other - 1u, &nul), HERALD_OK);
-    assert_int_equal(nul, 0);
+    assert_int_equal(herald_json_check(plain, sizeof plain - 1u, &flags), HERALD_OK);
+    assert_int_equal(flags, HERALD_JSON_NUL);
+    assert_int_equal(herald_json_check(other, sizeof other - 1u, &flags), HERALD_OK);
+    assert_int_equal(flags, 0u);
     assert_int_equal(reader(twin, sizeof twin - 1u), HERALD_E_ACCEPTED_UNREADABLE);
     assert_int_equal(last_cause, HERALD_E_RESPONSE_INVALID);
 }
