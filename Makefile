@@ -128,12 +128,17 @@ $(LIB_PORT): $(PORT_OBJS)
 $(LIB_CJSON): $(CJSON_OBJS)
 $(DEPOUT)/libmbedtls.a: $(MBEDTLS_OBJS)
 
-# ---- host tools: tools/<group>/<name>/*.c becomes $(OUT)/bin/<name>
+# ---- host tools: tools/<group>/<name>/*.c becomes $(OUT)/bin/<name>.  What
+# several tools share is written once in tools/lib/; every tool links it as
+# an archive, so each takes only what it calls.
+LIB_TOOLS := $(OUT)/libherald-tools.a
+$(LIB_TOOLS): $(call obj,$(wildcard tools/lib/*.c))
+$(OUT)/obj/tools/%.o: INCLUDES += -Itools/lib
 define tool_rule
-$(OUT)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $$(LIBS_ALL)
+$(OUT)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $$(LIB_TOOLS) $$(LIBS_ALL)
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(LIBS_ALL) $$(HOST_LIBS)
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(LIB_TOOLS) $$(LIBS_ALL) $$(HOST_LIBS)
 endef
 $(foreach t,$(TOOL_DIRS),$(eval $(call tool_rule,$(t))))
 TOOLS := $(addprefix $(OUT)/bin/,$(TOOL_NAMES))
