@@ -22,8 +22,9 @@ DEPOUT   := $(BUILD)/$(BOARD)-deps
 Q        := $(if $(filter 1,$(V)),,@)
 
 # ---- dependencies: fetched from Debian sources unless the user points at a copy.
-# The folders do not name a version: tools/fetch-deps.sh may have had to take a
-# newer release of the same series, and says which in $(DEPS_DIR)/versions.
+# The folders do not name a version: tools/scripts/fetch-deps.sh may have had
+# to take a newer release of the same series, and says which in
+# $(DEPS_DIR)/versions.
 MBEDTLS_DIR ?= $(DEPS_DIR)/mbedtls
 LWIP_DIR    ?= $(DEPS_DIR)/lwip
 CJSON_DIR   ?= $(DEPS_DIR)/cjson
@@ -62,9 +63,9 @@ ifeq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 else
 include $(DEPS_DIR)/ready-$(BOARD).mk
 endif
-$(DEPS_DIR)/ready-$(BOARD).mk: tools/fetch-deps.sh
-	$(Q)tools/bootstrap.sh build
-	$(Q)$(if $(FETCH_PKGS),tools/fetch-deps.sh $(DEPS_DIR) $(FETCH_PKGS))
+$(DEPS_DIR)/ready-$(BOARD).mk: tools/scripts/fetch-deps.sh
+	$(Q)tools/scripts/bootstrap.sh build
+	$(Q)$(if $(FETCH_PKGS),tools/scripts/fetch-deps.sh $(DEPS_DIR) $(FETCH_PKGS))
 	$(Q)rm -rf $(DEPOUT)
 	$(Q)$(foreach p,$(BOARD_DEPS),test -d "$($(dep_var_$(p)))" || { echo "make: $(dep_var_$(p))=$($(dep_var_$(p))) is not a folder" >&2; exit 1; };)
 	$(Q)mkdir -p $(@D) && echo "# dependencies of $(BOARD) are in place" > $@
@@ -75,7 +76,9 @@ CJSON_SRCS  := $(CJSON_DIR)/cJSON.c
 MBEDTLS_SRCS := $(if $(filter mbedtls,$(BOARD_DEPS)),$(wildcard $(MBEDTLS_DIR)/library/*.c))
 TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
-TOOL_NAMES  := $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c))
+# A tool is a folder tools/<group>/<name>/ with a main.c (tools/README.md).
+TOOL_DIRS   := $(patsubst %/main.c,%,$(wildcard tools/*/*/main.c))
+TOOL_NAMES  := $(notdir $(TOOL_DIRS))
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 FW_OBJS   := $(call obj,$(FW_SRCS))
@@ -125,14 +128,19 @@ $(LIB_PORT): $(PORT_OBJS)
 $(LIB_CJSON): $(CJSON_OBJS)
 $(DEPOUT)/libmbedtls.a: $(MBEDTLS_OBJS)
 
-# ---- host tools: tools/<name>/*.c becomes $(OUT)/bin/<name>
+# ---- host tools: tools/<group>/<name>/*.c becomes $(OUT)/bin/<name>.  What
+# several tools share is written once in tools/lib/; every tool links it as
+# an archive, so each takes only what it calls.
+LIB_TOOLS := $(OUT)/libherald-tools.a
+$(LIB_TOOLS): $(call obj,$(wildcard tools/lib/*.c))
+$(OUT)/obj/tools/%.o: INCLUDES += -Itools/lib
 define tool_rule
-$(OUT)/bin/$(1): $(call obj,$(wildcard tools/$(1)/*.c)) $$(LIBS_ALL)
+$(OUT)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $$(LIB_TOOLS) $$(LIBS_ALL)
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(LIBS_ALL) $$(HOST_LIBS)
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(LIB_TOOLS) $$(LIBS_ALL) $$(HOST_LIBS)
 endef
-$(foreach t,$(TOOL_NAMES),$(eval $(call tool_rule,$(t))))
+$(foreach t,$(TOOL_DIRS),$(eval $(call tool_rule,$(t))))
 TOOLS := $(addprefix $(OUT)/bin/,$(TOOL_NAMES))
 
 # ---- unit tests: tests/unit/test_<x>.c becomes $(OUT)/tests/test_<x>

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The libFuzzer targets: tests/fuzz/fuzz_<target>.c, each linked with every
 # firmware source and cJSON, all built by clang under ASan+UBSan.
-# Driven by tools/fuzz.sh:  make -f tests/fuzz/fuzz.mk BUILD=... CJSON_DIR=...
+# Driven by tools/scripts/fuzz.sh:  make -f tests/fuzz/fuzz.mk BUILD=... CJSON_DIR=...
 # (names are prefixed FZ_ so that the caller's make variables cannot clash).
 
 BUILD     ?= build

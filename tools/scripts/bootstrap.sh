@@ -3,7 +3,7 @@
 # Install the Debian packages a make goal needs, when they are missing.
 # Uses sudo only when not root, and says what it installs.
 #
-#   tools/bootstrap.sh GOAL...     (build, test, run, bench, size, lint, qemu, fuzz, coverage)
+#   tools/scripts/bootstrap.sh GOAL...     (build, test, run, bench, size, lint, qemu, fuzz, coverage)
 set -eu
 
 pkgs_for() {
