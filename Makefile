@@ -32,7 +32,13 @@ CJSON_DIR   ?= $(DEPS_DIR)/cjson
 CSTD      := -std=c11
 WARN      := -Wall -Wextra -Werror
 FW_WARN   := -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual
-INCLUDES   = -Ifirmware/include -Iboards/$(BOARD) -I. -I$(CJSON_DIR) -I$(MBEDTLS_DIR)/include $(BOARD_INCLUDES)
+# firmware/ sees its own headers, the seams of hal/ and cJSON (its one
+# third-party dependency) and nothing else: no board, Mbed TLS or repo root.
+# The board's herald_config.h comes in by name (absolute, since no include
+# path leads to it).  Ports, boards, tools and tests add what they need.
+FW_INCLUDES = -Ifirmware/include -Ihal/include -I$(CJSON_DIR)
+CONFIG_FLAGS = -DHERALD_CONFIG_FILE='"$(abspath boards/$(BOARD)/herald_config.h)"'
+INCLUDES   = $(FW_INCLUDES) -Iboards/$(BOARD) -I. -I$(MBEDTLS_DIR)/include $(BOARD_INCLUDES)
 BOARD_CFLAGS  :=
 BOARD_LDFLAGS :=
 BOARD_DEPS    := cjson
@@ -45,7 +51,8 @@ ifeq ($(VARIANT),asan)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-CFLAGS_ALL = $(CSTD) $(WARN) -g $(BOARD_CFLAGS) $(SAN_FLAGS) $(INCLUDES) $(MBEDTLS_CFLAGS) -MMD -MP
+CFLAGS_ALL = $(CSTD) $(WARN) -g $(BOARD_CFLAGS) $(SAN_FLAGS) $(CONFIG_FLAGS) $(INCLUDES) $(MBEDTLS_CFLAGS) -MMD -MP
+FW_CFLAGS  = $(CSTD) $(WARN) $(FW_WARN) -g $(BOARD_CFLAGS) $(SAN_FLAGS) $(CONFIG_FLAGS) $(FW_INCLUDES) -MMD -MP
 LDFLAGS_ALL = $(BOARD_LDFLAGS) $(SAN_FLAGS)
 
 # Fetch what this board needs (only packages the user did not point at) before
@@ -92,7 +99,7 @@ LIBS_ALL     = $(LIB_PORT) $(LIB_HERALD) $(LIB_MBEDTLS) $(LIB_CJSON)
 $(OUT)/obj/firmware/%.o: firmware/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS_ALL) $(FW_WARN) -c $< -o $@
+	$(Q)$(CC) $(FW_CFLAGS) -c $< -o $@
 
 $(OUT)/obj/tests/%.o: INCLUDES += -Itests/support
 
