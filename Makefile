@@ -96,17 +96,32 @@ LIB_CJSON   := $(DEPOUT)/libcjson.a
 LIB_MBEDTLS := $(if $(MBEDTLS_OBJS),$(DEPOUT)/libmbedtls.a)
 LIBS_ALL     = $(LIB_PORT) $(LIB_HERALD) $(LIB_MBEDTLS) $(LIB_CJSON)
 
-$(OUT)/obj/firmware/%.o: firmware/%.c
+# Every C object of Herald's own is compiled by cc_recipe.  With CCDB=<dir>
+# (set only by the compile_commands.json goal) the same command is written
+# to <dir> as one compilation database entry instead of being run, so the
+# database holds the real build's flags, target-specific ones included.
+comma := ,
+json_escape = $(subst ",\",$(subst \,\\,$(1)))
+sh_quote = '$(subst ','\'',$(1))'
+ifeq ($(CCDB),)
+define cc_recipe
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(FW_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(1) -c $< -o $@
+endef
+else
+define cc_recipe
+	@printf '%s\n' $(call sh_quote,{"directory": "$(CURDIR)"$(comma) "file": "$<"$(comma) "output": "$@"$(comma) "command": "$(call json_escape,$(CC) $(1) -c $< -o $@)"}) > $(CCDB)/$(subst /,_,$<).json
+endef
+endif
+
+$(OUT)/obj/firmware/%.o: firmware/%.c
+	$(call cc_recipe,$(FW_CFLAGS))
 
 $(OUT)/obj/tests/%.o: INCLUDES += -Itests/support
 
 $(OUT)/obj/%.o: %.c
-	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(call cc_recipe,$(CFLAGS_ALL))
 
 # Third-party code is built once per board, with its own warnings left alone.
 $(DEPOUT)/cjson/%.o: $(CJSON_DIR)/%.c
@@ -141,6 +156,7 @@ $(OUT)/bin/$(1): $(call obj,$(wildcard tools/$(1)/*.c)) $$(LIBS_ALL)
 endef
 $(foreach t,$(TOOL_NAMES),$(eval $(call tool_rule,$(t))))
 TOOLS := $(addprefix $(OUT)/bin/,$(TOOL_NAMES))
+TOOL_OBJS := $(call obj,$(foreach t,$(TOOL_NAMES),$(wildcard tools/$(t)/*.c)))
 
 # ---- unit tests: tests/unit/test_<x>.c becomes $(OUT)/tests/test_<x>
 TEST_SUPPORT_OBJS := $(call obj,$(TEST_SUPPORT_SRCS))
@@ -149,6 +165,7 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIBS_ALL)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIBS_ALL) -lcmocka $(HOST_LIBS)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+UNIT_OBJS := $(call obj,$(UNIT_SRCS))
 
 -include $(shell find $(OUT) $(DEPOUT) -type f -name '*.d' 2>/dev/null)
 
@@ -171,7 +188,7 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "make [BOARD=$(notdir $(wildcard boards/*))] all|run|test|bench|size|lint|fuzz|coverage|deps|clean|distclean"
+	@echo "make [BOARD=$(notdir $(wildcard boards/*))] all|run|test|bench|size|lint|fuzz|coverage|deps|clean|distclean|compile_commands.json"
 	@echo "  MBEDTLS_DIR, LWIP_DIR, CJSON_DIR: use your own copies instead of fetching"
 
 # The board decides what each goal means for it (boards/<board>/board.mk
@@ -184,5 +201,24 @@ size: board-size
 lint: board-lint
 fuzz: board-fuzz
 coverage: board-coverage
+
+# ---- make [BOARD=<board>] compile_commands.json, for clangd and IDEs: every
+# C source of Herald's own that the board compiles (firmware/, its ports, and
+# what board.mk adds in BOARD_CCDB_OBJS), written by the compile rules
+# themselves (cc_recipe) to $(OUT)/compile_commands.json, with
+# ./compile_commands.json pointing at the last board asked for.
+CCDB_OBJS = $(FW_OBJS) $(PORT_OBJS) $(BOARD_CCDB_OBJS)
+.PHONY: compile_commands.json ccdb-entries ccdb-force
+compile_commands.json:
+	$(Q)rm -rf $(OUT)/ccdb && mkdir -p $(OUT)/ccdb
+	$(Q)$(MAKE) --no-print-directory CCDB=$(abspath $(OUT)/ccdb) ccdb-entries
+	$(Q){ echo '['; cat $(OUT)/ccdb/*.json | sed '$$!s/$$/,/'; echo ']'; } > $(OUT)/compile_commands.json
+	$(Q)ln -sfn $(OUT)/compile_commands.json $@
+	@echo "  CCDB    $(OUT)/compile_commands.json: $$(ls $(OUT)/ccdb | wc -l) sources"
+ifneq ($(CCDB),)
+ccdb-entries: $(CCDB_OBJS)
+$(CCDB_OBJS): ccdb-force
+ccdb-force:
+endif
 
 not-implemented = @echo "make $(1): not implemented yet for BOARD=$(BOARD)" >&2; exit 2
