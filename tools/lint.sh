@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Static analysis of firmware/ and hal/: cppcheck with its MISRA C:2012
-# addon, then clang-tidy with the repository's .clang-tidy.  Any finding
-# fails the run.  A rule Herald deliberately does not follow is listed once,
+# addon, then clang-tidy with the repository's .clang-tidy; and the layout
+# of every C file of firmware/ hal/ port/ boards/ tools/ tests/ against
+# .clang-format (clang-format --dry-run --Werror).  Any finding fails the
+# run; the layout is reported on its own line.  A rule Herald deliberately does not follow is listed once,
 # with its reason, in tests/lint/deviations.md, and reaches the tools only
 # as a rule id: tests/lint/cppcheck-suppressions.txt for cppcheck, the Checks
 # list of .clang-tidy for clang-tidy.  Nothing is silenced line by line.
@@ -23,11 +25,11 @@ SUPPRESS=tests/lint/cppcheck-suppressions.txt
 DEVIATIONS=tests/lint/deviations.md
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-for tool in cppcheck clang-tidy; do
+for tool in cppcheck clang-tidy clang-format; do
     command -v $tool >/dev/null || { echo "lint: $tool is missing (tools/bootstrap.sh lint)" >&2; exit 2; }
 done
 [ -f "$CJSON_DIR/cJSON.h" ] || { echo "lint: no cJSON at $CJSON_DIR (set CJSON_DIR)" >&2; exit 2; }
-for f in .clang-tidy "$SUPPRESS" "$DEVIATIONS"; do
+for f in .clang-tidy .clang-format "$SUPPRESS" "$DEVIATIONS"; do
     [ -f "$f" ] || { echo "lint: $f is missing (run from the repository root)" >&2; exit 2; }
 done
 
@@ -87,6 +89,17 @@ if [ -f "$OUT/report/tidy/failed" ] && [ "$tidy_n" -eq 0 ]; then
 fi
 t2=$(date +%s)
 
+# ---- clang-format: Herald's own C only (the folders hold no third-party
+# code).  A file counts once however many of its lines are off.
+FORMAT_FILES=${LINT_FILES:-$(find firmware hal port boards tools tests -name '*.[ch]' | sort)}
+# shellcheck disable=SC2086
+clang-format --dry-run --Werror $FORMAT_FILES > "$OUT/report/clang-format.txt" 2>&1
+format_rc=$?
+format_n=$(sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*/\1/p' "$OUT/report/clang-format.txt" | sort -u | wc -l)
+[ "$format_rc" -eq 0 ] || [ "$format_n" -gt 0 ] || format_n=1
+format_total=$(echo $FORMAT_FILES | wc -w)
+t3=$(date +%s)
+
 # ---- the deviations file and the tools' lists must name the same rules:
 # the ids of the suppressions list, the checks .clang-tidy turns off (lines
 # "  -check,") and the checks it tunes ("- key: check.Option").
@@ -135,8 +148,11 @@ printf 'lint: clang-tidy %s: %d findings (%ds)\n' \
 printf 'lint: deviations: %d (%d MISRA rules, %d clang-tidy checks off or tuned), listed in %s\n' \
     "$dev_n" "$(grep -c '^misra-c2012-' "$OUT/report/ids-file")" \
     "$(grep -vc '^misra-c2012-' "$OUT/report/ids-file")" "$DEVIATIONS"
-if [ "$cppcheck_n" -ne 0 ] || [ "$tidy_n" -ne 0 ] || [ "$dev_bad" -ne 0 ]; then
-    echo "lint: FAILED, $((cppcheck_n + tidy_n)) findings$([ "$dev_bad" -eq 0 ] || echo ', deviations out of step') (reports in $OUT/report)"
+printf 'lint: clang-format %s: %d of %d files not laid out as .clang-format says (%ds)%s\n' \
+    "$(clang-format --version | sed -n 's/.*version \([0-9.]*\).*/\1/p')" "$format_n" "$format_total" \
+    $((t3 - t2)) "$([ "$format_n" -eq 0 ] || echo "; see $OUT/report/clang-format.txt, fix: clang-format -i FILE")"
+if [ "$cppcheck_n" -ne 0 ] || [ "$tidy_n" -ne 0 ] || [ "$dev_bad" -ne 0 ] || [ "$format_n" -ne 0 ]; then
+    echo "lint: FAILED, $((cppcheck_n + tidy_n)) findings$([ "$dev_bad" -eq 0 ] || echo ', deviations out of step')$([ "$format_n" -eq 0 ] || echo ", $format_n files to reformat") (reports in $OUT/report)"
     exit 1
 fi
 echo "lint: ok, 0 findings"
