@@ -21,8 +21,8 @@ else
 fi
 
 # The probe: a discarded status (MISRA 17.7), a product that overflows
-# before it is widened (MISRA 10.8), and a NULL dereference (clang-tidy's
-# analyzer).  It lives in BUILD so that clang-tidy finds the repo's config.
+# before it is widened (MISRA 10.8), a NULL dereference (clang-tidy's
+# analyzer) and a line .clang-format would lay out otherwise.  It lives in BUILD so that clang-tidy finds the repo's config.
 probe=$BUILD/lint-probe
 mkdir -p "$probe"
 cat > "$probe/probe.c" <<'PROBE'
@@ -44,7 +44,7 @@ uint64_t probe_widen(uint32_t a, uint32_t b)
 }
 int probe_null(const int *p)
 {
-    int v = 0;
+    int v  =  0;
     if (p == NULL) {
         v = *p;
     }
@@ -61,5 +61,11 @@ for id in misra-c2012-17.7 misra-c2012-10.8 clang-analyzer-core.NullDereference;
         fail=$((fail + 1))
     fi
 done
+if grep -q '^lint: clang-format .*: 1 of 1 files not laid out' "$probe/lint.log"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL the probe's layout was not reported (see $probe/lint.log)"
+    fail=$((fail + 1))
+fi
 echo "herald-suite: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,6 +8,7 @@ PORT_SRCS     := $(wildcard port/posix/*.c port/mbedtls/*.c)
 BOARD_INCLUDES := -Iport/posix -Iport/mbedtls
 MBEDTLS_CFLAGS := -DMBEDTLS_USER_CONFIG_FILE='"boards/native/mbedtls_user_config.h"'
 HOST_LIBS     :=
+BOARD_CCDB_OBJS = $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) $(UNIT_OBJS)
 
 .PHONY: board-all board-run board-test board-bench board-size board-lint board-fuzz board-coverage
 

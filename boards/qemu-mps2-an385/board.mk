@@ -56,6 +56,7 @@ $(CA_PEM):
 BOARD_SRCS := $(wildcard $(BOARD_DIR)/*.c)
 BOARD_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(BOARD_SRCS)) $(OUT)/obj/$(BOARD_DIR)/blobs.o
 ELF        := $(OUT)/herald.elf
+BOARD_CCDB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(BOARD_SRCS))
 LINK_LIBS  := $(OUT)/libherald-port.a $(OUT)/libherald.a $(DEPOUT)/liblwip.a \
               $(DEPOUT)/libmbedtls.a $(DEPOUT)/libcjson.a
 

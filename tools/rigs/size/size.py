@@ -213,7 +213,8 @@ def main():
     os.makedirs(cfg, exist_ok=True)
     with open(os.path.join(cfg, "herald_config.h"), "w") as f:
         f.write("/* Empty on purpose: `make size` measures the firmware defaults. */\n")
-    includes = ["-I" + cfg, "-Ifirmware/include", "-I.", "-I" + a.cjson]
+    includes = ['-DHERALD_CONFIG_FILE="%s"' % os.path.abspath(os.path.join(cfg, "herald_config.h")),
+                "-Ifirmware/include", "-Ihal/include", "-I" + a.cjson]
 
     try:
         rows, objs, warnings = [], [], []
