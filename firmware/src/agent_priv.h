@@ -1,41 +1,80 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Private to the agent: endpoint and request head (endpoint.c). */
+/* The agent's state, private to firmware/.  herald.h gives applications
+ * only opaque storage of the right size and alignment (checked in agent.c)
+ * and accessors. */
 #ifndef HERALD_AGENT_PRIV_H
 #define HERALD_AGENT_PRIV_H
 
 #include "herald/herald.h"
+#include "exchange.h"
+#include "sync.h"
+#include "backoff.h"
 
-/* Fill a->host and a->port from a->cfg.base_url, or from the region and app
- * id.  HERALD_E_URL_INVALID for a base URL that is not https://host[:port];
- * HERALD_E_INVALID_ARG for an unknown region or a host too long. */
-herald_status_t herald_agent_set_endpoint(herald_agent_t *a);
+/* Alerts live in their own queue; their queue ids carry this bit so the two
+ * queues' sequence numbers never collide in the application's eyes. */
+#define HERALD_ALERT_BIT 0x80000000u
 
-/* Write the request head for a body of body_len bytes into a->tx; returns
- * its length, or 0 when it does not fit. */
-size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len);
+/* A notification at the head of a queue: its queue id (record seq, with the
+ * alert bit), the attempts that counted, and whether its one free resend
+ * after a stale keep-alive is used. */
+typedef struct {
+    uint32_t qid;
+    herald_backoff_t tries;
+    uint8_t resent;
+} herald_head_state_t;
 
-/* 1 when a request head with the longest Content-Length fits the head
- * buffer for a's endpoint and credentials (checked without touching a->tx). */
-int herald_agent_head_fits(const herald_agent_t *a);
+/* A notification moved behind the others: its copy's queue id and what it
+ * keeps (the application's handle and its attempts). */
+typedef struct {
+    uint32_t qid;
+    uint32_t handle;
+    uint32_t attempts;
+    uint8_t used;
+} herald_moved_t;
 
-/* Write a GET for one template (ref: key or id, a slug) or, with ref NULL,
- * a page of the template list into a->tx; 0 when it does not fit or ref is
- * not a slug. */
-size_t herald_agent_write_get(herald_agent_t *a, const char *ref, uint32_t page, uint32_t limit);
+typedef struct {
+    herald_config_t cfg;
+    herald_exchange_t hx;
+    herald_sync_t sync;
+    herald_budget_t budget;
+    herald_coalesce_t coalesce;
+    uint64_t now_ms;
+    uint64_t next_try_ms;        /* earliest time to start the next request */
+    uint8_t paused_auth;         /* 401/403 seen: hold the queues until new credentials */
+    uint8_t req_sync;            /* the latest request was a template sync */
+    uint8_t sync_resent;         /* its free resend after a stale keep-alive is used */
+    uint8_t rotate_armed;        /* a head may move: none moved since the last success */
+    herald_queue_t *cur;         /* the queue of the head */
+    herald_queue_rec_t rec;      /* the head's record */
+    herald_head_state_t head;
+    herald_head_state_t held[2]; /* routine and alert heads, parked between turns */
+    herald_moved_t moved[HERALD_ROTATE_SLOTS];
+    uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
+    herald_status_t last_status;
+    herald_status_t unreadable_cause;
+    herald_send_result_t result;
+    herald_platform_error_t error;
+    herald_counters_t counters;
+} herald_agent_priv_t;
 
-/* Template sync (sync.c).  herald_sync_start fills a->tx with the next
- * sync request when one is due (returns 1); herald_sync_complete reads its
- * answer; herald_sync_failed gives it up until the next trigger. */
-int herald_sync_start(herald_agent_t *a);
-void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r);
-void herald_sync_failed(herald_agent_t *a);
-void herald_sync_want(herald_agent_t *a, const char *ref);
-int herald_sync_pending(const herald_agent_t *a);
-/* Milliseconds until a periodic refresh is due (0xFFFFFFFF: none). */
-uint32_t herald_sync_wait(const herald_agent_t *a);
+static inline herald_agent_priv_t *herald_priv(herald_agent_t *a)
+{
+    return (herald_agent_priv_t *)(void *)a;
+}
 
-/* HERALD_OK when the app id (letters, digits, '-', '_', '.') and the API key
- * (printable, no spaces) can go on the wire as header values. */
-herald_status_t herald_agent_check_credentials(const char *app_id, const char *api_key);
+static inline const herald_agent_priv_t *herald_cpriv(const herald_agent_t *a)
+{
+    return (const herald_agent_priv_t *)(const void *)a;
+}
+
+/* Outcomes (agent_outcome.c). */
+int64_t herald_agent_wall(const herald_agent_priv_t *p);
+void herald_agent_emit(herald_agent_priv_t *p, uint32_t qid, uint32_t attempts, herald_status_t st, int with_error);
+void herald_agent_moved_forget(herald_agent_priv_t *p, uint32_t qid);
+const herald_moved_t *herald_agent_moved(const herald_agent_priv_t *p, uint32_t qid);
+void herald_agent_retire(herald_agent_priv_t *p);
+/* The request of the head ended: on its answer, or failed. */
+void herald_agent_answered(herald_agent_priv_t *p, const herald_http_response_t *r);
+void herald_agent_failed(herald_agent_priv_t *p);
 
 #endif

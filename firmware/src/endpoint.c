@@ -1,49 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Where the agent sends and what the request head says: the base URL or
- * region, the credentials (checked so they can never split a header line),
- * and the HTTP/1.1 head written into a bounded buffer. */
+/* Where the agent sends: the base URL or the region, and the credentials,
+ * checked so that they can never split a header line or make TLS check one
+ * name while the connection reaches another address. */
 #include <string.h>
 #include "herald/herald.h"
-#include "agent_priv.h"
-
-#define API_PATH "/v3/business-messaging/api/notifications/send"
-#define TEMPLATES_PATH "/v3/business-messaging/api/templates"
-
-/* ---- small text builders over a bounded buffer ---------------------------- */
-
-typedef struct {
-    char *p;
-    size_t cap;
-    size_t len;
-    int overflow;
-} prv_text_t;
-
-static void text_put(prv_text_t *t, const char *s, size_t n)
-{
-    if (t->overflow || n > t->cap - t->len) {
-        t->overflow = 1;
-        return;
-    }
-    (void)memcpy(t->p + t->len, s, n);
-    t->len += n;
-}
-
-static void text_str(prv_text_t *t, const char *s)
-{
-    text_put(t, s, strlen(s));
-}
-
-static void text_u32(prv_text_t *t, uint32_t v)
-{
-    char d[10];
-    size_t n = 0u;
-    do {
-        d[sizeof d - 1u - n] = (char)('0' + (v % 10u));
-        v /= 10u;
-        n++;
-    } while (v != 0u);
-    text_put(t, &d[sizeof d - n], n);
-}
+#include "exchange.h"
+#include "span.h"
 
 /* ---- configuration --------------------------------------------------------- */
 
@@ -127,7 +89,7 @@ static int host_ok(const char *h, size_t n, int bracketed)
     return octets == 4;
 }
 
-static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
+static herald_status_t parse_base_url(herald_endpoint_t *ep, const char *url)
 {
     static const char scheme[] = "https://";
     const char *h;
@@ -195,111 +157,44 @@ static herald_status_t parse_base_url(herald_agent_t *a, const char *url)
     if (*p != '\0') {
         return HERALD_E_URL_INVALID; /* the API path is fixed; a base has none */
     }
-    (void)memcpy(a->host, h, hlen);
-    a->host[hlen] = '\0';
-    a->port = (uint16_t)port;
+    (void)memcpy(ep->host, h, hlen);
+    ep->host[hlen] = '\0';
+    ep->port = (uint16_t)port;
     return HERALD_OK;
 }
 
-herald_status_t herald_agent_set_endpoint(herald_agent_t *a)
+static herald_status_t region_host(herald_endpoint_t *ep, const char *region, const char *app_id)
 {
-    prv_text_t t = { a->host, sizeof a->host - 1u, 0u, 0 };
-    const char *r = a->cfg.region;
-    if (a->cfg.base_url) {
-        return parse_base_url(a, a->cfg.base_url);
-    }
-    if (!r || (strcmp(r, "us") != 0 && strcmp(r, "eu") != 0 && strcmp(r, "in") != 0)) {
+    herald_span_t t;
+    if (!region || (strcmp(region, "us") != 0 && strcmp(region, "eu") != 0 && strcmp(region, "in") != 0)) {
         return HERALD_E_INVALID_ARG;
     }
-    text_str(&t, a->cfg.app_id);
-    text_str(&t, ".api-");
-    text_str(&t, r);
-    text_str(&t, ".cometchat.io");
-    if (t.overflow) {
+    herald_span_init(&t, ep->host, sizeof ep->host - 1u);
+    herald_span_str(&t, app_id);
+    herald_span_str(&t, ".api-");
+    herald_span_str(&t, region);
+    herald_span_str(&t, ".cometchat.io");
+    if (t.err) {
         return HERALD_E_INVALID_ARG;
     }
-    a->host[t.len] = '\0';
-    a->port = 443u;
+    ep->host[t.len] = '\0';
+    ep->port = 443u;
     return HERALD_OK;
 }
 
-/* The head both requests share, into the text t; a GET (templates) has no
- * body. */
-static size_t write_request_head(const herald_agent_t *a, const prv_text_t *out, const char *method,
-                                 const char *path, const char *query, int with_body, uint32_t body_len)
+herald_status_t herald_endpoint_set(herald_endpoint_t *ep, const char *base_url, const char *region,
+                                    const char *app_id, const char *api_key)
 {
-    prv_text_t t = *out;
-    text_str(&t, method);
-    text_str(&t, " ");
-    text_str(&t, path);
-    text_str(&t, query);
-    text_str(&t, " HTTP/1.1\r\nHost: ");
-    if (strchr(a->host, ':')) {
-        text_str(&t, "[");
-        text_str(&t, a->host);
-        text_str(&t, "]");
-    } else {
-        text_str(&t, a->host);
+    herald_endpoint_t e;
+    herald_status_t st;
+    if (!header_value_ok(app_id, 1) || !header_value_ok(api_key, 0)) {
+        return HERALD_E_INVALID_ARG;
     }
-    if (a->port != 443u) {
-        text_str(&t, ":");
-        text_u32(&t, a->port);
+    st = base_url ? parse_base_url(&e, base_url) : region_host(&e, region, app_id);
+    if (st == HERALD_OK) {
+        e.app_id = app_id;
+        e.api_key = api_key;
+        *ep = e;
     }
-    text_str(&t, "\r\nappid: ");
-    text_str(&t, a->cfg.app_id);
-    text_str(&t, "\r\napikey: ");
-    text_str(&t, a->cfg.api_key);
-    if (with_body) {
-        text_str(&t, "\r\nContent-Type: application/json\r\nContent-Length: ");
-        text_u32(&t, body_len);
-    }
-    text_str(&t, "\r\n\r\n"); /* HTTP/1.1 keeps the connection alive by default */
-    return t.overflow ? 0u : t.len;
-}
-
-size_t herald_agent_write_head(herald_agent_t *a, uint32_t body_len)
-{
-    prv_text_t t = { a->tx, sizeof a->tx, 0u, 0 };
-    return write_request_head(a, &t, "POST", API_PATH, "", 1, body_len);
-}
-
-int herald_agent_head_fits(const herald_agent_t *a)
-{
-    char scratch[HERALD_TX_HEAD_MAX]; /* never a->tx: a request may be using it */
-    prv_text_t t = { scratch, sizeof scratch, 0u, 0 };
-    return write_request_head(a, &t, "POST", API_PATH, "", 1, 0xFFFFFFFFu) != 0u;
-}
-
-size_t herald_agent_write_get(herald_agent_t *a, const char *ref, uint32_t page, uint32_t limit)
-{
-    prv_text_t head = { a->tx, sizeof a->tx, 0u, 0 };
-    char query[40];
-    prv_text_t q = { query, sizeof query - 1u, 0u, 0 };
-    if (ref) {
-        /* keys and ids are slugs; anything else would need escaping, so refuse it */
-        for (const char *c = ref; *c; c++) {
-            if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                  *c == '-' || *c == '_' || *c == '.')) {
-                return 0u;
-            }
-        }
-        text_str(&q, "/");
-        text_str(&q, ref);
-        if (q.overflow || strlen(ref) > HERALD_NAME_MAX_LEN) {
-            return 0u;
-        }
-        query[q.len] = '\0';
-        return write_request_head(a, &head, "GET", TEMPLATES_PATH, query, 0, 0u);
-    }
-    text_str(&q, "?page=");
-    text_u32(&q, page);
-    text_str(&q, "&limit=");
-    text_u32(&q, limit);
-    query[q.len] = '\0';
-    return write_request_head(a, &head, "GET", TEMPLATES_PATH, query, 0, 0u);
-}
-
-herald_status_t herald_agent_check_credentials(const char *app_id, const char *api_key)
-{
-    return header_value_ok(app_id, 1) && header_value_ok(api_key, 0) ? HERALD_OK : HERALD_E_INVALID_ARG;
+    return st;
 }

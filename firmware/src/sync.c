@@ -7,176 +7,181 @@
  * dropped until its next trigger. */
 #include <string.h>
 #include "herald/herald.h"
-#include "agent_priv.h"
+#include "sync.h"
+#include "span.h"
 
-#if HERALD_ENABLE_SYNC
+#define TEMPLATES_PATH "/v3/business-messaging/api/templates"
 
 enum { SYNC_IDLE = 0, SYNC_ONE = 1, SYNC_LIST = 2 };
 
-void herald_sync_want(herald_agent_t *a, const char *ref)
+void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, uint32_t period_ms,
+                      void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx)
+{
+    (void)memset(s, 0, sizeof *s);
+    s->cache = HERALD_ENABLE_SYNC ? cache : NULL; /* compiled out: the templates given are all */
+    s->period_ms = period_ms;
+    s->on_templates = on_templates;
+    s->ctx = ctx;
+}
+
+void herald_sync_want(herald_sync_t *s, const char *ref)
 {
     size_t n = ref ? strlen(ref) : 0u;
-    if (!a->cfg.templates || n == 0u || n > HERALD_NAME_MAX_LEN) {
+    if (!s->cache || n == 0u || n > HERALD_NAME_MAX_LEN) {
         return;
     }
-    (void)memcpy(a->sync.key, ref, n + 1u); /* the latest miss wins; older ones recur */
+    (void)memcpy(s->key, ref, n + 1u); /* the latest miss wins; older ones recur */
 }
 
-void herald_sync_templates(herald_agent_t *a, const char *ref)
+void herald_sync_want_all(herald_sync_t *s)
 {
-    if (ref == NULL) {
-        a->sync.want_all = a->cfg.templates != NULL;
-    } else {
-        herald_sync_want(a, ref);
-    }
+    s->want_all = s->cache != NULL;
 }
 
-int herald_sync_pending(const herald_agent_t *a)
+int herald_sync_pending(const herald_sync_t *s)
 {
-    return a->sync.key[0] != '\0' || a->sync.want_all || a->sync.state != SYNC_IDLE;
+    return s->key[0] != '\0' || s->want_all || s->state != SYNC_IDLE;
 }
 
-static int periodic_due(const herald_agent_t *a)
+int herald_sync_paging(const herald_sync_t *s)
 {
-    return a->cfg.sync_period_ms != 0u && a->now_ms >= a->sync.next_ms;
+    return s->state != SYNC_IDLE;
 }
 
-uint32_t herald_sync_wait(const herald_agent_t *a)
+uint32_t herald_sync_wait(const herald_sync_t *s, uint64_t now_ms)
 {
     uint64_t d;
-    if (!a->cfg.templates || a->cfg.sync_period_ms == 0u) {
+    if (!s->cache || s->period_ms == 0u) {
         return 0xFFFFFFFFu;
     }
-    if (a->now_ms >= a->sync.next_ms) {
+    if (now_ms >= s->next_ms) {
         return 0u;
     }
-    d = a->sync.next_ms - a->now_ms;
+    d = s->next_ms - now_ms;
     return d > 0xFFFFFFF0u ? 0xFFFFFFF0u : (uint32_t)d;
 }
 
-int herald_sync_start(herald_agent_t *a)
+/* The next fetch, if one is due: a miss before a refresh. */
+static int choose(herald_sync_t *s, uint64_t now_ms)
 {
-    herald_sync_t *s = &a->sync;
-    if (!a->cfg.templates) {
-        return 0;
+    if (s->state != SYNC_IDLE) {
+        return 1;
     }
-    if (s->state == SYNC_IDLE) {
-        if (s->key[0] != '\0') {
-            /* a miss raised while this one is in flight waits its turn */
-            (void)memcpy(s->inflight, s->key, sizeof s->inflight);
-            s->key[0] = '\0';
-            s->state = SYNC_ONE;
-        } else if (s->want_all || periodic_due(a)) {
-            s->state = SYNC_LIST;
-            s->page = 1u;
-        } else {
+    if (s->key[0] != '\0') {
+        /* a miss raised while this one is in flight waits its turn */
+        (void)memcpy(s->inflight, s->key, sizeof s->inflight);
+        s->key[0] = '\0';
+        s->state = SYNC_ONE;
+        return 1;
+    }
+    if (s->want_all || herald_sync_wait(s, now_ms) == 0u) {
+        s->state = SYNC_LIST;
+        s->page = 1u;
+        return 1;
+    }
+    return 0;
+}
+
+/* Keys and ids are slugs; anything else would need escaping in the path. */
+static int is_slug(const char *ref)
+{
+    for (const char *c = ref; *c; c++) {
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == '-' ||
+              *c == '_' || *c == '.')) {
             return 0;
         }
     }
-    a->tx_len = s->state == SYNC_ONE ? herald_agent_write_get(a, s->inflight, 0u, 0u)
-                                     : herald_agent_write_get(a, NULL, s->page, HERALD_SYNC_PAGE_LIMIT);
-    if (a->tx_len == 0u) {
-        herald_sync_failed(a); /* a key that is not a slug cannot be asked for */
+    return 1;
+}
+
+/* The GET's query: "/ref" for one template, "?page=&limit=" for the list. */
+static int write_query(const herald_sync_t *s, char *buf, size_t cap)
+{
+    herald_span_t q;
+    herald_span_init(&q, buf, cap - 1u);
+    if (s->state == SYNC_ONE) {
+        if (!is_slug(s->inflight)) {
+            return 0;
+        }
+        herald_span_str(&q, "/");
+        herald_span_str(&q, s->inflight);
+    } else {
+        herald_span_str(&q, "?page=");
+        herald_span_u32(&q, s->page);
+        herald_span_str(&q, "&limit=");
+        herald_span_u32(&q, HERALD_SYNC_PAGE_LIMIT);
+    }
+    buf[q.len] = '\0';
+    return !q.err;
+}
+
+int herald_sync_start(herald_sync_t *s, herald_exchange_t *x, uint64_t now_ms)
+{
+    char query[HERALD_NAME_MAX_LEN + 2];
+    if (!s->cache || !choose(s, now_ms)) {
+        return 0;
+    }
+    if (!write_query(s, query, sizeof query) || !herald_hx_get(x, now_ms, TEMPLATES_PATH, query)) {
+        herald_sync_failed(s, now_ms); /* a key that is not a slug cannot be asked for */
         return 0;
     }
     return 1;
 }
 
-static void finish(herald_agent_t *a)
+static void finish(herald_sync_t *s, uint64_t now_ms)
 {
-    herald_sync_t *s = &a->sync;
     if (s->state == SYNC_ONE) {
         s->inflight[0] = '\0';
     } else {
         s->want_all = 0u;
-        s->next_ms = a->now_ms + a->cfg.sync_period_ms;
+        s->next_ms = now_ms + s->period_ms;
     }
     s->state = SYNC_IDLE;
 }
 
-void herald_sync_failed(herald_agent_t *a)
+void herald_sync_failed(herald_sync_t *s, uint64_t now_ms)
 {
-    a->sync.failures++;
-    finish(a);
+    s->failures++;
+    finish(s, now_ms);
 }
 
-void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
+#if HERALD_ENABLE_SYNC
+
+void herald_sync_complete(herald_sync_t *s, const herald_http_response_t *r, uint64_t now_ms)
 {
-    herald_sync_t *s = &a->sync;
     size_t updated = 0u;
     size_t seen = 0u;
-    herald_status_t st;
 
     if (r->status == 404 && s->state == SYNC_ONE) {
         /* The platform no longer has it: a cached copy would only mislead. */
-        (void)herald_tcache_remove(a->cfg.templates, herald_str(s->inflight));
-        finish(a);
+        (void)herald_tcache_remove(s->cache, herald_str(s->inflight));
+        finish(s, now_ms);
         return;
     }
-    if (r->status != 200) {
-        herald_sync_failed(a);
-        return;
-    }
-    st = herald_tjson_merge(a->cfg.templates, r->body, r->body_len, &updated, &seen);
-    if (st != HERALD_OK) {
-        herald_sync_failed(a);
+    if (r->status != 200 || herald_tjson_merge(s->cache, r->body, r->body_len, &updated, &seen) != HERALD_OK) {
+        herald_sync_failed(s, now_ms);
         return;
     }
     s->updated += (uint32_t)updated;
-    if (updated > 0u && a->cfg.on_templates) {
-        a->cfg.on_templates(a->cfg.result_ctx, a->cfg.templates);
+    if (updated > 0u && s->on_templates) {
+        s->on_templates(s->ctx, s->cache);
     }
     if (s->state == SYNC_LIST && seen >= HERALD_SYNC_PAGE_LIMIT && s->page < HERALD_SYNC_MAX_PAGES) {
         s->page++; /* a full page: there may be another (a bounded number) */
         return;
     }
     s->refreshes++;
-    finish(a);
+    finish(s, now_ms);
 }
 
 #else
 
-/* Sync compiled out: the agent works from the templates it was given, and
- * the JSON merge (with cJSON) is not linked. */
-void herald_sync_templates(herald_agent_t *a, const char *ref)
+/* Sync compiled out (no cache is ever set, so nothing starts): the JSON
+ * merge (with cJSON) is not linked. */
+void herald_sync_complete(herald_sync_t *s, const herald_http_response_t *r, uint64_t now_ms)
 {
-    (void)a;
-    (void)ref;
-}
-
-void herald_sync_want(herald_agent_t *a, const char *ref)
-{
-    (void)a;
-    (void)ref;
-}
-
-int herald_sync_pending(const herald_agent_t *a)
-{
-    (void)a;
-    return 0;
-}
-
-uint32_t herald_sync_wait(const herald_agent_t *a)
-{
-    (void)a;
-    return 0xFFFFFFFFu;
-}
-
-int herald_sync_start(herald_agent_t *a)
-{
-    (void)a;
-    return 0;
-}
-
-void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
-{
-    (void)a;
     (void)r;
-}
-
-void herald_sync_failed(herald_agent_t *a)
-{
-    (void)a;
+    herald_sync_failed(s, now_ms);
 }
 
 #endif

@@ -84,9 +84,15 @@ int setup(void **state)
     fx->clock.wall_s = fixture_wall;
     fx->clock.ctx = fx;
     cfg.clock = &fx->clock;
+    fx->cfg = cfg;
     assert_int_equal(herald_init(&fx->agent, &cfg), HERALD_OK);
     *state = fx;
     return 0;
+}
+
+void reconfigure(fixture_t *f)
+{
+    assert_int_equal(herald_init(&f->agent, &f->cfg), HERALD_OK);
 }
 
 int teardown(void **state)

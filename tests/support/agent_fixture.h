@@ -27,6 +27,7 @@ typedef struct {
     uint64_t now;
     int64_t wall;
     herald_clock_t clock;
+    herald_config_t cfg;         /* what the agent was set up with */
 } fixture_t;
 
 extern fixture_t *fx;
@@ -40,6 +41,10 @@ const char *resp(int status, const char *headers, const char *body);
 /* cmocka setup/teardown: a fresh agent in *state. */
 int setup(void **state);
 int teardown(void **state);
+
+/* Set the agent up again with f->cfg (tests change it first): a fresh
+ * agent over the same queues. */
+void reconfigure(fixture_t *f);
 
 /* Poll at the fixture's time until the agent waits on a timer or is idle;
  * returns what herald_poll last returned. */

@@ -158,7 +158,8 @@ static void failing_head(fixture_t *f, int fails, uint32_t h[3], size_t outcomes
         f->net.script[i] = resp(200, "", OK_BODY);
     }
     f->net.nscript = i;
-    f->agent.cfg.on_rotate = on_rotate;
+    f->cfg.on_rotate = on_rotate;
+    reconfigure(f);
     rotations = 0;
     for (i = 0; i < 3; i++) {
         assert_int_equal(herald_notify(&f->agent, &seed, &h[i]), HERALD_OK);
@@ -202,7 +203,8 @@ static void test_a_second_head_moves_only_after_a_success(void **state)
 {
     fixture_t *f = *state;
     uint32_t h[3];
-    f->agent.cfg.rotate_after = 1;
+    f->cfg.rotate_after = 1;
+    reconfigure(f);
     /* the first request fails (A moves), then the second (B stays) */
     failing_head(f, 2, h, 3u);
     assert_int_equal(f->outcomes[0].handle, h[1]);
@@ -222,8 +224,10 @@ static void test_transport_failures_do_not_rotate(void **state)
 {
     fixture_t *f = *state;
     uint32_t h[3];
-    f->agent.cfg.on_rotate = on_rotate;
-    f->agent.cfg.rotate_after = 1;
+    f->cfg.on_rotate = on_rotate;
+    reconfigure(f);
+    f->cfg.rotate_after = 1;
+    reconfigure(f);
     rotations = 0;
     f->net.connect_result = -1;
     for (size_t i = 0; i < 3; i++) {
@@ -243,7 +247,8 @@ static void test_strict_order_waits(void **state)
 {
     fixture_t *f = *state;
     uint32_t h[3];
-    f->agent.cfg.rotate_after = HERALD_ROTATE_NEVER;
+    f->cfg.rotate_after = HERALD_ROTATE_NEVER;
+    reconfigure(f);
     failing_head(f, 5, h, 3u);
     assert_int_equal(f->outcomes[0].handle, h[0]);
     assert_int_equal(f->outcomes[0].attempts, 6);

@@ -34,7 +34,8 @@ static void test_alerts_go_first(void **state)
     fixture_t *f = *state;
     herald_notification_t a = alert();
     uint32_t h[5];
-    f->agent.budget.rate_per_min = 0; /* pacing is not under test here */
+    f->cfg.rate_per_min = HERALD_RATE_UNLIMITED;
+    reconfigure(f); /* pacing is not under test here */
     script_ok(f, 5);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(herald_notify(&f->agent, &seed, &h[i]), HERALD_OK);
@@ -57,7 +58,8 @@ static void test_routine_is_not_starved_by_alerts(void **state)
     herald_notification_t a = alert();
     static const char expect[] = "AAAARAAAARAA";
     char got[16] = { 0 };
-    f->agent.budget.rate_per_min = 0;
+    f->cfg.rate_per_min = HERALD_RATE_UNLIMITED;
+    reconfigure(f);
     script_ok(f, 12);
     herald_notify(&f->agent, &seed, NULL);
     herald_notify(&f->agent, &seed, NULL);
@@ -76,14 +78,19 @@ static void test_attempts_survive_the_other_queues_turn(void **state)
 {
     fixture_t *f = *state;
     herald_notification_t a = alert();
-    f->agent.budget.rate_per_min = 0;
+    f->cfg.rate_per_min = HERALD_RATE_UNLIMITED;
+    reconfigure(f);
     f->net.connect_result = HERALD_E_NET; /* the uplink is down */
     herald_notify(&f->agent, &seed, NULL);
     for (int i = 0; i < 3; i++) { /* three failed attempts of the routine one */
         herald_poll(&f->agent, f->now);
         f->now += 10000; /* past any backoff (cap 1 s) */
     }
-    assert_int_equal(f->agent.attempts, 3);
+    {
+        herald_head_t head;
+        herald_head(&f->agent, &head);
+        assert_int_equal(head.attempts, 3);
+    }
     herald_notify(&f->agent, &a, NULL); /* an alert takes its turn */
     herald_poll(&f->agent, f->now);
     f->now += 10000;
@@ -104,7 +111,8 @@ static void test_flapping_alert_is_coalesced(void **state)
     herald_notification_t a = alert(), other = alert(), retitled = alert();
     static const herald_var_t v2[] = { { "device", "pump-8", 0 }, { "message", "pressure high", 0 } };
     uint32_t first = 0, h = 0;
-    f->agent.cfg.coalesce_window_ms = 1000;
+    f->cfg.coalesce_window_ms = 1000;
+    reconfigure(f);
     other.vars = v2;
     retitled.title = "another title";
     script_ok(f, 3);
@@ -136,7 +144,8 @@ static void test_push_data_takes_part_in_coalescing(void **state)
     static const herald_var_t one_var[] = { { "device", "pump-7", 0 } };
     static const herald_var_t as_push[] = { { "message", "pressure high", 0 } };
     herald_notification_t a = alert(), b = alert(), c = alert(), split = alert();
-    f->agent.cfg.coalesce_window_ms = 1000;
+    f->cfg.coalesce_window_ms = 1000;
+    reconfigure(f);
     a.push_data = link1;
     a.npush_data = 1;
     b.push_data = link2;
@@ -166,7 +175,9 @@ static void test_coalescing_is_off_by_default(void **state)
 static void test_rate_budget_paces_sends(void **state)
 {
     fixture_t *f = *state;
-    herald_budget_init(&f->agent.budget, 60, 2, 0); /* one a second, bursts of two */
+    f->cfg.rate_per_min = 60; /* one a second, bursts of two */
+    f->cfg.rate_burst = 2;
+    reconfigure(f);
     script_ok(f, 4);
     for (int i = 0; i < 4; i++) {
         herald_notify(&f->agent, &seed, NULL);

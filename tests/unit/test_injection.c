@@ -452,27 +452,27 @@ static void test_header_splitting_credentials_are_refused(void **state)
         "https://user@example.com", "http://127.0.0.1:8443",
     };
     fixture_t *f = *state;
-    herald_config_t cfg = f->agent.cfg;
+    herald_config_t cfg = f->cfg;
     (void)state;
 
     for (size_t i = 0u; i < sizeof bad_keys / sizeof bad_keys[0]; i++) {
-        cfg = f->agent.cfg;
+        cfg = f->cfg;
         cfg.api_key = bad_keys[i];
         assert_int_equal(herald_init(&other, &cfg), HERALD_E_INVALID_ARG);
         assert_int_equal(herald_set_credentials(&f->agent, "app1", bad_keys[i]), HERALD_E_INVALID_ARG);
     }
     for (size_t i = 0u; i < sizeof bad_app_ids / sizeof bad_app_ids[0]; i++) {
-        cfg = f->agent.cfg;
+        cfg = f->cfg;
         cfg.app_id = bad_app_ids[i];
         assert_int_equal(herald_init(&other, &cfg), HERALD_E_INVALID_ARG);
         assert_int_equal(herald_set_credentials(&f->agent, bad_app_ids[i], "key-other"), HERALD_E_INVALID_ARG);
     }
     for (size_t i = 0u; i < sizeof bad_urls / sizeof bad_urls[0]; i++) {
-        cfg = f->agent.cfg;
+        cfg = f->cfg;
         cfg.base_url = bad_urls[i];
         assert_int_equal(herald_init(&other, &cfg), HERALD_E_URL_INVALID);
     }
-    cfg = f->agent.cfg;
+    cfg = f->cfg;
     cfg.base_url = NULL;
     cfg.region = "us\r\nX-Injected: 1";
     assert_int_equal(herald_init(&other, &cfg), HERALD_E_INVALID_ARG);

@@ -10,7 +10,7 @@
 static void test_every_status_has_unique_text(void **state)
 {
     static const herald_status_t all[] = {
-#define X(name, value, text) name,
+#define X(name, value, cls, text) name,
         HERALD_STATUS_LIST(X)
 #undef X
     };

@@ -16,7 +16,7 @@ static void test_every_name_is_its_enumerator(void **state)
         const char *name;
         const char *text;
     } all[] = {
-#define X(name, value, text) { name, #name, text },
+#define X(name, value, cls, text) { name, #name, text },
         HERALD_STATUS_LIST(X)
 #undef X
     };

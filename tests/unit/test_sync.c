@@ -37,6 +37,13 @@ static void on_templates(void *ctx, herald_tcache_t *c)
     persisted++;
 }
 
+static herald_sync_stats_t sync_stat(fixture_t *f)
+{
+    herald_sync_stats_t st;
+    herald_sync_stats(&f->agent, &st);
+    return st;
+}
+
 static int sync_setup(void **state)
 {
     static const char order[] =
@@ -46,9 +53,12 @@ static int sync_setup(void **state)
     setup(state);
     herald_tcache_init(&cache, arena, sizeof arena);
     assert_int_equal(herald_tjson_load(&cache, order, sizeof order - 1, NULL), HERALD_OK);
-    fx->agent.cfg.templates = &cache;
-    fx->agent.cfg.on_templates = on_templates;
-    fx->agent.budget.rate_per_min = 0;
+    fx->cfg.templates = &cache;
+    reconfigure(fx);
+    fx->cfg.on_templates = on_templates;
+    reconfigure(fx);
+    fx->cfg.rate_per_min = HERALD_RATE_UNLIMITED;
+    reconfigure(fx);
     persisted = 0;
     return 0;
 }
@@ -135,7 +145,7 @@ static void test_template_error_refreshes_the_list_keeping_the_newer(void **stat
     assert_int_equal(v.status, HERALD_TSTATUS_APPROVED);
     assert_int_equal(herald_tcache_find(&cache, herald_str("system-alert"), &v), HERALD_OK);
     assert_int_equal(v.nvars, 3);
-    assert_int_equal(f->agent.sync.refreshes, 1);
+    assert_int_equal(sync_stat(f).refreshes, 1);
 }
 
 static void test_periodic_refresh_and_removed_template(void **state)
@@ -143,7 +153,8 @@ static void test_periodic_refresh_and_removed_template(void **state)
     fixture_t *f = *state;
     char body[1024];
     herald_notification_t n = alert();
-    f->agent.cfg.sync_period_ms = 60000;
+    f->cfg.sync_period_ms = 60000;
+    reconfigure(f);
     snprintf(body, sizeof body, "{\"data\":[%s]}", ALERT_V1);
     /* at start-up and a minute later; a one-template page means an empty
      * page must end each refresh */
@@ -155,10 +166,10 @@ static void test_periodic_refresh_and_removed_template(void **state)
     }
     assert_int_equal(run(f), 60000);
     assert_int_equal(herald_notify(&f->agent, &n, NULL), HERALD_OK); /* known after the first sync */
-    f->agent.cfg.queue->retire(f->agent.cfg.queue->ctx, 1); /* not under test: drop it unsent */
+    f->queue.retire(f->queue.ctx, 1); /* not under test: drop it unsent */
     f->now += 60000;
     run(f);
-    assert_int_equal(f->agent.sync.refreshes, 2);
+    assert_int_equal(sync_stat(f).refreshes, 2);
     /* the platform has deleted a template the device asks for */
     f->net.script[f->net.nscript++] = resp(404, "", "{\"error\":{\"code\":\"ERR_NOT_FOUND\",\"message\":\"gone\"}}");
     herald_sync_templates(&f->agent, "system-alert");
@@ -177,7 +188,7 @@ static void test_failed_sync_never_blocks_delivery(void **state)
     run(f);
     assert_int_equal(f->noutcomes, 1);
     assert_int_equal(f->outcomes[0].status, HERALD_OK);
-    assert_int_equal(f->agent.sync.failures, 1);
+    assert_int_equal(sync_stat(f).failures, 1);
     assert_true(herald_idle(&f->agent));
 }
 
@@ -192,9 +203,10 @@ static void test_refs_that_cannot_be_asked_for(void **state)
     herald_sync_templates(&f->agent, "has space"); /* not a slug: given up, never sent */
     run(f);
     assert_int_equal(f->net.requests, 0);
-    assert_int_equal(f->agent.sync.failures, 1);
+    assert_int_equal(sync_stat(f).failures, 1);
     assert_true(herald_idle(&f->agent));
-    f->agent.cfg.templates = NULL; /* no cache, no sync */
+    f->cfg.templates = NULL;
+    reconfigure(f); /* no cache, no sync */
     herald_sync_templates(&f->agent, NULL);
     herald_sync_templates(&f->agent, "system-alert");
     assert_true(herald_idle(&f->agent));

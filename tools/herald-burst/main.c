@@ -179,7 +179,7 @@ int main(int argc, char **argv)
              * backoff), rather than spin: the CPU figures count this loop. */
             int timeout = next == 0u || next > 20u ? 20 : (int)next;
             pfd.fd = herald_posix_net_fd(&tcp);
-            pfd.events = POLLIN | (agent.state == HERALD_ST_RECEIVING ? 0 : POLLOUT);
+            pfd.events = (short)(POLLIN | ((herald_wants(&agent) & HERALD_WANT_WRITE) ? POLLOUT : 0));
             if (pfd.fd >= 0) {
                 (void)poll(&pfd, 1, timeout);
             } else if (next > 0u) {

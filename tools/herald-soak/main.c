@@ -57,8 +57,9 @@ static void wait_for_agent(const herald_posix_net_t *tcp, uint32_t next)
 {
     int timeout = next == 0u || next > 20u ? 20 : (int)next;
     struct pollfd pfd;
-    if (agent.state != HERALD_ST_IDLE && (pfd.fd = herald_posix_net_fd(tcp)) >= 0) {
-        pfd.events = (short)(POLLIN | (agent.state == HERALD_ST_RECEIVING ? 0 : POLLOUT));
+    unsigned wants = herald_wants(&agent);
+    if (wants != 0u && (pfd.fd = herald_posix_net_fd(tcp)) >= 0) {
+        pfd.events = (short)(POLLIN | ((wants & HERALD_WANT_WRITE) ? POLLOUT : 0));
         (void)poll(&pfd, 1, timeout);
     } else if (next > 0u) {
         (void)poll(NULL, 0, timeout);

@@ -59,7 +59,7 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
         r->mine_done = 1;
         r->mine_status = o->status;
         r->mine_detail = o->detail;
-        r->mine_http = session.agent.reader.resp.status;
+        r->mine_http = o->http_status;
         if (o->result) {
             r->mine_result = *o->result;
         }
@@ -81,7 +81,7 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
     }
     if (o->status == HERALD_E_ACCEPTED_UNREADABLE) {
         r->unreadable++;
-        cli_print_unreadable((unsigned)handle, session.agent.reader.resp.status, o->detail);
+        cli_print_unreadable((unsigned)handle, o->http_status, o->detail);
         return;
     }
     r->refused++;
@@ -102,8 +102,11 @@ static void on_outcome(void *ctx, const herald_outcome_t *o)
 static void on_rotate(void *ctx, uint32_t handle, uint32_t seq)
 {
     qfile_rec_t *rec, *copy = NULL;
-    uint32_t run = session.agent.attempts;
+    herald_head_t head;
+    uint32_t run;
     (void)ctx;
+    herald_head(&session.agent, &head); /* the head that moved */
+    run = head.attempts;
     if (qfile_lock(&qf) != HERALD_OK) {
         return; /* the copy keeps the line its commit gave it */
     }
@@ -155,7 +158,9 @@ static void refresh_while_idle(void)
 {
     static uint64_t last;
     uint64_t now = session.clock.monotonic_ms(NULL);
-    if (session.agent.state == HERALD_ST_IDLE && now - last >= 1000u) {
+    herald_head_t head;
+    herald_head(&session.agent, &head);
+    if (!head.busy && now - last >= 1000u) {
         last = now;
         (void)qfile_refresh(&qf);
     }
@@ -173,17 +178,18 @@ static int drained(void *ctx)
 /* What the state file keeps about the notification still at the head. */
 static void note_head(void)
 {
-    herald_agent_t *a = &session.agent;
+    herald_head_t h;
     herald_queue_rec_t head;
     qfile_rec_t *r;
     if (qf.queue.peek(qf.queue.ctx, &head) != HERALD_OK || !(r = qfile_find(&qf, head.seq))) {
         return;
     }
-    if (a->head_handle == head.seq) {
+    herald_head(&session.agent, &h);
+    if (h.qid == head.seq) {
         uint64_t now = session.clock.monotonic_ms(NULL);
-        r->attempts += a->attempts >= r->counted ? a->attempts - r->counted : 0u;
-        r->next_try = (int64_t)time(NULL) + (a->next_try_ms > now ? (int64_t)((a->next_try_ms - now) / 1000u) : 0);
-        snprintf(r->last, sizeof r->last, "%s", herald_status_name(herald_last_status(a)));
+        r->attempts += h.attempts >= r->counted ? h.attempts - r->counted : 0u;
+        r->next_try = (int64_t)time(NULL) + (h.next_try_ms > now ? (int64_t)((h.next_try_ms - now) / 1000u) : 0);
+        snprintf(r->last, sizeof r->last, "%s", herald_status_name(h.last_status));
     }
 }
 

@@ -16,7 +16,7 @@ static void on_result(void *ctx, const herald_outcome_t *o)
     if (o->status == HERALD_OK || o->status == HERALD_E_ACCEPTED_UNREADABLE) {
         s->delivered++;
         s->result = *o->result;
-        s->http_status = s->agent.reader.resp.status;
+        s->http_status = o->http_status;
     }
     s->have_error = o->error != NULL;
     if (o->error) {
@@ -123,20 +123,21 @@ void cli_session_run(cli_session_t *s, int (*done)(void *ctx), void *ctx, uint64
         uint64_t now = s->clock.monotonic_ms(NULL);
         uint32_t next = herald_poll(a, now);
         struct pollfd pfd;
+        unsigned wants = herald_wants(a); /* 0: nothing in flight */
         int timeout;
         if (done(ctx)) {
             break;
         }
-        if (a->state == HERALD_ST_IDLE && (now >= deadline_ms || next == 0xFFFFFFFFu)) {
+        if (wants == 0u && (now >= deadline_ms || next == 0xFFFFFFFFu)) {
             break; /* waiting for a retry that the deadline does not cover */
         }
         timeout = next > 50u ? 50 : (int)next;
-        if (a->state == HERALD_ST_IDLE && now + (uint64_t)timeout > deadline_ms) {
+        if (wants == 0u && now + (uint64_t)timeout > deadline_ms) {
             timeout = (int)(deadline_ms - now);
         }
         pfd.fd = herald_posix_net_fd(&s->tcp);
-        pfd.events = (short)(a->state == HERALD_ST_RECEIVING ? POLLIN : (POLLIN | POLLOUT));
-        if (pfd.fd >= 0 && a->state != HERALD_ST_IDLE) {
+        pfd.events = (short)(POLLIN | ((wants & HERALD_WANT_WRITE) ? POLLOUT : 0));
+        if (pfd.fd >= 0 && wants != 0u) {
             (void)poll(&pfd, 1, timeout > 0 ? timeout : 1);
         } else if (timeout > 0) {
             (void)poll(NULL, 0, timeout);

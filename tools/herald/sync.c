@@ -43,6 +43,7 @@ static int save_image(const herald_tcache_t *cache, const char *path)
 int cli_sync(const cli_opts_t *o, herald_tcache_t *cache)
 {
     cli_session_t *s = &session;
+    herald_sync_stats_t ss;
     herald_ram_queue_t rq;
     herald_queue_t queue;
     double wait = o->wait_given ? o->wait_s : 30.0;
@@ -63,7 +64,8 @@ int cli_sync(const cli_opts_t *o, herald_tcache_t *cache)
     herald_sync_templates(&s->agent, NULL);
     cli_session_run(s, synced, s, s->clock.monotonic_ms(NULL) + (uint64_t)(wait * 1000.0));
     cli_session_close(s);
-    if (!synced(s) || s->agent.sync.failures != 0u || s->agent.sync.refreshes == 0u) {
+    herald_sync_stats(&s->agent, &ss);
+    if (!synced(s) || ss.failures != 0u || ss.refreshes == 0u) {
         herald_status_t st = herald_last_status(&s->agent);
         cli_fail("template sync failed", st == HERALD_OK ? HERALD_E_RESPONSE_INVALID : st);
         return EXIT_UNDELIVERED;
@@ -72,6 +74,6 @@ int cli_sync(const cli_opts_t *o, herald_tcache_t *cache)
         return EXIT_INTERNAL;
     }
     printf("synced %zu templates (%u updated) into %s\n", herald_tcache_count(cache),
-           (unsigned)s->agent.sync.updated, o->out);
+           (unsigned)ss.updated, o->out);
     return EXIT_DELIVERED;
 }

@@ -35,6 +35,8 @@ typedef struct {
                                              answer could not be read (e.g.
                                              HERALD_E_HTTP_HEADER_TOO_LARGE,
                                              HERALD_E_JSON_ARENA); else HERALD_OK */
+    int http_status;                      /* of the answer that decided it; 0 when
+                                             none did (expired, dropped, a timeout) */
 } herald_outcome_t;
 
 typedef void (*herald_result_fn)(void *ctx, const herald_outcome_t *outcome);
@@ -120,88 +122,43 @@ typedef struct {
                                     (bit rot; see queue.h), as of the last herald_poll */
 } herald_counters_t;
 
-/* A notification moved behind the others: its copy's queue id (record seq,
- * with the alert bit) and what it keeps. */
-typedef struct {
-    uint32_t qid;
-    uint32_t handle;
-    uint32_t attempts;
-    uint8_t used;
-} herald_moved_t;
+/* The agent's state is private to firmware/: this is storage of the right
+ * size and alignment for it (agent.c checks both at compile time for every
+ * board's configuration).  Declare one, static or in a struct, and use it only
+ * through the functions below. */
+#define HERALD_AGENT_STORAGE                                                                                 \
+    (sizeof(herald_config_t) + sizeof(herald_http_reader_t) + sizeof(herald_send_result_t) +             \
+     sizeof(herald_platform_error_t) + sizeof(herald_counters_t) + sizeof(herald_budget_t) +              \
+     sizeof(herald_coalesce_t) + sizeof(herald_queue_rec_t) + HERALD_TX_HEAD_MAX + HERALD_HTTP_HDR_MAX +   \
+     HERALD_HTTP_BODY_MAX + HERALD_RX_CHUNK + HERALD_HOST_MAX_LEN + 2u * HERALD_NAME_MAX_LEN +            \
+     16u * HERALD_ROTATE_SLOTS + 52u * sizeof(void *) + 96u)
 
-/* A queue head waiting while the other queue has its turn. */
+typedef union {
+    uint8_t bytes[HERALD_AGENT_STORAGE];
+    uint64_t align_u64;
+    void *align_ptr;
+    void (*align_fn)(void);
+} herald_agent_t;
+
+/* What herald_poll() waits on the transport for, for a poll() loop. */
+#define HERALD_WANT_READ 1u
+#define HERALD_WANT_WRITE 2u
+
+/* The notification at the head of the queues, for tools that report on it. */
 typedef struct {
-    uint32_t handle;
-    uint32_t attempts;
-    int fresh_retry_used;
-} herald_held_t;
+    uint32_t qid;                /* its queue id (record seq, with the alert bit for
+                                    alerts); 0 before the first request */
+    uint32_t attempts;           /* its sends that counted so far */
+    uint64_t next_try_ms;        /* earliest (monotonic) time of the next request */
+    herald_status_t last_status; /* as herald_last_status() */
+    int busy;                    /* a request is in flight */
+} herald_head_t;
 
 typedef struct {
-    uint8_t state;               /* 0 idle, 1 fetching one template, 2 the list */
-    uint8_t want_all;            /* a full refresh is due */
-    uint32_t page;
-    char key[HERALD_NAME_MAX_LEN + 1]; /* a template to fetch next; "" none */
-    char inflight[HERALD_NAME_MAX_LEN + 1]; /* the one being fetched */
-    uint64_t next_ms;            /* next periodic refresh */
     uint32_t refreshes;          /* full refreshes completed */
     uint32_t updated;            /* templates that came in newer */
-    uint32_t failures;
-} herald_sync_t;
-
-typedef enum {
-    HERALD_ST_IDLE = 0,
-    HERALD_ST_CONNECTING,
-    HERALD_ST_SENDING,
-    HERALD_ST_RECEIVING
-} herald_state_t;
-
-typedef struct {
-    herald_config_t cfg;
-    char host[HERALD_HOST_MAX_LEN + 1];
-    uint16_t port;
-    herald_state_t state;
-    int connected;               /* the transport holds an open connection */
-    int paused_auth;             /* 401/403 seen: hold the queue until herald_set_credentials */
-    uint64_t now_ms;
-    uint64_t deadline_ms;        /* of the current I/O step */
-    uint64_t request_end_ms;     /* of the whole request */
-    uint64_t next_try_ms;        /* earliest time to send the head of the queue */
-    uint32_t attempts;           /* of the notification at the head */
-    uint32_t head_handle;        /* its queue id (record seq, ALERT bit for alerts); the
-                                    application's handle differs once it was moved */
-    herald_queue_t *cur;         /* the queue it is in */
-    herald_held_t held[2];       /* routine and alert heads, parked between turns */
-    herald_moved_t moved[HERALD_ROTATE_SLOTS]; /* rotated notifications still queued */
-    uint8_t rotate_armed;        /* a head may move: none moved since the last success */
-    uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
-    herald_budget_t budget;
-    herald_coalesce_t coalesce;
-    herald_sync_t sync;
-    int req_sync;                /* the request in flight is a template sync */
-    uint32_t req_body_len;
-    int reused;                  /* current request runs on a reused connection */
-    int fresh_retry_used;        /* the one free resend after a stale keep-alive */
-    int got_response_bytes;
-    uint32_t rx_total;
-    herald_status_t last_status; /* of the latest attempt or outcome */
-    /* request being written: head in tx, then the body from the queue record */
-    char tx[HERALD_TX_HEAD_MAX];
-    size_t tx_len;
-    size_t tx_off;
-    herald_queue_rec_t rec;
-    size_t body_off;
-    /* response */
-    herald_http_reader_t reader;
-    char rx_hdr[HERALD_HTTP_HDR_MAX];
-    char rx_body[HERALD_HTTP_BODY_MAX];
-    char rx_buf[HERALD_RX_CHUNK];
-    size_t rx_len;
-    size_t rx_off;
-    herald_send_result_t result;
-    herald_platform_error_t error;
-    herald_status_t unreadable_cause; /* for the outcome's detail */
-    herald_counters_t counters;
-} herald_agent_t;
+    uint32_t failures;           /* syncs that failed (each waits for its next trigger) */
+} herald_sync_stats_t;
 
 /* Bind the agent to its configuration (copied; the strings, transport,
  * queue and cache must outlive the agent).
@@ -250,5 +207,13 @@ const herald_counters_t *herald_counters(const herald_agent_t *a);
 /* The status of the latest attempt or outcome (HERALD_OK after a success):
  * why a notification is still queued. */
 herald_status_t herald_last_status(const herald_agent_t *a);
+
+/* The head of the queues and its retry state. */
+void herald_head(const herald_agent_t *a, herald_head_t *out);
+
+/* HERALD_WANT_READ / HERALD_WANT_WRITE while a request is in flight, else 0. */
+unsigned herald_wants(const herald_agent_t *a);
+
+void herald_sync_stats(const herald_agent_t *a, herald_sync_stats_t *out);
 
 #endif
