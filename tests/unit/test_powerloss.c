@@ -417,7 +417,7 @@ static uint32_t align_up(uint32_t n, uint32_t u)
     return (n + u - 1u) / u * u;
 }
 
-/* queue_flash.c's record: header, CRC, commit and retire marks, body. */
+/* queue_flash_priv.h's record: header, CRC, commit and retire marks, body. */
 static uint32_t record_bytes(uint32_t u, uint32_t body_len)
 {
     return align_up(21u, u) + align_up(4u, u) + 2u * u + align_up(body_len, u);
