@@ -369,7 +369,7 @@ static herald_status_t fq_walk(void *ctx, const herald_queue_rec_t *prev, herald
 {
     herald_flash_queue_t *q = ctx;
     herald_queue_rec_t meta;
-    herald_fq_pos_t p;
+    herald_fq_pos_t p = { 0u, 0u };
     uint32_t addr = 0u;
     slot_t r;
     int found = 0;
@@ -386,7 +386,8 @@ static herald_status_t fq_walk(void *ctx, const herald_queue_rec_t *prev, herald
     }
     st = locate(q, prev, &addr, &meta);
     if (st == HERALD_OK) {
-        p = (herald_fq_pos_t){ addr / q->sector_size, addr % q->sector_size + herald_fq_rec_size(q, meta.body_len) };
+        p.sec = addr / q->sector_size;
+        p.off = addr % q->sector_size + herald_fq_rec_size(q, meta.body_len);
         st = herald_fq_log_next(q, &p, 0, &r, &found);
     }
     if (st == HERALD_OK && found) {
@@ -425,7 +426,8 @@ static size_t bytes_used(const herald_flash_queue_t *q, uint32_t wend)
         n += TAIL_OFF(q) - from;
         from = FIRST_REC(q);
     }
-    return n + (wend - from);
+    from = wend - from; /* in the write sector */
+    return n + from;
 }
 
 static herald_status_t fq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *erase_counts, size_t n)
@@ -439,8 +441,11 @@ static herald_status_t fq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *
     out->damaged = q->damaged;
     out->erases = q->erases;
     out->sectors = q->sector_count;
-    for (uint32_t i = 0u; i < n && i < q->sector_count && st == HERALD_OK; i++) {
-        st = herald_fq_read_erases(q, i, &erase_counts[i]);
+    for (size_t i = 0u; i < n && st == HERALD_OK; i++) {
+        erase_counts[i] = HERALD_QUEUE_ERASES_UNKNOWN; /* past the last sector */
+        if (i < q->sector_count) {
+            st = herald_fq_read_erases(q, (uint32_t)i, &erase_counts[i]);
+        }
     }
     return st;
 }

@@ -334,9 +334,9 @@ static herald_status_t erase_next(herald_flash_queue_t *q, uint32_t sec)
 {
     uint32_t mark = herald_fq_sec_addr(q, q->wsec) + MARK_OFF;
     uint32_t erases;
-    uint8_t m[16];
     herald_status_t st = herald_fq_read_erases(q, sec, &erases);
     if (st == HERALD_OK && q->have_w) {
+        uint8_t m[16];
         st = herald_fq_rd(q, mark, m, q->unit);
         if (st == HERALD_OK && !herald_fq_all_are(m, q->unit, 0x00u)) {
             st = herald_fq_prog(q, mark, herald_fq_zeros, q->unit);

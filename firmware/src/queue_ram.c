@@ -88,12 +88,11 @@ static int find(const herald_ram_queue_t *q, uint32_t seq, size_t *at)
     if (q->count == 0u || (seq != herald_le32_get(q->buf + q->head) && (!q->have_wk || seq != q->wk_seq))) {
         return 0;
     }
-    for (*at = q->head; *at < q->tail; *at += rec_len(q, *at)) {
-        if (herald_le32_get(q->buf + *at) == seq) {
-            return 1;
-        }
+    *at = q->head;
+    while (*at < q->tail && herald_le32_get(q->buf + *at) != seq) {
+        *at += rec_len(q, *at);
     }
-    return 0;
+    return *at < q->tail;
 }
 
 static void meta_at(const herald_ram_queue_t *q, size_t at, herald_queue_rec_t *out)
@@ -173,8 +172,9 @@ static herald_status_t rq_walk(void *ctx, const herald_queue_rec_t *prev, herald
 static herald_status_t rq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *erase_counts, size_t n)
 {
     herald_ram_queue_t *q = ctx;
-    (void)erase_counts;
-    (void)n; /* no sectors */
+    for (size_t i = 0u; i < n; i++) {
+        erase_counts[i] = HERALD_QUEUE_ERASES_UNKNOWN; /* no sectors */
+    }
     out->records = q->count;
     out->bytes_used = q->tail - q->head;
     out->bytes_free = q->cap - out->bytes_used;

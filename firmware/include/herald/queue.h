@@ -54,9 +54,10 @@ typedef struct herald_queue {
      * record found damaged is stepped over, left for the queue's own
      * walk to count). */
     herald_status_t (*walk)(void *ctx, const herald_queue_rec_t *prev, herald_queue_rec_t *out);
-    /* Optional (may be NULL): the figures in herald_queue_stats_t, and the
-     * erase count of each of the first n sectors in erase_counts (may be
-     * NULL with n 0).  HERALD_E_FLASH a read failed. */
+    /* Optional (may be NULL): the figures in herald_queue_stats_t, and in
+     * erase_counts[0..n) the erase count of each sector (those past the
+     * last sector, all on RAM: HERALD_QUEUE_ERASES_UNKNOWN); erase_counts
+     * may be NULL with n 0.  HERALD_E_FLASH a read failed. */
     herald_status_t (*stats)(void *ctx, struct herald_queue_stats *out, uint32_t *erase_counts, size_t n);
 } herald_queue_t;
 
