@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# tools/fetch-deps.sh when Debian has moved on: a local apt source (file:
+# tools/scripts/fetch-deps.sh when Debian has moved on: a local apt source (file:
 # URI, its own [trusted=yes] repo, no network) stands in for the archive and
 # holds fake "cjson" source packages, but not the pinned 1.7.18 tarball.
 #  - 1.7.19 and 1.8.0 offered: 1.7.19 is used, with a loud warning, its sum
@@ -57,7 +57,7 @@ add_pkg() { # repo, debian version, upstream version, mark
 }
 
 fetch() { # repo, dest: run fetch-deps.sh for cjson against the repo
-    HERALD_DEPS_APT_SOURCES=$1.list tools/fetch-deps.sh "$2" cjson > "$2.out" 2> "$2.err"
+    HERALD_DEPS_APT_SOURCES=$1.list tools/scripts/fetch-deps.sh "$2" cjson > "$2.out" 2> "$2.err"
 }
 cjson_line() { grep '^cjson ' "$1/versions" 2>/dev/null; }
 
@@ -75,7 +75,7 @@ check "versions does not record the fallback: $(cjson_line "$D")" \
     test "$(cjson_line "$D")" = "cjson 1.7.19 cjson_1.7.19.orig.tar.gz $sum FALLBACK(pinned:1.7.18)"
 # A second run (and the build) must use what is there: a download would fail
 # on the missing source list.
-if HERALD_DEPS_APT_SOURCES=$T/none tools/fetch-deps.sh "$D" cjson > "$T/again.out" 2>&1 && ! grep -q downloading "$T/again.out"; then
+if HERALD_DEPS_APT_SOURCES=$T/none tools/scripts/fetch-deps.sh "$D" cjson > "$T/again.out" 2>&1 && ! grep -q downloading "$T/again.out"; then
     ok
 else
     bad "a second run did not reuse the fallback tree: $(cat "$T/again.out")"

@@ -6,11 +6,11 @@
 # pass or failure per target; `make fuzz` is the long run.
 set -u
 BUILD=${1:-build}
-if ! tools/bootstrap.sh fuzz; then
+if ! tools/scripts/bootstrap.sh fuzz; then
     echo "herald-suite: 0 passed, 1 failed"
     exit 1
 fi
-out=$(FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-1} tools/fuzz.sh "$BUILD" 2>&1)
+out=$(FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-1} tools/scripts/fuzz.sh "$BUILD" 2>&1)
 rc=$?
 echo "$out"
 summary=$(echo "$out" | sed -n 's/^fuzz: \([0-9]*\) targets ok, \([0-9]*\) failed$/\1 \2/p')

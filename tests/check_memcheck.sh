@@ -85,7 +85,7 @@ done
 # ---- the CLI: one send to the simulator over TLS
 cli_send() {
     [ -x "$BIN/herald" ] || { echo "  FAIL  herald-send: no $BIN/herald (make ... tools)"; return 1; }
-    sh tools/devcerts.sh "$BUILD/certs" >/dev/null || return 1
+    sh tools/scripts/devcerts.sh "$BUILD/certs" >/dev/null || return 1
     work=$(mktemp -d)
     : >"$work/sim.out"
     python3 tools/sim/herald_sim.py --host 127.0.0.1 --port 0 --cert "$BUILD/certs/server.pem" \

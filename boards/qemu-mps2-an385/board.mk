@@ -17,7 +17,7 @@ BOARD_INCLUDES := -I$(LWIP_DIR)/src/include -Iport/lwip
 MBEDTLS_CFLAGS := -DMBEDTLS_CONFIG_FILE='"$(BOARD_DIR)/mbedtls_config.h"'
 PORT_SRCS := $(wildcard port/lwip/*.c port/mbedtls/*.c)
 
-# The credentials the simulator is started with (tools/qemu/run.sh).
+# The credentials the simulator is started with (tools/scripts/run-qemu.sh).
 HERALD_APP_ID  ?= demo-app
 HERALD_API_KEY ?= demo-key
 
@@ -41,7 +41,7 @@ TEMPLATE_JSON ?= tests/data/templates.json
 IMAGE    := $(OUT)/templates.bin
 CA_PEM   := $(BUILD)/certs/ca.pem
 
-$(MKIMAGE): tools/herald-mkimage/main.c $(wildcard firmware/src/*.c firmware/include/herald/*.h)
+$(MKIMAGE): tools/cli/herald-mkimage/main.c $(wildcard firmware/src/*.c firmware/include/herald/*.h)
 	$(Q)$(MAKE) --no-print-directory BOARD=native $@
 
 $(IMAGE): $(TEMPLATE_JSON) $(MKIMAGE)
@@ -50,12 +50,13 @@ $(IMAGE): $(TEMPLATE_JSON) $(MKIMAGE)
 	$(Q)$(MKIMAGE) $< $@
 
 $(CA_PEM):
-	$(Q)tools/devcerts.sh $(BUILD)/certs
+	$(Q)tools/scripts/devcerts.sh $(BUILD)/certs
 
 # ---- the firmware image
 BOARD_SRCS := $(wildcard $(BOARD_DIR)/*.c)
 BOARD_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(BOARD_SRCS)) $(OUT)/obj/$(BOARD_DIR)/blobs.o
 ELF        := $(OUT)/herald.elf
+BOARD_CCDB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(BOARD_SRCS))
 LINK_LIBS  := $(OUT)/libherald-port.a $(OUT)/libherald.a $(DEPOUT)/liblwip.a \
               $(DEPOUT)/libmbedtls.a $(DEPOUT)/libcjson.a
 
@@ -81,19 +82,19 @@ $(ELF): $(BOARD_OBJS) $(LINK_LIBS) $(BOARD_DIR)/link.ld
 board-image: $(ELF)
 
 board-all:
-	$(Q)tools/bootstrap.sh qemu
+	$(Q)tools/scripts/bootstrap.sh qemu
 	$(Q)$(MAKE) --no-print-directory board-image
 
 board-run: board-all
 	$(Q)HERALD_APP_ID=$(HERALD_APP_ID) HERALD_API_KEY=$(HERALD_API_KEY) \
-		tools/qemu/run.sh --build $(BUILD) --elf $(ELF)
+		tools/scripts/run-qemu.sh --build $(BUILD) --elf $(ELF)
 
 board-test: board-all
 	$(Q)python3 tests/integration/run.py $(BUILD) -k test_qemu
 
 board-size: board-all
 	$(Q)HERALD_APP_ID=$(HERALD_APP_ID) HERALD_API_KEY=$(HERALD_API_KEY) \
-		python3 tools/qemu/size.py --build $(BUILD) --elf $(ELF) --map $(OUT)/herald.map
+		python3 tools/rigs/size/size_qemu.py --build $(BUILD) --elf $(ELF) --map $(OUT)/herald.map
 
 board-bench:
 	$(call not-implemented,bench)

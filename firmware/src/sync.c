@@ -12,13 +12,15 @@
 
 #define TEMPLATES_PATH "/v3/business-messaging/api/templates"
 
+#if HERALD_ENABLE_SYNC
+
 enum { SYNC_IDLE = 0, SYNC_ONE = 1, SYNC_LIST = 2 };
 
 void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, uint32_t period_ms,
                       void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx)
 {
     (void)memset(s, 0, sizeof *s);
-    s->cache = HERALD_ENABLE_SYNC ? cache : NULL; /* compiled out: the templates given are all */
+    s->cache = cache;
     s->period_ms = period_ms;
     s->on_templates = on_templates;
     s->ctx = ctx;
@@ -145,8 +147,6 @@ void herald_sync_failed(herald_sync_t *s, uint64_t now_ms)
     finish(s, now_ms);
 }
 
-#if HERALD_ENABLE_SYNC
-
 void herald_sync_complete(herald_sync_t *s, const herald_http_response_t *r, uint64_t now_ms)
 {
     size_t updated = 0u;
@@ -176,12 +176,67 @@ void herald_sync_complete(herald_sync_t *s, const herald_http_response_t *r, uin
 
 #else
 
-/* Sync compiled out (no cache is ever set, so nothing starts): the JSON
- * merge (with cJSON) is not linked. */
+/* Sync compiled out: the agent works from the templates it was given, and
+ * nothing of the fetching (nor the JSON merge with cJSON) is linked. */
+void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, uint32_t period_ms,
+                      void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx)
+{
+    (void)cache;
+    (void)period_ms;
+    (void)on_templates;
+    (void)ctx;
+    (void)memset(s, 0, sizeof *s);
+}
+
+void herald_sync_want(herald_sync_t *s, const char *ref)
+{
+    (void)s;
+    (void)ref;
+}
+
+void herald_sync_want_all(herald_sync_t *s)
+{
+    (void)s;
+}
+
+int herald_sync_pending(const herald_sync_t *s)
+{
+    (void)s;
+    return 0;
+}
+
+int herald_sync_paging(const herald_sync_t *s)
+{
+    (void)s;
+    return 0;
+}
+
+uint32_t herald_sync_wait(const herald_sync_t *s, uint64_t now_ms)
+{
+    (void)s;
+    (void)now_ms;
+    return 0xFFFFFFFFu;
+}
+
+int herald_sync_start(herald_sync_t *s, herald_exchange_t *x, uint64_t now_ms)
+{
+    (void)s;
+    (void)x;
+    (void)now_ms;
+    return 0;
+}
+
 void herald_sync_complete(herald_sync_t *s, const herald_http_response_t *r, uint64_t now_ms)
 {
+    (void)s;
     (void)r;
-    herald_sync_failed(s, now_ms);
+    (void)now_ms;
+}
+
+void herald_sync_failed(herald_sync_t *s, uint64_t now_ms)
+{
+    (void)s;
+    (void)now_ms;
 }
 
 #endif

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The libFuzzer targets: tests/fuzz/fuzz_<target>.c, each linked with every
 # firmware source and cJSON, all built by clang under ASan+UBSan.
-# Driven by tools/fuzz.sh:  make -f tests/fuzz/fuzz.mk BUILD=... CJSON_DIR=...
+# Driven by tools/scripts/fuzz.sh:  make -f tests/fuzz/fuzz.mk BUILD=... CJSON_DIR=...
 # (names are prefixed FZ_ so that the caller's make variables cannot clash).
 
 BUILD     ?= build
@@ -12,7 +12,8 @@ Q         := $(if $(filter 1,$(V)),,@)
 
 FZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FZ_CFLAGS := -std=c11 -g -O1 $(FZ_SAN) -fsanitize=fuzzer-no-link -D_DEFAULT_SOURCE -MMD -MP \
-             -Ifirmware/include -Iboards/native -I. -Ifirmware/src -I$(CJSON_DIR) -Itests/fuzz
+             -Ifirmware/include -Ihal/include -Ifirmware/src -I$(CJSON_DIR) -Itests/fuzz \
+             -DHERALD_CONFIG_FILE='"$(abspath boards/native/herald_config.h)"'
 
 FZ_TARGETS  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FZ_LIB_OBJS := $(patsubst %.c,$(FZ_OUT)/obj/%.o,$(wildcard firmware/src/*.c) tests/fuzz/util.c) \

@@ -124,10 +124,10 @@ class Result(unittest.TestResult):
 
 
 def make_certs(build):
-    proc = subprocess.run(["sh", str(REPO / "tools" / "devcerts.sh"), str(build / "certs")],
+    proc = subprocess.run(["sh", str(REPO / "tools" / "scripts" / "devcerts.sh"), str(build / "certs")],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
-        print("run.py: tools/devcerts.sh failed:\n" + proc.stdout, flush=True)
+        print("run.py: tools/scripts/devcerts.sh failed:\n" + proc.stdout, flush=True)
     return proc.returncode == 0
 
 

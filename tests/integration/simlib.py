@@ -24,7 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SIM = REPO / "tools" / "sim" / "herald_sim.py"
-DEVCERTS = REPO / "tools" / "devcerts.sh"
+DEVCERTS = REPO / "tools" / "scripts" / "devcerts.sh"
 DEFAULT_TEMPLATES = REPO / "tests" / "data" / "templates.json"
 SEND_PATH = "/v3/business-messaging/api/notifications/send"
 APP_ID = "herald-test-app"

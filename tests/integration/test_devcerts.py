@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""tools/devcerts.sh: the certificates verify as intended, seen from a real
+"""tools/scripts/devcerts.sh: the certificates verify as intended, seen from a real
 TLS client talking to the simulator, and they are what the agent can use."""
 
 import os

@@ -11,7 +11,7 @@ power cut, and are delivered after the restart, once.
 
 The image is built here when it is missing or stale (make BOARD=
 qemu-mps2-an385, needing gcc-arm-none-eabi), and QEMU must be installed
-(tools/bootstrap.sh qemu): without them these tests fail, they never skip."""
+(tools/scripts/bootstrap.sh qemu): without them these tests fail, they never skip."""
 
 import os
 import re
@@ -27,7 +27,7 @@ import unittest
 from simlib import REPO, build_dir, start_simulator
 
 BOARD = "qemu-mps2-an385"
-RUN_SH = REPO / "tools" / "qemu" / "run.sh"
+RUN_SH = REPO / "tools" / "scripts" / "run-qemu.sh"
 # The credentials the image is built with (boards/qemu-mps2-an385/board.mk).
 APP_ID = "demo-app"
 API_KEY = "demo-key"
@@ -65,7 +65,7 @@ class Firmware:
 
     def __init__(self, sim_port, *args):
         cmd = ["sh", str(RUN_SH), "--elf", str(elf_path()), "--sim-port", str(sim_port), "--"] + list(args)
-        # run.sh execs QEMU, so this pid is QEMU's own: killing it is a power cut.
+        # run-qemu.sh execs QEMU, so this pid is QEMU's own: killing it is a power cut.
         self.proc = subprocess.Popen(cmd, cwd=str(REPO), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.lines = []
@@ -141,7 +141,7 @@ class QemuFirmwareTest(unittest.TestCase):
     def setUpClass(cls):
         missing = [t for t in ("qemu-system-arm", "arm-none-eabi-gcc") if shutil.which(t) is None]
         if missing:
-            raise AssertionError("test_qemu needs %s: run tools/bootstrap.sh qemu" % " and ".join(missing))
+            raise AssertionError("test_qemu needs %s: run tools/scripts/bootstrap.sh qemu" % " and ".join(missing))
         ok, out = build_image()
         if not ok:
             raise AssertionError("make BOARD=%s failed:\n%s" % (BOARD, out[-4000:]))

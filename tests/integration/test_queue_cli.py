@@ -23,7 +23,7 @@ HDR = 4096  # the queue file's header block; the NOR image follows it
 
 
 def queue_file(path, sector_size, sectors, program_size=4, next_seq=None):
-    """A queue file as herald writes it (tools/herald/qfile.h): header, then
+    """A queue file as herald writes it (tools/cli/herald/qfile.h): header, then
     an erased image; with next_seq, sector 0 already opened at that number
     (firmware/src/queue_flash_priv.h: its header twice, then the erase mark;
     no erase-count tail, as a herald before the counts left it)."""

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The simulator plays the platform as shared/platform-api.md describes it:
+"""The simulator plays the platform as firmware/PLATFORM-API.md describes it:
 sends, their checks in order, authentication, rate limits and templates."""
 
 import json
@@ -141,7 +141,7 @@ class SendTests(unittest.TestCase):
         self.assertEqual(sim.stats()["accepted"], 0)
 
     def test_push_data_must_be_an_object_and_is_recorded(self):
-        # platform-api.md: template.notificationPushData is an optional object.
+        # firmware/PLATFORM-API.md: template.notificationPushData is an optional object.
         sim = sim_for(self)
         push = {"deepLink": "app://orders/1", "priority": "high", "q\"\\": "caf\u00e9\n"}
         r = sim.send(seed_template(notificationPushData=push))

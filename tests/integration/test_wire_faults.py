@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Faults on the wire: one agent (tools/herald-soak) delivers 1,000 distinct
+"""Faults on the wire: one agent (tools/rigs/herald-soak) delivers 1,000 distinct
 notifications through a simulator whose fault schedule mixes every kind it
 knows.  The simulator's record must hold every orderId (none lost), and an
 orderId may appear more than once only where the platform had accepted a

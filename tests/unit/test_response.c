@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include "herald/response.h"
 
-/* The platform-api.md success example, compact and in the documented order. */
+/* The firmware/PLATFORM-API.md success example, compact and in the documented order. */
 static const char DOC_SUCCESS[] =
     "{\"notificationId\":\"notif_abc123\",\"templateKey\":\"order-confirmation\","
     "\"channels\":[\"in_app\",\"push\"],\"mode\":\"realtime\",\"title\":\"Order Confirmed\","

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* port/mbedtls against an OpenSSL server (tests/support/tls_echo_server.py)
- * on loopback, with certificates from tools/devcerts.sh: versions, session
+ * on loopback, with certificates from tools/scripts/devcerts.sh: versions, session
  * resumption, every verification failure, a non-TLS peer, the heap.
  * Run from the repository root (or set HERALD_SRC_DIR to it). */
 #include <stdarg.h>
@@ -197,9 +197,9 @@ static int group_setup(void **state)
         return -1;
     }
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "sh '%s/tools/devcerts.sh' '%s' >/dev/null", g_src, g_certs);
+    snprintf(cmd, sizeof cmd, "sh '%s/tools/scripts/devcerts.sh' '%s' >/dev/null", g_src, g_certs);
     if (system(cmd) != 0) {
-        fprintf(stderr, "test_tls: tools/devcerts.sh failed (run from the repository root)\n");
+        fprintf(stderr, "test_tls: tools/scripts/devcerts.sh failed (run from the repository root)\n");
         return -1;
     }
     char path[128];

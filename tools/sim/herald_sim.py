@@ -4,7 +4,7 @@
 
 A TLS (or, with --plain, plain) HTTP/1.1 server with persistent connections
 that answers the one-call send API and the template reads as described in
-shared/platform-api.md (the rules live in sim_api.py).  It records every
+firmware/PLATFORM-API.md (the rules live in sim_api.py).  It records every
 accepted notification, counts connections, handshakes and resumptions, and
 can be told to misbehave, request by request, from a fault schedule.
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The platform as the simulator plays it (shared/platform-api.md): templates,
+"""The platform as the simulator plays it (firmware/PLATFORM-API.md): templates,
 authentication, rate limiting, the send checks in their documented order and
 the JSON shapes of success and error.  No sockets here; herald_sim.py carries
 requests in and replies out."""

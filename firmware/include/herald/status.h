@@ -61,7 +61,7 @@
     X(HERALD_E_RESPONSE_INVALID,       -64, RETRY,   "response body is not the expected JSON") \
     X(HERALD_E_HTTP_STATUS,            -65, RETRY,   "unexpected HTTP status without a platform error") \
     X(HERALD_E_ACCEPTED_UNREADABLE,    -66, SENT,    "platform accepted it (2xx) but its answer could not be read") \
-    /* the platform's answers (platform-api.md error table) */ \
+    /* the platform's answers (firmware/PLATFORM-API.md, the error table) */ \
     X(HERALD_E_PLATFORM_BAD_REQUEST,   -80, REFUSED, "platform: ERR_BAD_REQUEST") \
     X(HERALD_E_PLATFORM_INVALID_VARIABLES, -81, REFUSED, "platform: ERR_INVALID_VARIABLES") \
     X(HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED, -82, REFUSED, "platform: ERR_TEMPLATE_NOT_APPROVED") \

@@ -8,7 +8,7 @@ BUILD=${1:-build}
 BIN="$BUILD/native/bin/herald"
 RUN="$BUILD/run"
 mkdir -p "$RUN"
-tools/devcerts.sh "$BUILD/certs" >/dev/null
+tools/scripts/devcerts.sh "$BUILD/certs" >/dev/null
 rm -f "$RUN/record.jsonl" "$RUN/sim.out"
 
 python3 tools/sim/herald_sim.py --port 0 --cert "$BUILD/certs/server.pem" --key "$BUILD/certs/server.key" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""QEMU guestfwd helper: `guestfwd=tcp:ADDR:PORT-cmd:python3 relay.py HOST PORT`.
+"""QEMU guestfwd helper: `guestfwd=tcp:ADDR:PORT-cmd:python3 qemu-relay.py HOST PORT`.
 
 QEMU's user network starts this once per guest connection with the
 connection on stdin and stdout (one socket), and it relays bytes to and from

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Sourced by tools/fetch-deps.sh and tools/fetch-jsontestsuite.sh: apt with
+# Sourced by tools/scripts/fetch-deps.sh and tools/scripts/fetch-jsontestsuite.sh: apt with
 # lists of its own, so that Debian source packages can be fetched without
 # touching the system's apt setup.  The mirror is read from this machine's
 # own apt configuration; no host name is written here.

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +56,12 @@ int cli_session_init(cli_session_t *s, const cli_opts_t *o, herald_queue_t *queu
     s->rng = herald_posix_rng();
     s->clock = herald_posix_clock();
     s->log = herald_posix_log();
-    herald_posix_net_init(&s->tcp, &s->tcp_net);
     memset(&cfg, 0, sizeof cfg);
     cfg.app_id = o->app_id;
     cfg.api_key = o->api_key;
     cfg.region = o->region;
     cfg.base_url = o->base_url;
-    cfg.transport = &s->tls_net;
+    cfg.transport = &s->net.tls_net; /* host_tls_open fills it in */
     cfg.rng = &s->rng;
     cfg.log = getenv("HERALD_DEBUG") ? &s->log : NULL;
     cfg.clock = &s->clock;
@@ -84,10 +82,10 @@ int cli_session_init(cli_session_t *s, const cli_opts_t *o, herald_queue_t *queu
 
 int cli_session_connectable(cli_session_t *s, const cli_opts_t *o)
 {
-    herald_tls_config_t tcfg;
+    host_tls_config_t tcfg;
     size_t ca_len = 0;
     char *ca;
-    int rc;
+    herald_status_t st;
     if (o->ca) {
         if (!(ca = cli_read_file(o->ca, &ca_len))) {
             return EXIT_USAGE;
@@ -96,23 +94,18 @@ int cli_session_connectable(cli_session_t *s, const cli_opts_t *o)
         fprintf(stderr, "herald: no CA: give --ca FILE or HERALD_CA\n");
         return EXIT_USAGE;
     }
-    if (herald_tls_platform_init(tls_heap, sizeof tls_heap, &s->rng, NULL) != HERALD_OK) {
-        free(ca);
+    tcfg = (host_tls_config_t){ .heap = tls_heap, .heap_len = sizeof tls_heap, .rng = &s->rng, .ca_pem = ca,
+                                .ca_len = ca_len, .min_version = HERALD_TLS_1_2, .max_version = HERALD_TLS_1_3 };
+    st = host_tls_open(&s->net, &tcfg);
+    free(ca);
+    if (st != HERALD_OK && !s->net.platform_up) {
         cli_fail("could not deliver", HERALD_E_TLS);
         return EXIT_UNDELIVERED;
     }
-    memset(&tcfg, 0, sizeof tcfg);
-    tcfg.ca_pem = ca;
-    tcfg.ca_pem_len = ca_len + 1;
-    tcfg.min_version = HERALD_TLS_1_2;
-    tcfg.max_version = HERALD_TLS_1_3;
-    rc = herald_tls_init(&s->tls, &tcfg, &s->tcp_net, &s->tls_net);
-    free(ca);
-    if (rc != HERALD_OK) {
-        cli_fail("could not load the CA", (herald_status_t)rc);
+    if (st != HERALD_OK) {
+        cli_fail("could not load the CA", st);
         return EXIT_USAGE;
     }
-    s->tls_live = 1;
     return 0;
 }
 
@@ -122,26 +115,17 @@ void cli_session_run(cli_session_t *s, int (*done)(void *ctx), void *ctx, uint64
     for (;;) {
         uint64_t now = s->clock.monotonic_ms(NULL);
         uint32_t next = herald_poll(a, now);
-        struct pollfd pfd;
         unsigned wants = herald_wants(a); /* 0: nothing in flight */
-        int timeout;
         if (done(ctx)) {
             break;
         }
         if (wants == 0u && (now >= deadline_ms || next == 0xFFFFFFFFu)) {
             break; /* waiting for a retry that the deadline does not cover */
         }
-        timeout = next > 50u ? 50 : (int)next;
-        if (wants == 0u && now + (uint64_t)timeout > deadline_ms) {
-            timeout = (int)(deadline_ms - now);
+        if (wants == 0u && now + next > deadline_ms) {
+            next = (uint32_t)(deadline_ms - now);
         }
-        pfd.fd = herald_posix_net_fd(&s->tcp);
-        pfd.events = (short)(POLLIN | ((wants & HERALD_WANT_WRITE) ? POLLOUT : 0));
-        if (pfd.fd >= 0 && wants != 0u) {
-            (void)poll(&pfd, 1, timeout > 0 ? timeout : 1);
-        } else if (timeout > 0) {
-            (void)poll(NULL, 0, timeout);
-        }
+        host_tls_wait(&s->net, a, next, 50u);
     }
 }
 
@@ -200,9 +184,9 @@ int cli_session_failure(cli_session_t *s, herald_status_t st)
         print_platform_error(s, st);
         return EXIT_REFUSED_PLATFORM;
     }
-    if (st == HERALD_E_TLS_VERIFY && s->tls_live) {
+    if (st == HERALD_E_TLS_VERIFY && s->net.live) {
         fprintf(stderr, "herald: could not deliver: %s (%s: %s)\n", herald_status_name(st), herald_status_str(st),
-                herald_tls_verify_reason(&s->tls));
+                herald_tls_verify_reason(&s->net.tls));
         return EXIT_UNDELIVERED;
     }
     if (st == HERALD_E_PLATFORM_SERVER || st == HERALD_E_PLATFORM_RATE_LIMITED) {
@@ -216,8 +200,5 @@ int cli_session_failure(cli_session_t *s, herald_status_t st)
 void cli_session_close(cli_session_t *s)
 {
     herald_close(&s->agent);
-    if (s->tls_live && !s->tls_freed) {
-        herald_tls_free(&s->tls); /* the verify reason stays readable after this */
-        s->tls_freed = 1;
-    }
+    host_tls_close(&s->net); /* the verify reason stays readable after this */
 }

@@ -6,16 +6,12 @@
 
 #include "herald/herald.h"
 #include "herald_posix.h"
-#include "herald_tls.h"
+#include "host_tls.h"
 #include "cli.h"
 
 typedef struct {
     herald_agent_t agent;
-    herald_posix_net_t tcp;
-    herald_net_t tcp_net, tls_net;
-    herald_tls_t tls;
-    int tls_live;                /* TLS was set up (its verify reason is readable) */
-    int tls_freed;
+    host_tls_t net;              /* net.live: TLS was set up (its verify reason is readable) */
     herald_rng_t rng;
     herald_clock_t clock;
     herald_log_t log;

@@ -79,7 +79,7 @@ def memcheck_allocs(cmd):
 class Sim:
     def __init__(self, build, work):
         certs = os.path.join(build, "certs")
-        rc, _, err = run(["tools/devcerts.sh", certs])
+        rc, _, err = run(["tools/scripts/devcerts.sh", certs])
         if rc != 0:
             raise BenchError("devcerts failed: " + err)
         self.ca = os.path.join(certs, "ca.pem")
@@ -448,7 +448,7 @@ def main():
     missing = [t for t in ("valgrind", "curl", "openssl") if not shutil.which(t)]
     missing += [p for p in ("herald-burst", "herald-bench-encode") if not os.path.exists(os.path.join(binp, p))]
     if missing:
-        log("missing: %s (tools/bootstrap.sh bench installs the tools; make builds the programs)" % ", ".join(missing))
+        log("missing: %s (tools/scripts/bootstrap.sh bench installs the tools; make builds the programs)" % ", ".join(missing))
         return 1
 
     t0 = time.monotonic()

@@ -7,13 +7,11 @@
  * Run against a simulator with a fault schedule, the simulator's record says
  * whether anything was lost or duplicated (tests/integration/test_wire_faults.py).
  * Exit status 0 only when all N were delivered. */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "herald/herald.h"
-#include "herald_posix.h"
-#include "herald_tls.h"
+#include "host_tls.h"
 
 #define MAX_COUNT 100000u
 #define MAX_LISTED 50u /* orderIds listed in the JSON line; the rest are counted */
@@ -48,22 +46,6 @@ static void on_result(void *ctx, const herald_outcome_t *o)
     s->slots[i].status = o->status;
     s->slots[i].attempts = o->attempts;
     s->slots[i].outcomes++;
-}
-
-/* Wait for whatever the agent waits on: the socket while a request is in
- * flight, else its timer (a backoff or Retry-After), in slices of at most
- * 20 ms so that the agent's own timeouts are checked in time. */
-static void wait_for_agent(const herald_posix_net_t *tcp, uint32_t next)
-{
-    int timeout = next == 0u || next > 20u ? 20 : (int)next;
-    struct pollfd pfd;
-    unsigned wants = herald_wants(&agent);
-    if (wants != 0u && (pfd.fd = herald_posix_net_fd(tcp)) >= 0) {
-        pfd.events = (short)(POLLIN | ((wants & HERALD_WANT_WRITE) ? POLLOUT : 0));
-        (void)poll(&pfd, 1, timeout);
-    } else if (next > 0u) {
-        (void)poll(NULL, 0, timeout);
-    }
 }
 
 /* Delivered: the platform took it, whether or not its answer could be read. */
@@ -121,10 +103,7 @@ int main(int argc, char **argv)
     herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", order_id, 0 } };
     herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = target,
                                 .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
-    herald_posix_net_t tcp;
-    herald_net_t tcp_net, tls_net;
-    herald_tls_t tls;
-    herald_tls_config_t tcfg;
+    host_tls_t net;
     herald_rng_t rng = herald_posix_rng();
     herald_clock_t clock = herald_posix_clock();
     herald_ram_queue_t rq;
@@ -178,14 +157,10 @@ int main(int argc, char **argv)
     }
     soak.slots = calloc(count, sizeof *soak.slots);
     soak.count = count;
-    herald_tls_platform_init(tls_heap, sizeof tls_heap, &rng, NULL);
-    herald_posix_net_init(&tcp, &tcp_net);
-    memset(&tcfg, 0, sizeof tcfg);
-    tcfg.ca_pem = ca;
-    tcfg.ca_pem_len = ca_len + 1;
-    tcfg.min_version = (herald_tls_version_t)tls_min;
-    tcfg.max_version = (herald_tls_version_t)tls_max;
-    if (!soak.slots || herald_tls_init(&tls, &tcfg, &tcp_net, &tls_net) != HERALD_OK) {
+    const host_tls_config_t tcfg = { .heap = tls_heap, .heap_len = sizeof tls_heap, .rng = &rng, .ca_pem = ca,
+                                     .ca_len = ca_len, .min_version = (herald_tls_version_t)tls_min,
+                                     .max_version = (herald_tls_version_t)tls_max };
+    if (!soak.slots || host_tls_open(&net, &tcfg) != HERALD_OK) {
         fprintf(stderr, "herald-soak: bad CA or out of memory\n");
         return 2;
     }
@@ -194,7 +169,7 @@ int main(int argc, char **argv)
     cfg.app_id = app;
     cfg.api_key = key;
     cfg.base_url = base;
-    cfg.transport = &tls_net;
+    cfg.transport = &net.tls_net;
     cfg.rng = &rng; /* full jitter from the hal RNG, as on a device */
     cfg.clock = &clock;
     cfg.log = verbose ? &log : NULL; /* each failed attempt's status on stderr */
@@ -231,7 +206,8 @@ int main(int argc, char **argv)
                     queue.count(queue.ctx));
             break;
         }
-        wait_for_agent(&tcp, herald_poll(&agent, now));
+        /* slices of at most 20 ms, so that the agent's own timeouts are checked in time */
+        host_tls_wait(&net, &agent, herald_poll(&agent, now), 20u);
     }
     herald_close(&agent);
     print_report(&soak, herald_counters(&agent), clock.monotonic_ms(NULL) - start, timed_out);
@@ -239,7 +215,7 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < count; i++) {
         rc |= !delivered(&soak, i);
     }
-    herald_tls_free(&tls);
+    host_tls_close(&net);
     free(soak.slots);
     free(ca);
     return rc || soak.stray ? 1 : 0;

@@ -3,7 +3,7 @@
 # Development certificates for the simulator and the integration tests, made
 # with the openssl CLI.  Every key is EC P-256 and every signature SHA-256.
 #
-#   tools/devcerts.sh OUTDIR
+#   tools/scripts/devcerts.sh OUTDIR
 #
 # OUTDIR receives:
 #   ca.pem ca.key                 the dev CA the agent is told to trust

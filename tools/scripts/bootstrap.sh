@@ -3,7 +3,7 @@
 # Install the Debian packages a make goal needs, when they are missing.
 # Uses sudo only when not root, and says what it installs.
 #
-#   tools/bootstrap.sh GOAL...     (build, test, run, bench, size, lint, qemu, fuzz, coverage)
+#   tools/scripts/bootstrap.sh GOAL...     (build, test, run, bench, size, lint, qemu, fuzz, coverage)
 set -eu
 
 pkgs_for() {
@@ -14,7 +14,7 @@ pkgs_for() {
     bench)    echo "valgrind curl binutils-arm-none-eabi gcc-arm-none-eabi libnewlib-arm-none-eabi $(pkgs_for run)" ;;
     size)     echo "binutils-arm-none-eabi gcc-arm-none-eabi libnewlib-arm-none-eabi python3" ;;
     qemu)     echo "qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi openssl python3" ;;
-    lint)     echo "cppcheck clang-tidy" ;;
+    lint)     echo "cppcheck clang-tidy clang-format" ;;
     fuzz)     echo "clang libclang-rt-dev" ;;
     coverage) echo "gcovr" ;;
     *) echo "bootstrap: unknown goal '$1'" >&2; exit 2 ;;

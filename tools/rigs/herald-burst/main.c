@@ -5,13 +5,11 @@
  * per kind of handshake (full, resumed) its bytes each way and the heap peak
  * of a connection that began with it.  Used by the integration tests
  * (keep-alive, resumption, TLS versions) and by `make bench`. */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "herald/herald.h"
-#include "herald_posix.h"
-#include "herald_tls.h"
+#include "host_tls.h"
 
 static uint8_t tls_heap[96 * 1024];
 static uint8_t queue_buf[256 * 1024];
@@ -78,10 +76,8 @@ int main(int argc, char **argv)
     static const char *const target[] = { "user-jane-123" };
     herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = target,
                                 .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
-    herald_posix_net_t tcp;
-    herald_net_t tcp_net, tls_net;
-    herald_tls_t tls;
-    herald_tls_config_t tcfg;
+    host_tls_t net;
+    host_tls_config_t tcfg;
     herald_rng_t rng = herald_posix_rng();
     herald_clock_t clock = herald_posix_clock();
     herald_ram_queue_t rq;
@@ -121,14 +117,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "herald-burst: cannot read %s\n", ca_path);
         return 2;
     }
-    herald_tls_platform_init(tls_heap, sizeof tls_heap, &rng, NULL);
-    herald_posix_net_init(&tcp, &tcp_net);
-    memset(&tcfg, 0, sizeof tcfg);
-    tcfg.ca_pem = ca;
-    tcfg.ca_pem_len = ca_len + 1;
-    tcfg.min_version = (herald_tls_version_t)tls_min;
-    tcfg.max_version = (herald_tls_version_t)tls_max;
-    if (herald_tls_init(&tls, &tcfg, &tcp_net, &tls_net) != HERALD_OK) {
+    tcfg = (host_tls_config_t){ .heap = tls_heap, .heap_len = sizeof tls_heap, .rng = &rng, .ca_pem = ca,
+                                .ca_len = ca_len, .min_version = (herald_tls_version_t)tls_min,
+                                .max_version = (herald_tls_version_t)tls_max };
+    if (host_tls_open(&net, &tcfg) != HERALD_OK) {
         fprintf(stderr, "herald-burst: bad CA\n");
         return 2;
     }
@@ -137,7 +129,7 @@ int main(int argc, char **argv)
     cfg.app_id = app;
     cfg.api_key = key;
     cfg.base_url = base;
-    cfg.transport = &tls_net;
+    cfg.transport = &net.tls_net;
     cfg.rng = &rng;
     cfg.queue = &queue;
     cfg.on_result = on_result;
@@ -154,7 +146,6 @@ int main(int argc, char **argv)
     /* One notification at a time, as a device raising them in sequence. */
     while (sent < count || !herald_idle(&agent)) {
         uint64_t now = clock.monotonic_ms(NULL);
-        struct pollfd pfd;
         if (now > deadline) {
             fprintf(stderr, "herald-burst: timed out\n");
             break;
@@ -164,7 +155,7 @@ int main(int argc, char **argv)
                 size_t peak = herald_tls_heap_stats().peak_bytes;
                 heap_peak_all = peak > heap_peak_all ? peak : heap_peak_all;
                 herald_close(&agent);
-                note_connection_end(&tls, &full0, &resumed0, &full, &resumed);
+                note_connection_end(&net.tls, &full0, &resumed0, &full, &resumed);
             }
             if (herald_notify(&agent, &n, NULL) != HERALD_OK) {
                 fprintf(stderr, "herald-burst: notify refused\n");
@@ -173,25 +164,18 @@ int main(int argc, char **argv)
             sent++;
         }
         uint32_t next = herald_poll(&agent, now);
-        note_handshake(&tls, &full, &resumed);
+        note_handshake(&net.tls, &full, &resumed);
         if (!herald_idle(&agent)) {
             /* Wait for the transport, or for the agent's next timer (a
              * backoff), rather than spin: the CPU figures count this loop. */
-            int timeout = next == 0u || next > 20u ? 20 : (int)next;
-            pfd.fd = herald_posix_net_fd(&tcp);
-            pfd.events = (short)(POLLIN | ((herald_wants(&agent) & HERALD_WANT_WRITE) ? POLLOUT : 0));
-            if (pfd.fd >= 0) {
-                (void)poll(&pfd, 1, timeout);
-            } else if (next > 0u) {
-                (void)poll(NULL, 0, timeout);
-            }
+            host_tls_wait(&net, &agent, next, 20u);
         }
     }
     herald_close(&agent);
-    ts = herald_tls_stats(&tls);
+    ts = herald_tls_stats(&net.tls);
     hs = herald_tls_heap_stats();
     heap_peak_all = hs.peak_bytes > heap_peak_all ? hs.peak_bytes : heap_peak_all;
-    note_connection_end(&tls, &full0, &resumed0, &full, &resumed);
+    note_connection_end(&net.tls, &full0, &resumed0, &full, &resumed);
     printf("{\"sent\":%u,\"delivered\":%u,\"failed\":%u,\"last_error\":\"%s\",\"full_handshakes\":%u,"
            "\"resumed_handshakes\":%u,\"connects\":%u,\"wire_bytes_sent\":%llu,\"wire_bytes_received\":%llu,"
            "\"http_bytes_sent\":%llu,\"http_bytes_received\":%llu,\"tls_heap_peak\":%zu,"
@@ -202,7 +186,7 @@ int main(int argc, char **argv)
            (unsigned long long)ts.bytes_received, (unsigned long long)herald_counters(&agent)->bytes_sent,
            (unsigned long long)herald_counters(&agent)->bytes_received, heap_peak_all, full.sent, full.received,
            full.heap_peak, resumed.sent, resumed.received, resumed.heap_peak);
-    herald_tls_free(&tls);
+    host_tls_close(&net);
     free(ca);
     return tally.ok == count ? 0 : 1;
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Run the qemu-mps2-an385 firmware against the platform simulator.
 #
-#   tools/qemu/run.sh [--build DIR] [--elf FILE] [--sim-port PORT] [--] [firmware args...]
+#   tools/scripts/run-qemu.sh [--build DIR] [--elf FILE] [--sim-port PORT] [--] [firmware args...]
 #
 # Without --sim-port it starts the simulator on loopback (dev certificates
 # from DIR/certs, record in DIR/run-qemu/record.jsonl), runs QEMU until the
@@ -12,7 +12,7 @@
 #
 # Network: QEMU user networking with restrict=on, so the guest reaches
 # nothing outside except one guestfwd rule: 10.0.2.100:443 in the guest is
-# relayed (tools/qemu/relay.py, one process per connection) to the
+# relayed (tools/scripts/qemu-relay.py, one process per connection) to the
 # simulator at 127.0.0.1:PORT.  DHCP comes from QEMU's built-in server.
 # Firmware args (key=value, see boards/qemu-mps2-an385/main.c) reach the
 # firmware through semihosting.
@@ -32,12 +32,12 @@ done
 ELF=${ELF:-$BUILD/qemu-mps2-an385/herald.elf}
 HERE=$(cd "$(dirname "$0")" && pwd)
 QEMU=${QEMU:-qemu-system-arm}
-command -v "$QEMU" >/dev/null || { echo "run.sh: $QEMU not found (tools/bootstrap.sh qemu)" >&2; exit 2; }
-[ -f "$ELF" ] || { echo "run.sh: no firmware at $ELF (make BOARD=qemu-mps2-an385)" >&2; exit 2; }
+command -v "$QEMU" >/dev/null || { echo "run-qemu.sh: $QEMU not found (tools/scripts/bootstrap.sh qemu)" >&2; exit 2; }
+[ -f "$ELF" ] || { echo "run-qemu.sh: no firmware at $ELF (make BOARD=qemu-mps2-an385)" >&2; exit 2; }
 
 semi="enable=on,target=native,arg=herald"
 for a in "$@"; do
-    case $a in *,*) echo "run.sh: firmware argument may not contain a comma: $a" >&2; exit 2 ;; esac
+    case $a in *,*) echo "run-qemu.sh: firmware argument may not contain a comma: $a" >&2; exit 2 ;; esac
     semi="$semi,arg=$a"
 done
 
@@ -45,7 +45,7 @@ done
 exec_qemu() {
     exec "$QEMU" -M mps2-an385 -display none -monitor none -serial stdio \
         -semihosting-config "$semi" \
-        -nic "user,model=lan9118,restrict=on,guestfwd=tcp:10.0.2.100:443-cmd:python3 $HERE/relay.py 127.0.0.1 $1" \
+        -nic "user,model=lan9118,restrict=on,guestfwd=tcp:10.0.2.100:443-cmd:python3 $HERE/qemu-relay.py 127.0.0.1 $1" \
         -kernel "$ELF"
 }
 
@@ -53,7 +53,7 @@ exec_qemu() {
 
 RUN="$BUILD/run-qemu"
 mkdir -p "$RUN"
-tools/devcerts.sh "$BUILD/certs" >/dev/null
+tools/scripts/devcerts.sh "$BUILD/certs" >/dev/null
 rm -f "$RUN/record.jsonl" "$RUN/sim.out"
 python3 tools/sim/herald_sim.py --host 127.0.0.1 --port 0 --cert "$BUILD/certs/server.pem" \
     --key "$BUILD/certs/server.key" --templates tests/data/templates.json --record "$RUN/record.jsonl" \
@@ -64,7 +64,7 @@ trap 'kill $SIM 2>/dev/null; wait $SIM 2>/dev/null || true' EXIT INT TERM
 i=0
 until grep -q 'listening on' "$RUN/sim.out" 2>/dev/null; do
     i=$((i + 1))
-    [ $i -lt 100 ] || { echo "run.sh: the simulator did not start:"; cat "$RUN/sim.log"; exit 1; }
+    [ $i -lt 100 ] || { echo "run-qemu.sh: the simulator did not start:"; cat "$RUN/sim.log"; exit 1; }
     sleep 0.1
 done
 PORT=$(sed -n 's/.*listening on https:[^ ]*:\([0-9]*\).*/\1/p' "$RUN/sim.out")

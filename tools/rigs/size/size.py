@@ -185,7 +185,7 @@ def image_section(elf, map_path):
 # ---------------------------------------------------------------- main
 
 def dep_version(folder):
-    """The version tools/fetch-deps.sh unpacked in folder, with a trailing space
+    """The version tools/scripts/fetch-deps.sh unpacked in folder, with a trailing space
     (a newer release than the pinned one when Debian moved on); "" for a copy
     of the user's own."""
     try:
@@ -206,14 +206,15 @@ def main():
 
     missing = [t for t in (CC, SIZE, NM) if not shutil.which(t)]
     if missing:
-        sys.stderr.write("size: missing %s (tools/bootstrap.sh size installs them)\n" % ", ".join(missing))
+        sys.stderr.write("size: missing %s (tools/scripts/bootstrap.sh size installs them)\n" % ", ".join(missing))
         return 1
     work = os.path.join(a.build, "size")
     cfg = os.path.join(work, "config")
     os.makedirs(cfg, exist_ok=True)
     with open(os.path.join(cfg, "herald_config.h"), "w") as f:
         f.write("/* Empty on purpose: `make size` measures the firmware defaults. */\n")
-    includes = ["-I" + cfg, "-Ifirmware/include", "-I.", "-I" + a.cjson]
+    includes = ['-DHERALD_CONFIG_FILE="%s"' % os.path.abspath(os.path.join(cfg, "herald_config.h")),
+                "-Ifirmware/include", "-Ihal/include", "-I" + a.cjson]
 
     try:
         rows, objs, warnings = [], [], []

@@ -4,7 +4,7 @@
 # for a bounded time, then print one table of executions and coverage (cov:
 # edges reached, ft: features, from libFuzzer's last status line).
 #
-#   tools/fuzz.sh BUILD [TARGET...]    FUZZ_SECONDS per target (default 60)
+#   tools/scripts/fuzz.sh BUILD [TARGET...]    FUZZ_SECONDS per target (default 60)
 #
 # Each run starts from a scratch corpus in BUILD/fuzz/work/<target>, seeded
 # from tests/fuzz/corpus/<target>: libFuzzer writes new inputs only to the
@@ -23,7 +23,7 @@ OUT=$BUILD/fuzz
 
 case $EACH in '' | *[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a whole number of seconds" >&2; exit 2 ;; esac
 [ -f "$CJSON_DIR/cJSON.c" ] || { echo "fuzz: no cJSON at $CJSON_DIR (set CJSON_DIR)" >&2; exit 2; }
-command -v clang >/dev/null || { echo "fuzz: clang is missing (tools/bootstrap.sh fuzz)" >&2; exit 2; }
+command -v clang >/dev/null || { echo "fuzz: clang is missing (tools/scripts/bootstrap.sh fuzz)" >&2; exit 2; }
 # fuzz.mk stands alone: a calling make's flags and jobserver are not passed on.
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -f tests/fuzz/fuzz.mk \
     BUILD="$BUILD" CJSON_DIR="$CJSON_DIR" -j"$(nproc 2>/dev/null || echo 2)" \

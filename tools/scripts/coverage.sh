@@ -3,7 +3,7 @@
 # Line and branch coverage of firmware/ from the unit tests and the
 # integration tests, measured with gcov (gcc --coverage) and gcovr.
 #
-#   tools/coverage.sh BUILD
+#   tools/scripts/coverage.sh BUILD
 #
 # COVERAGE_INTEGRATION=0 leaves the integration tests out (quicker; the
 # figures are then lower and the floor is not checked).

@@ -5,7 +5,7 @@ component, read from the linker map, checked against Herald's budget, then
 the Mbed TLS heap peaks measured by running the image under QEMU against the
 simulator (a full handshake, then a resumed one).
 
-    python3 tools/qemu/size.py --build DIR --elf ELF --map MAP [--no-run]
+    python3 tools/rigs/size/size_qemu.py --build DIR --elf ELF --map MAP [--no-run]
 
 Flash is every byte the image stores (.text, .rodata, .ARM.exidx and the
 initial values of .data); RAM is .data, .bss and the stack.  Each input
@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 KIB = 1024
 BUDGET_FLASH = 160 * KIB
 BUDGET_RAM = 64 * KIB
@@ -172,7 +172,7 @@ def charge(out, comp, section, size):
 
 def run_firmware(build, elf):
     """The firmware's own measurement: full, then resumed handshake."""
-    proc = subprocess.run(["sh", str(REPO / "tools" / "qemu" / "run.sh"), "--build", str(build), "--elf",
+    proc = subprocess.run(["sh", str(REPO / "tools" / "scripts" / "run-qemu.sh"), "--build", str(build), "--elf",
                            str(elf), "--", "resume=1", "timeout=60"],
                           cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           timeout=180)

@@ -4,10 +4,10 @@
 # tests/check_jsontestsuite.sh.  Debian carries no JSONTestSuite package,
 # but yyjson's orig tarball ships an identical copy of test_parsing (plus one
 # file under an older name), so it is taken from there: pinned by sha256,
-# fetched through apt with private lists like tools/fetch-deps.sh (the
+# fetched through apt with private lists like tools/scripts/fetch-deps.sh (the
 # lists fetch-deps.sh left in DEPS/cache/apt are reused), never committed.
 #
-#   tools/fetch-jsontestsuite.sh DEPS     prints the test_parsing folder
+#   tools/scripts/fetch-jsontestsuite.sh DEPS     prints the test_parsing folder
 set -eu
 . "$(dirname "$0")/apt-private.sh"
 

@@ -19,7 +19,7 @@
 # second run finds the unpacked trees (or the cached tarballs) and touches no
 # network.
 #
-#   tools/fetch-deps.sh DEST [mbedtls] [lwip] [cjson]
+#   tools/scripts/fetch-deps.sh DEST [mbedtls] [lwip] [cjson]
 #
 # HERALD_DEPS_APT_SOURCES=FILE (for tests only) uses FILE as the apt source
 # list instead of the trixie list built from the machine's mirror.
@@ -201,7 +201,7 @@ warn_fallback() { # the line of a fallback tree
     say "  apt's signed chain (Release -> Sources -> .dsc), but NOT tested with Herald."
     say "  tarball $3"
     say "  sha256  $4"
-    say "  Recorded in $DEST/versions. Test it, then update the pin in tools/fetch-deps.sh."
+    say "  Recorded in $DEST/versions. Test it, then update the pin in tools/scripts/fetch-deps.sh."
     say "======================================================================"
 }
 
@@ -233,7 +233,7 @@ done
 
 # What every tree in DEST is, for people and for `make deps`.
 {
-    echo "# package upstream-version tarball sha256 pinned|FALLBACK(pinned:version) -- written by tools/fetch-deps.sh"
+    echo "# package upstream-version tarball sha256 pinned|FALLBACK(pinned:version) -- written by tools/scripts/fetch-deps.sh"
     for pkg in mbedtls lwip cjson; do
         if [ -f "$DEST/$pkg/.herald-unpacked" ]; then cat "$DEST/$pkg/.herald-unpacked"; fi
     done

@@ -203,8 +203,8 @@ static void finish(void)
         note_head(); /* only the claim holder sent anything */
     }
     memset(&ts, 0, sizeof ts);
-    if (session.tls_live) {
-        ts = herald_tls_stats(&session.tls);
+    if (session.net.live) {
+        ts = herald_tls_stats(&session.net.tls);
     }
     qfile_count(&qf, herald_counters(&session.agent), ts.full_handshakes, ts.resumed_handshakes);
     if (locked) {
@@ -347,7 +347,7 @@ int cli_drain(const cli_opts_t *o)
     deadline = session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0);
     /* Until empty: what other heralds queue meanwhile is delivered too. */
     while (qf.queue.count(qf.queue.ctx) > 0u) {
-        if (!session.tls_live && (rc = cli_session_connectable(&session, o)) != 0) {
+        if (!session.net.live && (rc = cli_session_connectable(&session, o)) != 0) {
             finish();
             return rc;
         }
