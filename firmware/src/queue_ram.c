@@ -2,8 +2,10 @@
 /* RAM queue: records laid end to end in the caller's buffer as
  * [u32 seq][u32 len][u32 expires][u32 priority][body, padded to 4].  Records leave from the front; when
  * the free space at the end is too small the live records are moved down to
- * offset 0 (rare, and bounded by the buffer size). */
+ * offset 0 (rare, and bounded by the buffer size).  Fields are little-endian,
+ * byte by byte: the caller's buffer need not be aligned. */
 #include <string.h>
+#include "herald/le.h"
 #include "herald/queue.h"
 
 #define REC_HDR 16u
@@ -13,18 +15,9 @@ static size_t pad4(size_t n)
     return (n + 3u) & ~(size_t)3u;
 }
 
-/* Byte by byte: the caller's buffer need not be aligned. */
-static void put_u32(uint8_t *p, uint32_t v)
+static size_t rec_len(const herald_ram_queue_t *q, size_t at)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return REC_HDR + pad4(herald_le32_get(q->buf + at + 4u));
 }
 
 static herald_status_t rq_begin(void *ctx, herald_queue_rec_t *meta)
@@ -47,10 +40,10 @@ static herald_status_t rq_begin(void *ctx, herald_queue_rec_t *meta)
     if (q->cap - q->tail < need) {
         return HERALD_E_QUEUE_FULL;
     }
-    put_u32(q->buf + q->tail, q->next_seq);
-    put_u32(q->buf + q->tail + 4u, (uint32_t)len);
-    put_u32(q->buf + q->tail + 8u, meta->expires_s);
-    put_u32(q->buf + q->tail + 12u, meta->priority);
+    herald_le32_put(q->buf + q->tail, q->next_seq);
+    herald_le32_put(q->buf + q->tail + 4u, (uint32_t)len);
+    herald_le32_put(q->buf + q->tail + 8u, meta->expires_s);
+    herald_le32_put(q->buf + q->tail + 12u, meta->priority);
     meta->seq = q->next_seq;
     q->wr = q->tail + REC_HDR;
     q->wr_end = q->wr + len;
@@ -75,7 +68,7 @@ static herald_status_t rq_commit(void *ctx)
     if (!q->writing || q->wr != q->wr_end) {
         return HERALD_E_INVALID_ARG;
     }
-    q->tail += REC_HDR + pad4(get_u32(q->buf + q->tail + 4u));
+    q->tail += rec_len(q, q->tail);
     q->count++;
     q->next_seq++;
     q->writing = 0;
@@ -88,42 +81,62 @@ static void rq_abort(void *ctx)
     q->writing = 0;
 }
 
+/* Where the record numbered seq lies: the head, or the record the walk
+ * gave last (records move down when begin makes room: found by number). */
+static int find(const herald_ram_queue_t *q, uint32_t seq, size_t *at)
+{
+    if (q->count == 0u || (seq != herald_le32_get(q->buf + q->head) && (!q->have_wk || seq != q->wk_seq))) {
+        return 0;
+    }
+    *at = q->head;
+    while (*at < q->tail && herald_le32_get(q->buf + *at) != seq) {
+        *at += rec_len(q, *at);
+    }
+    return *at < q->tail;
+}
+
+static void meta_at(const herald_ram_queue_t *q, size_t at, herald_queue_rec_t *out)
+{
+    out->seq = herald_le32_get(q->buf + at);
+    out->body_len = herald_le32_get(q->buf + at + 4u);
+    out->expires_s = herald_le32_get(q->buf + at + 8u);
+    out->priority = (uint8_t)herald_le32_get(q->buf + at + 12u);
+}
+
 static herald_status_t rq_peek(void *ctx, herald_queue_rec_t *out)
 {
     herald_ram_queue_t *q = ctx;
     if (q->count == 0u) {
         return HERALD_E_QUEUE_EMPTY;
     }
-    out->seq = get_u32(q->buf + q->head);
-    out->body_len = get_u32(q->buf + q->head + 4u);
-    out->expires_s = get_u32(q->buf + q->head + 8u);
-    out->priority = (uint8_t)get_u32(q->buf + q->head + 12u);
+    meta_at(q, q->head, out);
     return HERALD_OK;
 }
 
 static herald_status_t rq_read(void *ctx, const herald_queue_rec_t *rec, size_t off, char *buf, size_t len)
 {
     herald_ram_queue_t *q = ctx;
+    size_t at;
     size_t body_len;
-    if (q->count == 0u || get_u32(q->buf + q->head) != rec->seq) {
+    if (!find(q, rec->seq, &at)) {
         return HERALD_E_INVALID_ARG;
     }
     /* The stored length bounds the copy, not the caller's copy of the meta. */
-    body_len = get_u32(q->buf + q->head + 4u);
+    body_len = herald_le32_get(q->buf + at + 4u);
     if (off > body_len || len > body_len - off) {
         return HERALD_E_INVALID_ARG;
     }
-    (void)memcpy(buf, q->buf + q->head + REC_HDR + off, len);
+    (void)memcpy(buf, q->buf + at + REC_HDR + off, len);
     return HERALD_OK;
 }
 
 static herald_status_t rq_retire(void *ctx, uint32_t seq)
 {
     herald_ram_queue_t *q = ctx;
-    if (q->count == 0u || get_u32(q->buf + q->head) != seq) {
+    if (q->count == 0u || herald_le32_get(q->buf + q->head) != seq) {
         return HERALD_E_INVALID_ARG; /* only the oldest is ever in flight */
     }
-    q->head += REC_HDR + pad4(get_u32(q->buf + q->head + 4u));
+    q->head += rec_len(q, q->head);
     if (--q->count == 0u) {
         q->head = 0u;
         q->tail = 0u;
@@ -134,6 +147,41 @@ static herald_status_t rq_retire(void *ctx, uint32_t seq)
 static size_t rq_count(void *ctx)
 {
     return ((herald_ram_queue_t *)ctx)->count;
+}
+
+static herald_status_t rq_walk(void *ctx, const herald_queue_rec_t *prev, herald_queue_rec_t *out)
+{
+    herald_ram_queue_t *q = ctx;
+    size_t at = q->head;
+    if (prev && !find(q, prev->seq, &at)) {
+        return HERALD_E_INVALID_ARG;
+    }
+    if (prev) {
+        at += rec_len(q, at);
+    }
+    if (q->count == 0u || at >= q->tail) {
+        return HERALD_E_QUEUE_EMPTY;
+    }
+    meta_at(q, at, out);
+    q->wk_seq = out->seq;
+    q->have_wk = 1;
+    return HERALD_OK;
+}
+
+/* Committed records only (one being written is not counted). */
+static herald_status_t rq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *erase_counts, size_t n)
+{
+    herald_ram_queue_t *q = ctx;
+    for (size_t i = 0u; i < n; i++) {
+        erase_counts[i] = HERALD_QUEUE_ERASES_UNKNOWN; /* no sectors */
+    }
+    out->records = q->count;
+    out->bytes_used = q->tail - q->head;
+    out->bytes_free = q->cap - out->bytes_used;
+    out->damaged = 0u;
+    out->erases = 0u;
+    out->sectors = 0u;
+    return HERALD_OK;
 }
 
 size_t herald_ram_queue_need(size_t body_len)
@@ -165,5 +213,7 @@ herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t c
     out->count = rq_count;
     out->ctx = q;
     out->damaged = NULL; /* RAM does not rot */
+    out->walk = rq_walk;
+    out->stats = rq_stats;
     return HERALD_OK;
 }

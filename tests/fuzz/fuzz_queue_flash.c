@@ -2,8 +2,9 @@
 /* The flash queue recovering from arbitrary flash contents, then driven by a
  * script of appends, deliveries, misuse, reboots, power cuts or one-off
  * device errors (each landing a random part of the operation it hits) and
- * bit flips.  At every boot the queue is drained on a copy of the flash,
- * which is checked against a model of what the queue was told, and becomes
+ * bit flips.  At every boot the queue is walked and drained on a copy of the
+ * flash (the walk writes nothing and lists what the drain delivers), which
+ * is checked against a model of what the queue was told, and becomes
  * the model for what follows:
  *   - init writes nothing on a flash that only the queue and power cuts
  *     touched; on a damaged one only zeros into single program units (the
@@ -223,16 +224,43 @@ static uint32_t read_body(herald_queue_t *q, const flash_t *f, const herald_queu
     return crc;
 }
 
-/* Boot from a copy of the flash and drain it: what a reboot would deliver. */
+/* The walk over a queue just booted, each body read through read(): it
+ * writes nothing, and stats count what it lists. */
+static void walk_copy(herald_queue_t *q, const flash_t *c, model_t *out)
+{
+    herald_queue_rec_t m, prev;
+    herald_queue_stats_t s;
+    unsigned writes = c->writes;
+    int st;
+    out->n = 0;
+    for (st = q->walk(q->ctx, NULL, &m); st == HERALD_OK; st = q->walk(q->ctx, &prev, &m)) {
+        fz_input_t none = { NULL, 0 };
+        int rst;
+        FZ_CHECK(out->n < MAX_RECS);
+        out->e[out->n].meta = m;
+        out->e[out->n].body_crc = read_body(q, c, &m, &none, &rst);
+        FZ_CHECK(rst == HERALD_OK);
+        out->n++;
+        prev = m;
+    }
+    FZ_CHECK(st == HERALD_E_QUEUE_EMPTY && c->writes == writes);
+    FZ_CHECK(q->stats(q->ctx, &s, NULL, 0) == HERALD_OK && s.records == out->n && s.records == q->count(q->ctx));
+}
+
+/* Boot from a copy of the flash and drain it: what a reboot would deliver
+ * (and what the walk before the drain lists, in the same order). */
 static void drain_copy(const flash_t *f, model_t *out, int pure)
 {
     flash_t c;
     herald_flash_queue_t fq;
     herald_queue_t q;
     size_t left;
+    model_t *walked = malloc(sizeof *walked);
     fl_init(&c, &f->dev.geometry, f->mem);
     FZ_CHECK(herald_flash_queue_init(&fq, &c.dev, &q) == HERALD_OK);
     FZ_CHECK(c.writes == c.marks && (c.writes == 0 || !pure));
+    FZ_CHECK(walked != NULL);
+    walk_copy(&q, &c, walked);
     out->n = 0;
     out->valid = 1;
     left = q.count(q.ctx);
@@ -251,8 +279,14 @@ static void drain_copy(const flash_t *f, model_t *out, int pure)
         FZ_CHECK(st == HERALD_OK);
         FZ_CHECK(q.retire(q.ctx, m.seq) == HERALD_OK);
         FZ_CHECK(q.count(q.ctx) == --left);
+        FZ_CHECK(out->n < walked->n && walked->e[out->n].meta.seq == m.seq &&
+                 walked->e[out->n].meta.body_len == m.body_len && walked->e[out->n].meta.expires_s == m.expires_s &&
+                 walked->e[out->n].meta.priority == m.priority &&
+                 walked->e[out->n].body_crc == out->e[out->n].body_crc);
         out->n++;
     }
+    FZ_CHECK(out->n == walked->n);
+    free(walked);
     free(c.mem);
 }
 
@@ -451,12 +485,13 @@ static void op_misuse(run_t *r)
 
 static const uint32_t SECTOR_SIZES[] = { 64, 128, 256, 512 };
 
-/* The smallest sector the queue takes: its two headers and erase mark, and
- * one record with a body of one unit (queue_flash.c's layout). */
+/* The smallest sector the queue takes: its two headers and erase mark, one
+ * record with a body of one unit, and the erase-count tail
+ * (queue_flash_priv.h's layout). */
 static uint32_t min_sector(uint32_t u)
 {
-    uint32_t crc_off = (21u + u - 1u) / u * u, crc_len = (4u + u - 1u) / u * u;
-    return 2u * 16u + u + crc_off + crc_len + 2u * u + u;
+    uint32_t crc_off = (21u + u - 1u) / u * u, crc_len = (4u + u - 1u) / u * u, tail = (12u + u - 1u) / u * u;
+    return 2u * 16u + u + crc_off + crc_len + 2u * u + u + tail;
 }
 static const uint32_t PROGRAM_SIZES[] = { 1, 4, 8, 16 };
 

@@ -25,7 +25,8 @@ HDR = 4096  # the queue file's header block; the NOR image follows it
 def queue_file(path, sector_size, sectors, program_size=4, next_seq=None):
     """A queue file as herald writes it (tools/cli/herald/qfile.h): header, then
     an erased image; with next_seq, sector 0 already opened at that number
-    (firmware/src/queue_flash.c: its header twice, then the erase mark)."""
+    (firmware/src/queue_flash_priv.h: its header twice, then the erase mark;
+    no erase-count tail, as a herald before the counts left it)."""
     head = b"HERALDQF" + struct.pack("<IIII", 1, sector_size, sectors, program_size)
     head += struct.pack("<I", zlib.crc32(head))
     image = bytearray(b"\xff" * (sector_size * sectors))
@@ -159,8 +160,9 @@ class QueueCli(unittest.TestCase):
         queue_file(self.q, 128 * 1024, 16)
         p = run_cli(*base, *batch_args(10000, 36), "--wait", "20", sim=sim)
         self.assertEqual(p.returncode, EXIT_LOCAL, p.stderr)
+        # 131072 less the sector's header (36) and erase-count tail (12), and a record's own 36
         self.assertRegex(p.stderr, r"HERALD_E_NOSPACE: the notification is 3901\d\d bytes; "
-                                   r"a record of the queue holds at most 131000 ")
+                                   r"a record of the queue holds at most 130988 ")
         self.assertEqual(len(sim.records()), 2)
         self.assertEqual(run_cli("queue", "--queue", self.q).stdout.splitlines()[-1], "0 queued in %s" % self.q)
 
@@ -260,6 +262,38 @@ class QueueCli(unittest.TestCase):
         sim = start_simulator(self)
         self.assertEqual(run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim).returncode, EXIT_OK)
         self.assertEqual(self.order_ids(sim), ["ORD-0", "ORD-1", "ORD-2"])
+
+    def test_stats_show_bytes_and_erase_counts(self):
+        # The queue's own figures: bytes used and free, and each sector's
+        # erase count as the queue keeps it on flash (sector 0 opened once).
+        for n in range(2):
+            self.assertEqual(run_cli("send", *order(n), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        stats = dict(line.split() for line in run_cli("stats", "--queue", self.q).stdout.splitlines())
+        area = 2 * 1024 * 1024 - 36 - 12  # a sector less its header and its erase-count tail
+        used, free = int(stats["bytes_used"]), int(stats["bytes_free"])
+        self.assertEqual(stats["waiting"], "2")
+        self.assertTrue(0 < used < 1000, used)
+        self.assertEqual(used + free, 8 * area)
+        self.assertEqual((stats["flash_erases"], stats["sector_erases"]), ("1", ",".join(["1"] + ["0"] * 7)))
+        sim = start_simulator(self)
+        self.assertEqual(run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim).returncode, EXIT_OK)
+        stats = dict(line.split() for line in run_cli("stats", "--queue", self.q).stdout.splitlines())
+        self.assertEqual((stats["waiting"], stats["bytes_used"]), ("0", "0"))
+        self.assertEqual(int(stats["bytes_free"]), 8 * area - used)  # back when sector 0 is next erased
+
+    def test_a_file_from_before_the_erase_counts_is_used_and_says_so(self):
+        # sector 0 opened by a herald that kept no erase count: its count is
+        # unknown ("?"), the total a lower bound; records go in and out
+        queue_file(self.q, 4096, 4, next_seq=5)
+        self.assertEqual(run_cli("send", *order(0), "--queue", self.q, base_url=DEAD).returncode, EXIT_QUEUED)
+        p = run_cli("stats", "--queue", self.q)
+        stats = dict(line.split() for line in p.stdout.splitlines())
+        self.assertEqual((stats["waiting"], stats["flash_erases"], stats["sector_erases"]), ("1", "0+", "?,0,0,0"))
+        p = run_cli("queue", "--queue", self.q)
+        self.assertEqual(p.stdout.splitlines()[1].split()[0], "5")
+        sim = start_simulator(self)
+        self.assertEqual(run_cli("drain", "--queue", self.q, "--wait", "20", sim=sim).returncode, EXIT_OK)
+        self.assertEqual(self.order_ids(sim), ["ORD-0"])
 
     def test_a_damaged_record_costs_only_itself_and_is_reported(self):
         for n in range(3):

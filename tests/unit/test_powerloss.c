@@ -181,6 +181,37 @@ static void workload(herald_queue_t *q, rec_t *r, int transient)
     }
 }
 
+/* The read-only walk over what waits: each record's body read whole through
+ * read() and checked, its seq into seqs (N_ALL of them), and stats agreeing.
+ * How many it listed, or -1 when the walk failed or disagreed. */
+static long walk_all(herald_queue_t *q, uint32_t *seqs)
+{
+    herald_queue_rec_t m, prev;
+    herald_queue_stats_t s;
+    long n = 0;
+    herald_status_t st = q->walk(q->ctx, NULL, &m);
+    while (st == HERALD_OK && n < (long)N_ALL) {
+        char got[64], want[48];
+        unsigned i;
+        if (m.body_len >= sizeof got || q->read(q->ctx, &m, 0, got, m.body_len) != HERALD_OK) {
+            return -1;
+        }
+        got[m.body_len] = '\0';
+        if (sscanf(got, "n=%u;", &i) != 1 || i >= N_ALL || body_of(i, want) != m.body_len ||
+            memcmp(got, want, m.body_len) != 0 || m.expires_s != expires_of(i)) {
+            return -1;
+        }
+        seqs[n++] = m.seq;
+        prev = m;
+        st = q->walk(q->ctx, &prev, &m);
+    }
+    if (st != HERALD_E_QUEUE_EMPTY || q->stats(q->ctx, &s, NULL, 0u) != HERALD_OK ||
+        s.records != q->count(q->ctx) || s.records != (size_t)n) {
+        return -1;
+    }
+    return n;
+}
+
 /* After the reboot: deliver what is left, then judge every notification.
  * Acknowledged: delivered at least once.  Twice: only the one whose retire
  * failed.  Never acknowledged: never delivered, except (power cut only) the
@@ -188,11 +219,20 @@ static void workload(herald_queue_t *q, rec_t *r, int transient)
 static void judge(herald_queue_t *q, rec_t *r, int transient, totals_t *t)
 {
     herald_status_t st;
-    while ((st = deliver(q, r, 1)) == HERALD_OK) {
-    }
-    if (st != HERALD_E_QUEUE_EMPTY) {
+    uint32_t *seqs = calloc(N_ALL, sizeof *seqs);
+    long listed = walk_all(q, seqs), k = 0;
+    r->bad += listed < 0;
+    do {
+        herald_queue_rec_t m;
+        if (q->peek(q->ctx, &m) == HERALD_OK && (k >= listed || m.seq != seqs[k++])) {
+            r->bad++; /* the walk did not list what the head delivers, in its order */
+        }
+        st = deliver(q, r, 1);
+    } while (st == HERALD_OK);
+    if (st != HERALD_E_QUEUE_EMPTY || k != listed) {
         r->bad++;
     }
+    free(seqs);
     for (unsigned i = 0; i < N_WORK; i++) {
         unsigned n = r->before[i] + r->after[i];
         int may_repeat = (long)i == r->retire_inflight;
@@ -377,7 +417,7 @@ static uint32_t align_up(uint32_t n, uint32_t u)
     return (n + u - 1u) / u * u;
 }
 
-/* queue_flash.c's record: header, CRC, commit and retire marks, body. */
+/* queue_flash_priv.h's record: header, CRC, commit and retire marks, body. */
 static uint32_t record_bytes(uint32_t u, uint32_t body_len)
 {
     return align_up(21u, u) + align_up(4u, u) + 2u * u + align_up(body_len, u);
@@ -407,6 +447,7 @@ static void damage_one(const herald_flash_geometry_t *geo, const uint8_t *img, c
     herald_flash_queue_t fq;
     herald_queue_t q;
     herald_queue_rec_t m;
+    static uint32_t seqs[N_ALL];
     long victim = -1;
     size_t j = 0;
     unsigned bad = 0, delivered = 0, refused = 0;
@@ -427,8 +468,15 @@ static void damage_one(const herald_flash_geometry_t *geo, const uint8_t *img, c
     if (herald_flash_queue_init(&fq, &fl, &q) != HERALD_OK) {
         bad++;
     } else {
+        uint64_t programs = ff.stats.programs;
+        uint32_t found = fq.damaged;
+        long listed = walk_all(&q, seqs), k = 0;
+        /* the walk lists what the head then takes, and changes nothing */
+        bad += listed < 0 || ff.stats.programs != programs || fq.damaged != found;
         while (q.peek(q.ctx, &m) == HERALD_OK) {
-            long i = take_head(&q, &m);
+            long i;
+            bad += k >= listed || m.seq != seqs[k++];
+            i = take_head(&q, &m);
             if (i < 0) {
                 bad++; /* corrupt, or the queue did not move on */
                 break;
@@ -447,6 +495,7 @@ static void damage_one(const herald_flash_geometry_t *geo, const uint8_t *img, c
             }
             j++;
         }
+        bad += k != listed;
         for (; j < nwant; j++) {
             if ((long)j == victim) {
                 t->damaged_lost++;

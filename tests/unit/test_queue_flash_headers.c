@@ -13,7 +13,7 @@
 #include "herald/queue.h"
 #include "herald_flash_file.h"
 
-/* the layout at program size 4 (firmware/src/queue_flash.c): each sector
+/* the layout at program size 4 (firmware/src/queue_flash_priv.h): each sector
  * starts with two 16-byte header copies, the epoch at byte 4 of each */
 #define SEC 512u
 #define HDR_COPY 16u

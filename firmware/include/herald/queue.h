@@ -19,6 +19,8 @@ typedef struct {
     uint8_t priority;   /* 0 routine, 1 system alert */
 } herald_queue_rec_t;
 
+struct herald_queue_stats;
+
 typedef struct herald_queue {
     /* Start a record whose body_len, expires_s and priority are taken from
      * *meta; its number is written to meta->seq.
@@ -42,7 +44,37 @@ typedef struct herald_queue {
      * medium since it was opened (each counted once, see the flash queue).
      * The agent folds it into herald_counters()->damaged. */
     uint32_t (*damaged)(void *ctx);
+    /* Optional (may be NULL): the waiting records in delivery order, read
+     * only (nothing is written, retired or counted).  prev NULL gives the
+     * oldest (as peek); otherwise the record after prev, which is the
+     * oldest or the record this walk gave last.  read() takes that record
+     * too, so its body can be read between steps.  HERALD_OK;
+     * HERALD_E_QUEUE_EMPTY past the newest; HERALD_E_INVALID_ARG prev is
+     * neither, or no longer waiting; HERALD_E_FLASH a read failed (a
+     * record found damaged is stepped over, left for the queue's own
+     * walk to count). */
+    herald_status_t (*walk)(void *ctx, const herald_queue_rec_t *prev, herald_queue_rec_t *out);
+    /* Optional (may be NULL): the figures in herald_queue_stats_t, and in
+     * erase_counts[0..n) the erase count of each sector (those past the
+     * last sector, all on RAM: HERALD_QUEUE_ERASES_UNKNOWN); erase_counts
+     * may be NULL with n 0.  HERALD_E_FLASH a read failed. */
+    herald_status_t (*stats)(void *ctx, struct herald_queue_stats *out, uint32_t *erase_counts, size_t n);
 } herald_queue_t;
+
+typedef struct herald_queue_stats {
+    size_t records;    /* waiting (as count) */
+    size_t bytes_used; /* from the oldest waiting record to where the next goes, headers included */
+    size_t bytes_free; /* what new records may take before the queue is full, headers included */
+    uint32_t damaged;  /* as damaged(): records lost to damage since the queue was opened */
+    uint32_t erases;   /* sector erases done since the queue was opened */
+    uint32_t sectors;  /* sectors of the medium; 0 when it has none (RAM) */
+} herald_queue_stats_t;
+
+/* An erase count that the sector does not hold: written before counts were
+ * kept, or its count damaged.  Counted again from its next erase on, then
+ * with HERALD_QUEUE_ERASES_MORE: at least that many. */
+#define HERALD_QUEUE_ERASES_UNKNOWN 0xFFFFFFFFu
+#define HERALD_QUEUE_ERASES_MORE 0x80000000u
 
 /* ---- RAM queue: records packed in a caller buffer, lost at reset. */
 typedef struct {
@@ -55,6 +87,8 @@ typedef struct {
     size_t count;
     uint32_t next_seq;
     int writing;
+    uint32_t wk_seq;    /* the record the walk gave last (read takes it too) */
+    int have_wk;
 } herald_ram_queue_t;
 
 /* Bind q over buf (cap >= 64 bytes) and fill *out with its operations.
@@ -79,7 +113,9 @@ size_t herald_ram_queue_need(size_t body_len);
  *
  * Costs: per record 27 bytes of overhead with a program size of 1, 36 with 4,
  * 48 with 8 and 80 with 16, plus the body rounded up to the program size; per
- * sector 33/36/40/48 bytes (the sector header is kept twice).  RAM: this struct, no table per record.  Erases
+ * sector 45/48/56/64 bytes (the sector header is kept twice, and the last
+ * 12/12/16/16 hold the sector's erase count: the layout is in
+ * firmware/src/queue_flash_priv.h).  RAM: this struct, no table per record.  Erases
  * are lazy: begin() erases the next sector when the record does not fit in
  * the current one, so that begin() may take one erase time.
  *
@@ -105,12 +141,26 @@ size_t herald_ram_queue_need(size_t body_len);
  *   abort   drops the record begun; its space is not reused before the
  *           sector is next erased.
  *   peek    HERALD_E_QUEUE_EMPTY; HERALD_E_FLASH after a fault (below).
- *   read    HERALD_E_INVALID_ARG rec is not the oldest record or the range
+ *   read    HERALD_E_INVALID_ARG rec is neither the oldest record nor the
+ *           one walk gave last (or that one no longer waits), or the range
  *           passes its end; HERALD_E_FLASH a read failed, or (on the last
  *           piece of reads that ran from offset 0 in order) the record no
- *           longer matches its CRC: it was damaged after init; it is then
- *           lost to damage (counted, retired, the next record is the head).
+ *           longer matches its CRC: it was damaged after init; the oldest
+ *           is then lost to damage (counted, retired, the next record is
+ *           the head), a later one is left for the head's walk to count.
  *           Reads out of order are not checked.
+ *   walk    steps as the head does (each record's CRC is read as it steps,
+ *           so walking the whole queue reads the whole log) and programs
+ *           nothing; HERALD_E_FLASH after a fault.
+ *   stats   bytes_used runs from the oldest record to where the next one
+ *           goes (so it holds the rest of a closed sector and aborted
+ *           records between); bytes_free is the rest of the write sector
+ *           and the sectors the rotation reaches before the oldest record
+ *           (a sector outside the log that still holds records, see below,
+ *           makes it smaller than that); erases are this instance's; the
+ *           erase counts are read from each sector's tail (queue_flash_priv.h:
+ *           HERALD_QUEUE_ERASES_UNKNOWN for a sector last erased by a herald
+ *           that kept no counts).
  *   retire  HERALD_E_INVALID_ARG seq is not the oldest record (records leave
  *           in order); HERALD_E_FLASH either the mark was not written (the
  *           record stays the oldest and is delivered again) or it was and
@@ -191,6 +241,11 @@ typedef struct {
     uint8_t defer;
     uint8_t npend;
     uint32_t pend[HERALD_FLASH_QUEUE_PEND];
+    /* the record the walk gave last (read takes it too) */
+    uint32_t wk_addr;
+    herald_queue_rec_t wk_meta;
+    uint8_t have_wk;
+    uint32_t raddr;       /* the record the read check runs over */
 } herald_flash_queue_t;
 
 /* Recover the queue from flash and fill *out with its operations.  Nothing

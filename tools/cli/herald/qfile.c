@@ -341,7 +341,8 @@ int qfile_open(qfile_t *q, const char *path)
     }
     qfile_unlock(q, 0);
     /* no damaged(): the CLI counts damage itself, in the state file */
-    q->queue = (herald_queue_t){ lk_begin, lk_write, lk_commit, lk_abort, lk_peek, lk_read, lk_retire, lk_count, q, NULL };
+    q->queue = (herald_queue_t){ .begin = lk_begin, .write = lk_write, .commit = lk_commit, .abort = lk_abort,
+                                 .peek = lk_peek, .read = lk_read, .retire = lk_retire, .count = lk_count, .ctx = q };
     q->open = 1;
     return 0;
 }

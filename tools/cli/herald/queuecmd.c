@@ -400,15 +400,74 @@ static void describe(const char *body, size_t len, char *tmpl, size_t tcap, char
     cJSON_Delete(root);
 }
 
+/* One line of the listing, gathered under the file lock and printed after
+ * it (a slow reader of stdout must not hold other heralds up). */
+typedef struct {
+    unsigned handle, attempts;
+    char tmpl[64], targets[64], next[32], last[48];
+    long long age;
+} qline_t;
+
+/* The line of a record the walk gave: its body read whole through the
+ * queue's read (which checks its CRC).  0, or -1 when it cannot be read. */
+static int list_line(const herald_queue_rec_t *rec, int64_t now, qline_t *l)
+{
+    char *body = malloc(rec->body_len + 1u);
+    const qfile_rec_t *st = qfile_find(&qf, rec->seq);
+    if (!body || qf.raw.read(qf.raw.ctx, rec, 0, body, rec->body_len) != HERALD_OK) {
+        free(body);
+        return -1;
+    }
+    describe(body, rec->body_len, l->tmpl, sizeof l->tmpl, l->targets, sizeof l->targets);
+    free(body);
+    snprintf(l->next, sizeof l->next, "now");
+    if (st && st->next_try > now) {
+        snprintf(l->next, sizeof l->next, "in %llds", (long long)(st->next_try - now));
+    }
+    l->handle = st ? (unsigned)st->handle : (unsigned)rec->seq;
+    l->attempts = st ? (unsigned)st->attempts : 0u;
+    l->age = st ? (long long)(now - st->created) : -1LL;
+    snprintf(l->last, sizeof l->last, "%s", st && st->last[0] ? st->last : "-");
+    return 0;
+}
+
+/* Walk the queue under the file lock (so no append or retire is half seen),
+ * changing nothing: the lines in *lines (malloc'd), how many in *n, and the
+ * count the queue gives in *total. */
+static int gather(qline_t **lines, size_t *n, size_t *total)
+{
+    herald_queue_rec_t rec, prev;
+    int64_t now = (int64_t)time(NULL);
+    size_t cap = 0;
+    herald_status_t st;
+    *lines = NULL;
+    *n = 0;
+    if (qfile_lock(&qf) != HERALD_OK) {
+        return -1;
+    }
+    *total = qf.raw.count(qf.raw.ctx);
+    for (st = qf.raw.walk(qf.raw.ctx, NULL, &rec); st == HERALD_OK; st = qf.raw.walk(qf.raw.ctx, &prev, &rec)) {
+        if (*n == cap) {
+            qline_t *more = realloc(*lines, (cap = cap ? 2u * cap : 64u) * sizeof *more);
+            if (!more) {
+                break;
+            }
+            *lines = more;
+        }
+        if (list_line(&rec, now, &(*lines)[*n]) != 0) {
+            break; /* list no further: the count below says so */
+        }
+        (*n)++;
+        prev = rec;
+    }
+    qfile_unlock(&qf, 0);
+    return 0;
+}
+
 int cli_queue_list(const cli_opts_t *o)
 {
-    static herald_flash_file_t copy;
-    herald_flash_t cflash;
-    herald_flash_queue_t cq;
-    herald_queue_t q;
-    herald_queue_rec_t rec;
-    int64_t now = (int64_t)time(NULL);
-    size_t n = 0, total;
+    qline_t *lines;
+    size_t n, total = 0;
     uint64_t damaged;
     int rc;
     if (!o->queue) {
@@ -419,56 +478,23 @@ int cli_queue_list(const cli_opts_t *o)
     if (rc != 0) {
         return rc;
     }
-    /* Walk a copy of the image (with the geometry the file records):
-     * listing must not change the queue, and the queue's only way forward
-     * is retiring. */
-    if (herald_flash_file_open(&copy, NULL, &qf.flash.geometry, 0u, &cflash) != HERALD_OK) {
+    if (gather(&lines, &n, &total) != 0) {
         qfile_close(&qf);
         return EXIT_INTERNAL;
     }
-    if (qfile_lock(&qf) != HERALD_OK) { /* a moment, so no append is half-copied */
-        herald_flash_file_close(&copy);
-        qfile_close(&qf);
-        return EXIT_INTERNAL;
-    }
-    memcpy(copy.mem, qf.file.mem, qf.file.size);
-    qfile_unlock(&qf, 0);
-    if (herald_flash_queue_init(&cq, &cflash, &q) != HERALD_OK) {
-        fprintf(stderr, "herald: queue %s cannot be read\n", o->queue);
-        herald_flash_file_close(&copy);
-        qfile_close(&qf);
-        return EXIT_INTERNAL;
-    }
-    total = q.count(q.ctx);
     printf("%-8s %-24s %-24s %8s %-20s %8s %s\n", "HANDLE", "TEMPLATE", "TARGET", "ATTEMPTS", "NEXT TRY", "AGE",
            "LAST");
-    while (q.peek(q.ctx, &rec) == HERALD_OK) {
-        char *body = malloc(rec.body_len + 1u);
-        char tmpl[64], targets[64], next[32] = "now";
-        const qfile_rec_t *st = qfile_find(&qf, rec.seq);
-        if (!body || q.read(q.ctx, &rec, 0, body, rec.body_len) != HERALD_OK) {
-            free(body);
-            break;
-        }
-        describe(body, rec.body_len, tmpl, sizeof tmpl, targets, sizeof targets);
-        if (st && st->next_try > now) {
-            snprintf(next, sizeof next, "in %llds", (long long)(st->next_try - now));
-        }
-        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", st ? (unsigned)st->handle : (unsigned)rec.seq, tmpl, targets,
-               st ? (unsigned)st->attempts : 0u, next, st ? (long long)(now - st->created) : -1LL,
-               st && st->last[0] ? st->last : "-");
-        free(body);
-        n++;
-        if (q.retire(q.ctx, rec.seq) != HERALD_OK) {
-            break; /* the copy cannot move on: list no further */
-        }
+    for (size_t i = 0; i < n; i++) {
+        const qline_t *l = &lines[i];
+        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", l->handle, l->tmpl, l->targets, l->attempts, l->next, l->age,
+               l->last);
     }
+    free(lines);
     printf("%zu queued in %s\n", n, o->queue);
     damaged = qfile_damaged(&qf);
     if (damaged > 0u) {
         printf("%llu record%s lost to flash damage\n", (unsigned long long)damaged, damaged == 1u ? "" : "s");
     }
-    herald_flash_file_close(&copy);
     qfile_close(&qf);
     if (n != total) {
         /* Never show part of a queue as all of it. */
@@ -479,8 +505,38 @@ int cli_queue_list(const cli_opts_t *o)
     return EXIT_DELIVERED;
 }
 
+/* The flash figures: bytes, and each sector's erase count as the queue
+ * keeps it on flash ("?" unknown: last erased by a herald that kept no
+ * counts; "N+" at least N).  flash_erases sums them, with "+" when a
+ * sector's count is unknown or a lower bound. */
+static void print_flash(const herald_queue_stats_t *s, const uint32_t *counts)
+{
+    char *list = malloc((size_t)s->sectors * 16u + 2u);
+    size_t len = 0;
+    unsigned long long sum = 0;
+    int more = 0;
+    printf("%-20s %zu\n", "bytes_used", s->bytes_used);
+    printf("%-20s %zu\n", "bytes_free", s->bytes_free);
+    for (uint32_t i = 0; list && i < s->sectors; i++) {
+        uint32_t c = counts[i];
+        more |= c == HERALD_QUEUE_ERASES_UNKNOWN || (c & HERALD_QUEUE_ERASES_MORE) != 0u;
+        sum += c == HERALD_QUEUE_ERASES_UNKNOWN ? 0u : (c & ~HERALD_QUEUE_ERASES_MORE);
+        if (c == HERALD_QUEUE_ERASES_UNKNOWN) {
+            len += (size_t)sprintf(list + len, "%s?", i ? "," : "");
+        } else {
+            len += (size_t)sprintf(list + len, "%s%u%s", i ? "," : "", (unsigned)(c & ~HERALD_QUEUE_ERASES_MORE),
+                                   (c & HERALD_QUEUE_ERASES_MORE) ? "+" : "");
+        }
+    }
+    printf("%-20s %llu%s\n", "flash_erases", sum, more ? "+" : "");
+    printf("%-20s %s\n", "sector_erases", list && len ? list : "-");
+    free(list);
+}
+
 int cli_stats(const cli_opts_t *o)
 {
+    uint32_t *counts;
+    herald_queue_stats_t s;
     int64_t now = (int64_t)time(NULL), oldest = -1;
     int rc;
     if (!o->queue) {
@@ -491,6 +547,21 @@ int cli_stats(const cli_opts_t *o)
     if (rc != 0) {
         return rc;
     }
+    /* under the lock: another herald may be erasing a sector */
+    counts = calloc(qf.flash.geometry.sector_count, sizeof *counts);
+    if (!counts || qfile_lock(&qf) != HERALD_OK) {
+        free(counts);
+        qfile_close(&qf);
+        return EXIT_INTERNAL;
+    }
+    if (qf.raw.stats(qf.raw.ctx, &s, counts, qf.flash.geometry.sector_count) != HERALD_OK) {
+        fprintf(stderr, "herald: queue %s cannot be read\n", o->queue);
+        qfile_unlock(&qf, 0);
+        free(counts);
+        qfile_close(&qf);
+        return EXIT_INTERNAL;
+    }
+    qfile_unlock(&qf, 0);
     for (size_t i = 0; i < qf.nrecs; i++) {
         if (oldest < 0 || now - qf.recs[i].created > oldest) {
             oldest = now - qf.recs[i].created;
@@ -499,9 +570,10 @@ int cli_stats(const cli_opts_t *o)
 #define QFILE_X(name) printf("%-20s %llu\n", #name, (unsigned long long)qf.counters.name);
     QFILE_COUNTERS(QFILE_X)
 #undef QFILE_X
-    printf("%-20s %zu\n", "waiting", (size_t)qf.queue.count(qf.queue.ctx));
+    printf("%-20s %zu\n", "waiting", s.records);
     printf("%-20s %lld\n", "oldest_age_s", (long long)(oldest < 0 ? 0 : oldest));
-    printf("%-20s %llu\n", "flash_erases", (unsigned long long)qf.fq.erases);
+    print_flash(&s, counts);
+    free(counts);
     report_damage(qf.counters.damaged, o->queue, "in");
     qfile_close(&qf);
     return EXIT_DELIVERED;
