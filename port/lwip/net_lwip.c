@@ -182,9 +182,7 @@ void herald_lwip_net_init(herald_lwip_net_t *n, herald_net_t *out)
 {
     memset(n, 0, sizeof *n);
     n->state = ST_CLOSED;
-    out->connect = net_connect;
-    out->send = net_send;
-    out->recv = net_recv;
-    out->close = net_close;
-    out->ctx = n;
+    *out = (herald_net_t){
+        .connect = net_connect, .send = net_send, .recv = net_recv, .close = net_close, .ctx = n
+    };
 }

@@ -530,11 +530,9 @@ int herald_tls_init(herald_tls_t *t, const herald_tls_config_t *cfg,
         &t->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
 #endif
-    out->connect = tls_connect;
-    out->send = tls_send;
-    out->recv = tls_recv;
-    out->close = tls_close;
-    out->ctx = t;
+    *out = (herald_net_t){
+        .connect = tls_connect, .send = tls_send, .recv = tls_recv, .close = tls_close, .ctx = t
+    };
     return HERALD_OK;
 }
 

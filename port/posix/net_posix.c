@@ -133,24 +133,41 @@ static int net_connect(void *ctx, const char *host, uint16_t port)
     return r;
 }
 
-static int net_send(void *ctx, const uint8_t *buf, size_t len)
+/* What send and recv check first: 0 and *len clamped to INT_MAX (the
+ * seam returns int), else the status to return. */
+static int io_start(const herald_posix_net_t *n, size_t *len)
 {
-    herald_posix_net_t *n = ctx;
-    if (len == 0) {
+    if (*len == 0) {
         return HERALD_E_INVALID_ARG;
     }
     if (!n->connected) {
         return HERALD_E_NET;
     }
-    if (len > INT_MAX) {
-        len = INT_MAX;
+    if (*len > INT_MAX) {
+        *len = INT_MAX;
+    }
+    return 0;
+}
+
+/* A non-blocking socket call that did nothing this time, or was interrupted. */
+static int io_would_block(void)
+{
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+static int net_send(void *ctx, const uint8_t *buf, size_t len)
+{
+    herald_posix_net_t *n = ctx;
+    int err = io_start(n, &len);
+    if (err != 0) {
+        return err;
     }
     /* MSG_NOSIGNAL: a closed peer must give EPIPE, not kill the process. */
     ssize_t r = send(n->fd, buf, len, MSG_NOSIGNAL);
     if (r > 0) {
         return (int)r;
     }
-    if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+    if (r == 0 || io_would_block()) {
         return 0;
     }
     return errno == EPIPE ? HERALD_E_NET_CLOSED : HERALD_E_NET;
@@ -159,14 +176,9 @@ static int net_send(void *ctx, const uint8_t *buf, size_t len)
 static int net_recv(void *ctx, uint8_t *buf, size_t len)
 {
     herald_posix_net_t *n = ctx;
-    if (len == 0) {
-        return HERALD_E_INVALID_ARG;
-    }
-    if (!n->connected) {
-        return HERALD_E_NET;
-    }
-    if (len > INT_MAX) {
-        len = INT_MAX;
+    int err = io_start(n, &len);
+    if (err != 0) {
+        return err;
     }
     ssize_t r = recv(n->fd, buf, len, 0);
     if (r > 0) {
@@ -175,10 +187,7 @@ static int net_recv(void *ctx, uint8_t *buf, size_t len)
     if (r == 0) {
         return HERALD_E_NET_CLOSED;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        return 0;
-    }
-    return HERALD_E_NET;
+    return io_would_block() ? 0 : HERALD_E_NET;
 }
 
 void herald_posix_net_init(herald_posix_net_t *n, herald_net_t *out)
@@ -187,11 +196,9 @@ void herald_posix_net_init(herald_posix_net_t *n, herald_net_t *out)
     n->connected = 0;
     n->addrs = NULL;
     n->next_addr = NULL;
-    out->connect = net_connect;
-    out->send = net_send;
-    out->recv = net_recv;
-    out->close = net_close;
-    out->ctx = n;
+    *out = (herald_net_t){
+        .connect = net_connect, .send = net_send, .recv = net_recv, .close = net_close, .ctx = n
+    };
 }
 
 int herald_posix_net_fd(const herald_posix_net_t *n)

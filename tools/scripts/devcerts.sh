@@ -90,66 +90,36 @@ CN = unused
 basicConstraints       = critical, CA:TRUE, pathlen:0
 keyUsage               = critical, keyCertSign, cRLSign
 subjectKeyIdentifier   = hash
-
-[ server_ext ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-
-[ wronghost_ext ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-subjectAltName         = DNS:wrong.example
-
-# An IP literal must match an iPAddress SAN, never a dNSName or the CN
-# (RFC 9525 6.2): these three are refused for https://127.0.0.1, iponly is
-# accepted for 127.0.0.1 and ::1.
-[ ipasdns_ext ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-subjectAltName         = DNS:127.0.0.1
-
-[ ipwildcard_ext ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-subjectAltName         = DNS:*.0.0.1
-
-[ nosan_ext ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-
-[ iponly_ext ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-subjectAltName         = IP:127.0.0.1, IP:::1
-
-# Names right, but a client certificate: not for a TLS server.
-[ clientauth_ext ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = clientAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-subjectAltName         = DNS:localhost, IP:127.0.0.1
 EOF
+
+# leaf_ext SECTION USAGE [SAN]: the extensions of a certificate the CA signs
+# for a TLS peer, extended key usage USAGE; without SAN it names no host.
+leaf_ext() {
+    cat <<EOF
+
+[ $1 ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = $2
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+EOF
+    [ $# -lt 3 ] || echo "subjectAltName         = $3"
+}
+
+{
+    leaf_ext server_ext serverAuth "DNS:localhost, IP:127.0.0.1"
+    leaf_ext wronghost_ext serverAuth "DNS:wrong.example"
+    # An IP literal must match an iPAddress SAN, never a dNSName or the CN
+    # (RFC 9525 6.2): these three are refused for https://127.0.0.1, iponly is
+    # accepted for 127.0.0.1 and ::1.
+    leaf_ext ipasdns_ext serverAuth "DNS:127.0.0.1"
+    leaf_ext ipwildcard_ext serverAuth "DNS:*.0.0.1"
+    leaf_ext nosan_ext serverAuth
+    leaf_ext iponly_ext serverAuth "IP:127.0.0.1, IP:::1"
+    # Names right, but a client certificate: not for a TLS server.
+    leaf_ext clientauth_ext clientAuth "DNS:localhost, IP:127.0.0.1"
+} >>"$work/openssl.cnf"
 
 # cert NAME CN EXTENSIONS START END [ISSUER]: a key, a request and the
 # certificate; without ISSUER the certificate signs itself.

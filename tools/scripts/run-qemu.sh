@@ -52,22 +52,10 @@ exec_qemu() {
 [ -z "$SIM_PORT" ] || exec_qemu "$SIM_PORT"
 
 RUN="$BUILD/run-qemu"
-mkdir -p "$RUN"
-tools/scripts/devcerts.sh "$BUILD/certs" >/dev/null
-rm -f "$RUN/record.jsonl" "$RUN/sim.out"
-python3 tools/sim/herald_sim.py --host 127.0.0.1 --port 0 --cert "$BUILD/certs/server.pem" \
-    --key "$BUILD/certs/server.key" --templates tests/data/templates.json --record "$RUN/record.jsonl" \
-    --app-id "${HERALD_APP_ID:-demo-app}" --api-key "${HERALD_API_KEY:-demo-key}" \
-    >"$RUN/sim.out" 2>"$RUN/sim.log" &
-SIM=$!
-trap 'kill $SIM 2>/dev/null; wait $SIM 2>/dev/null || true' EXIT INT TERM
-i=0
-until grep -q 'listening on' "$RUN/sim.out" 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -lt 100 ] || { echo "run-qemu.sh: the simulator did not start:"; cat "$RUN/sim.log"; exit 1; }
-    sleep 0.1
-done
-PORT=$(sed -n 's/.*listening on https:[^ ]*:\([0-9]*\).*/\1/p' "$RUN/sim.out")
+# shellcheck source=tools/scripts/sim.sh
+. "$HERE/sim.sh"
+start_sim "$BUILD" "$RUN" run-qemu.sh --app-id "${HERALD_APP_ID:-demo-app}" --api-key "${HERALD_API_KEY:-demo-key}"
+PORT=${SIM_URL##*:}
 echo "platform simulator: https://127.0.0.1:$PORT (log: $RUN/sim.log, record: $RUN/record.jsonl)"
 echo "qemu: mps2-an385, user network restrict=on, guest 10.0.2.100:443 -> 127.0.0.1:$PORT"
 status=0

@@ -122,6 +122,17 @@ class Sim:
 
 # ---------------------------------------------------------------- the clients
 
+def run_client(name, cmd, wrap, out_file):
+    """Runs one client, under callgrind when wrap says so; returns
+    (instructions or None, its stdout).  A client that fails is an error."""
+    if wrap == "callgrind":
+        return callgrind(cmd, out_file)
+    rc, out, err = run(cmd)
+    if rc != 0:
+        raise BenchError("%s failed (exit %d): %s %s" % (name, rc, out, err))
+    return None, out
+
+
 class Clients:
     def __init__(self, binp, sim, body_file):
         self.burst_bin = os.path.join(binp, "herald-burst")
@@ -137,14 +148,7 @@ class Clients:
 
     def burst(self, port, count, *extra, wrap=None, out_file=None):
         """Runs herald-burst; returns (its JSON, instructions or None)."""
-        cmd = self.burst_cmd(port, count, *extra)
-        ir = None
-        if wrap == "callgrind":
-            ir, out = callgrind(cmd, out_file)
-        else:
-            rc, out, err = run(cmd)
-            if rc != 0:
-                raise BenchError("herald-burst failed (exit %d): %s %s" % (rc, out, err))
+        ir, out = run_client("herald-burst", self.burst_cmd(port, count, *extra), wrap, out_file)
         res = json.loads(out.strip().splitlines()[-1])
         if res["delivered"] != count:
             raise BenchError("herald-burst delivered %d of %d: %s" % (res["delivered"], count, out))
@@ -164,14 +168,7 @@ class Clients:
     def curl(self, port, count, wrap=None, out_file=None):
         """One curl process sending count notifications over its one
         connection; returns instructions when wrapped in callgrind."""
-        cmd = self.curl_cmd(port, count)
-        ir = None
-        if wrap == "callgrind":
-            ir, out = callgrind(cmd, out_file)
-        else:
-            rc, out, err = run(cmd)
-            if rc != 0:
-                raise BenchError("curl failed (exit %d): %s" % (rc, err))
+        ir, out = run_client("curl", self.curl_cmd(port, count), wrap, out_file)
         codes = out.split()
         if codes != ["200"] * count:
             raise BenchError("curl: expected %d answers 200, got %s" % (count, " ".join(codes[:10])))

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "herald/herald.h"
-#include "host_tls.h"
+#include "rig.h"
 
 static uint8_t tls_heap[96 * 1024];
 static uint8_t queue_buf[256 * 1024];
@@ -69,25 +69,19 @@ static void on_result(void *ctx, const herald_outcome_t *o)
 
 int main(int argc, char **argv)
 {
-    const char *base = NULL, *ca_path = NULL, *app = "app1", *key = NULL;
-    unsigned count = 1, reconnect_every = 0, tls_max = 3, tls_min = 2;
+    rig_target_t target = RIG_TARGET_INIT;
+    unsigned count = 1, reconnect_every = 0;
     uint32_t rate_per_min = HERALD_RATE_UNLIMITED;
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
-    static const char *const target[] = { "user-jane-123" };
-    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = target,
+    static const char *const to[] = { "user-jane-123" };
+    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = to,
                                 .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
-    host_tls_t net;
-    host_tls_config_t tcfg;
-    herald_rng_t rng = herald_posix_rng();
+    rig_t rig;
     herald_clock_t clock = herald_posix_clock();
-    herald_ram_queue_t rq;
-    herald_queue_t queue;
     herald_config_t cfg;
     tally_t tally = { 0, 0, HERALD_OK };
     herald_tls_stats_t ts;
     herald_tls_heap_stats_t hs;
-    char *ca;
-    size_t ca_len;
     unsigned sent = 0;
     uint64_t deadline;
     hs_cost_t full = { 0, 0, 0, 0 }, resumed = { 0, 0, 0, 0 };
@@ -95,43 +89,23 @@ int main(int argc, char **argv)
     size_t heap_peak_all = 0;
 
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--base-url")) base = argv[i + 1];
-        else if (!strcmp(argv[i], "--ca")) ca_path = argv[i + 1];
-        else if (!strcmp(argv[i], "--app-id")) app = argv[i + 1];
-        else if (!strcmp(argv[i], "--api-key")) key = argv[i + 1];
-        else if (!strcmp(argv[i], "--count")) count = (unsigned)atoi(argv[i + 1]);
+        if (rig_target_option(&target, argv[i], argv[i + 1])) continue;
+        if (!strcmp(argv[i], "--count")) count = (unsigned)atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--reconnect-every")) reconnect_every = (unsigned)atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--tls")) tls_min = tls_max = argv[i + 1][2] == '2' ? 2u : 3u;
         else if (!strcmp(argv[i], "--rate-per-min")) rate_per_min = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "herald-burst: unknown option %s\n", argv[i]);
             return 2;
         }
     }
-    if (!base || !ca_path || !key) {
+    if (!rig_target_complete(&target)) {
         fprintf(stderr, "usage: herald-burst --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
                         "                    [--reconnect-every K] [--tls 1.2|1.3] [--rate-per-min N]\n");
         return 2;
     }
-    if (!(ca = herald_posix_read_file(ca_path, &ca_len))) {
-        fprintf(stderr, "herald-burst: cannot read %s\n", ca_path);
+    if (rig_open(&rig, &target, tls_heap, sizeof tls_heap, queue_buf, sizeof queue_buf, &cfg, "herald-burst")) {
         return 2;
     }
-    tcfg = (host_tls_config_t){ .heap = tls_heap, .heap_len = sizeof tls_heap, .rng = &rng, .ca_pem = ca,
-                                .ca_len = ca_len, .min_version = (herald_tls_version_t)tls_min,
-                                .max_version = (herald_tls_version_t)tls_max };
-    if (host_tls_open(&net, &tcfg) != HERALD_OK) {
-        fprintf(stderr, "herald-burst: bad CA\n");
-        return 2;
-    }
-    herald_ram_queue_init(&rq, queue_buf, sizeof queue_buf, &queue);
-    memset(&cfg, 0, sizeof cfg);
-    cfg.app_id = app;
-    cfg.api_key = key;
-    cfg.base_url = base;
-    cfg.transport = &net.tls_net;
-    cfg.rng = &rng;
-    cfg.queue = &queue;
     cfg.on_result = on_result;
     cfg.result_ctx = &tally;
     cfg.max_attempts = 1;
@@ -155,7 +129,7 @@ int main(int argc, char **argv)
                 size_t peak = herald_tls_heap_stats().peak_bytes;
                 heap_peak_all = peak > heap_peak_all ? peak : heap_peak_all;
                 herald_close(&agent);
-                note_connection_end(&net.tls, &full0, &resumed0, &full, &resumed);
+                note_connection_end(&rig.net.tls, &full0, &resumed0, &full, &resumed);
             }
             if (herald_notify(&agent, &n, NULL) != HERALD_OK) {
                 fprintf(stderr, "herald-burst: notify refused\n");
@@ -164,18 +138,18 @@ int main(int argc, char **argv)
             sent++;
         }
         uint32_t next = herald_poll(&agent, now);
-        note_handshake(&net.tls, &full, &resumed);
+        note_handshake(&rig.net.tls, &full, &resumed);
         if (!herald_idle(&agent)) {
             /* Wait for the transport, or for the agent's next timer (a
              * backoff), rather than spin: the CPU figures count this loop. */
-            host_tls_wait(&net, &agent, next, 20u);
+            host_tls_wait(&rig.net, &agent, next, 20u);
         }
     }
     herald_close(&agent);
-    ts = herald_tls_stats(&net.tls);
+    ts = herald_tls_stats(&rig.net.tls);
     hs = herald_tls_heap_stats();
     heap_peak_all = hs.peak_bytes > heap_peak_all ? hs.peak_bytes : heap_peak_all;
-    note_connection_end(&net.tls, &full0, &resumed0, &full, &resumed);
+    note_connection_end(&rig.net.tls, &full0, &resumed0, &full, &resumed);
     printf("{\"sent\":%u,\"delivered\":%u,\"failed\":%u,\"last_error\":\"%s\",\"full_handshakes\":%u,"
            "\"resumed_handshakes\":%u,\"connects\":%u,\"wire_bytes_sent\":%llu,\"wire_bytes_received\":%llu,"
            "\"http_bytes_sent\":%llu,\"http_bytes_received\":%llu,\"tls_heap_peak\":%zu,"
@@ -186,7 +160,6 @@ int main(int argc, char **argv)
            (unsigned long long)ts.bytes_received, (unsigned long long)herald_counters(&agent)->bytes_sent,
            (unsigned long long)herald_counters(&agent)->bytes_received, heap_peak_all, full.sent, full.received,
            full.heap_peak, resumed.sent, resumed.received, resumed.heap_peak);
-    host_tls_close(&net);
-    free(ca);
+    rig_close(&rig);
     return tally.ok == count ? 0 : 1;
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "herald/herald.h"
-#include "host_tls.h"
+#include "rig.h"
 
 #define MAX_COUNT 100000u
 #define MAX_LISTED 50u /* orderIds listed in the JSON line; the rest are counted */
@@ -94,24 +94,19 @@ static void print_report(const soak_t *s, const herald_counters_t *c, uint64_t e
 
 int main(int argc, char **argv)
 {
-    const char *base = NULL, *ca_path = NULL, *app = "app1", *key = NULL;
-    unsigned count = 1000, tls_max = 3, tls_min = 2, deadline_s = 120;
+    rig_target_t target = RIG_TARGET_INIT;
+    unsigned count = 1000, deadline_s = 120;
     uint32_t timeout_ms = 1500, base_ms = 20, cap_ms = 500;
     uint32_t rate = HERALD_RATE_UNLIMITED, burst = 0;
-    static const char *const target[] = { "user-jane-123" };
+    static const char *const to[] = { "user-jane-123" };
     char order_id[24];
     herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", order_id, 0 } };
-    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = target,
+    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = to,
                                 .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
-    host_tls_t net;
-    herald_rng_t rng = herald_posix_rng();
+    rig_t rig;
     herald_clock_t clock = herald_posix_clock();
-    herald_ram_queue_t rq;
-    herald_queue_t queue;
     herald_config_t cfg;
     soak_t soak = { NULL, 0, 0 };
-    char *ca;
-    size_t ca_len = 0;
     uint64_t start, deadline, now;
     int timed_out = 0, verbose = 0, rc;
     herald_log_t log = herald_posix_log();
@@ -126,16 +121,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "herald-soak: %s needs a value\n", argv[i]);
             return 2;
         }
-        if (!strcmp(argv[i], "--base-url")) base = argv[i + 1];
-        else if (!strcmp(argv[i], "--ca")) ca_path = argv[i + 1];
-        else if (!strcmp(argv[i], "--app-id")) app = argv[i + 1];
-        else if (!strcmp(argv[i], "--api-key")) key = argv[i + 1];
-        else if (!strcmp(argv[i], "--count")) count = (unsigned)strtoul(argv[i + 1], NULL, 10);
+        if (rig_target_option(&target, argv[i], argv[i + 1])) continue;
+        if (!strcmp(argv[i], "--count")) count = (unsigned)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--timeout-ms")) timeout_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--backoff-base-ms")) base_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--backoff-cap-ms")) cap_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--deadline-s")) deadline_s = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--tls")) tls_min = tls_max = argv[i + 1][2] == '2' ? 2u : 3u;
         else if (!strcmp(argv[i], "--rate-per-min")) rate = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--rate-burst")) burst = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else {
@@ -143,7 +134,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!base || !ca_path || !key || count == 0u || count > MAX_COUNT || !timeout_ms || !base_ms ||
+    if (!rig_target_complete(&target) || count == 0u || count > MAX_COUNT || !timeout_ms || !base_ms ||
         cap_ms < base_ms) {
         fprintf(stderr, "usage: herald-soak --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
                         "                   [--timeout-ms MS] [--backoff-base-ms MS] [--backoff-cap-ms MS]\n"
@@ -151,29 +142,17 @@ int main(int argc, char **argv)
                         "                   [--verbose]\n");
         return 2;
     }
-    if (!(ca = herald_posix_read_file(ca_path, &ca_len))) {
-        fprintf(stderr, "herald-soak: cannot read %s\n", ca_path);
-        return 2;
-    }
     soak.slots = calloc(count, sizeof *soak.slots);
     soak.count = count;
-    const host_tls_config_t tcfg = { .heap = tls_heap, .heap_len = sizeof tls_heap, .rng = &rng, .ca_pem = ca,
-                                     .ca_len = ca_len, .min_version = (herald_tls_version_t)tls_min,
-                                     .max_version = (herald_tls_version_t)tls_max };
-    if (!soak.slots || host_tls_open(&net, &tcfg) != HERALD_OK) {
-        fprintf(stderr, "herald-soak: bad CA or out of memory\n");
+    if (!soak.slots) {
+        fprintf(stderr, "herald-soak: out of memory\n");
         return 2;
     }
-    herald_ram_queue_init(&rq, queue_buf, sizeof queue_buf, &queue);
-    memset(&cfg, 0, sizeof cfg);
-    cfg.app_id = app;
-    cfg.api_key = key;
-    cfg.base_url = base;
-    cfg.transport = &net.tls_net;
-    cfg.rng = &rng; /* full jitter from the hal RNG, as on a device */
+    if (rig_open(&rig, &target, tls_heap, sizeof tls_heap, queue_buf, sizeof queue_buf, &cfg, "herald-soak")) {
+        return 2;
+    }
     cfg.clock = &clock;
     cfg.log = verbose ? &log : NULL; /* each failed attempt's status on stderr */
-    cfg.queue = &queue;
     cfg.on_result = on_result;
     cfg.result_ctx = &soak;
     cfg.timeout_ms = timeout_ms;
@@ -203,11 +182,11 @@ int main(int argc, char **argv)
         if (now > deadline) {
             timed_out = 1;
             fprintf(stderr, "herald-soak: deadline of %u s passed with %zu still queued\n", deadline_s,
-                    queue.count(queue.ctx));
+                    rig.queue.count(rig.queue.ctx));
             break;
         }
         /* slices of at most 20 ms, so that the agent's own timeouts are checked in time */
-        host_tls_wait(&net, &agent, herald_poll(&agent, now), 20u);
+        host_tls_wait(&rig.net, &agent, herald_poll(&agent, now), 20u);
     }
     herald_close(&agent);
     print_report(&soak, herald_counters(&agent), clock.monotonic_ms(NULL) - start, timed_out);
@@ -215,8 +194,7 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < count; i++) {
         rc |= !delivered(&soak, i);
     }
-    host_tls_close(&net);
+    rig_close(&rig);
     free(soak.slots);
-    free(ca);
     return rc || soak.stray ? 1 : 0;
 }

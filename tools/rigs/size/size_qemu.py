@@ -50,31 +50,53 @@ APP_RAM = {
 }
 
 
-def agent_core_objects(map_path):
-    """Flash per object of libherald.a, largest first (the 8 KiB budget)."""
-    comps = {}
+def read_map(map_path, wanted):
+    """The output sections of the map's memory map, {name: (start, size,
+    entries)}; for the sections in wanted, entries lists each input section
+    and each padding as (addr, size, input section, file), "*fill*" and ""
+    for padding.  An input section whose name is too long for one line has
+    its numbers on the next; they are joined here."""
     text = Path(map_path).read_text().split("Linker script and memory map", 1)[1]
-    pending = None
+    sections = {}
     current = None
+    pending = None     # an input section name whose numbers are on the next line
     for line in text.splitlines():
-        m = re.match(r"^(\.\S+)\s+0x", line)
+        m = re.match(r"^(\.\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
         if m and not line.startswith(" "):
             current = m.group(1)
+            sections[current] = (int(m.group(2), 16), int(m.group(3), 16), [])
+            pending = None
             continue
-        if current != ".text":
+        if current not in wanted:
             continue
-        m = re.match(r"^ (\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+\S*libherald\.a\((\w+)\.o\)$", line)
+        entries = sections[current][2]
+        m = re.match(r"^ \*fill\*\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
         if m:
-            comps[m.group(3)] = comps.get(m.group(3), 0) + int(m.group(2), 16)
+            entries.append((int(m.group(1), 16), int(m.group(2), 16), "*fill*", ""))
             continue
-        m = re.match(r"^ (\.\S+)$", line)
+        m = re.match(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
+        if m:
+            entries.append((int(m.group(2), 16), int(m.group(3), 16), m.group(1), m.group(4)))
+            pending = None
+            continue
+        m = re.match(r"^ (\.\S+|COMMON)$", line)
         if m:
             pending = m.group(1)
             continue
-        m = re.match(r"^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+\S*libherald\.a\((\w+)\.o\)$", line)
+        m = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
         if m and pending:
-            comps[m.group(2)] = comps.get(m.group(2), 0) + int(m.group(1), 16)
-        pending = None
+            entries.append((int(m.group(1), 16), int(m.group(2), 16), pending, m.group(3)))
+            pending = None
+    return sections
+
+
+def agent_core_objects(map_path):
+    """Flash per object of libherald.a, largest first (the 8 KiB budget)."""
+    comps = {}
+    for _, n, _, path in read_map(map_path, (".text",))[".text"][2]:
+        m = re.search(r"libherald\.a\((\w+)\.o\)$", path)
+        if m:
+            comps[m.group(1)] = comps.get(m.group(1), 0) + n
     return sorted(comps.items(), key=lambda kv: -kv[1])
 
 
@@ -109,43 +131,14 @@ def parse_map(map_path):
     string sections are listed with their size before merging and overlap
     the next entry, so each entry is charged up to where the next begins,
     and whatever the entries leave uncovered (ALIGN gaps) is alignment."""
-    text = Path(map_path).read_text().split("Linker script and memory map", 1)[1]
-    sections = {}      # output section -> (start, size, [(addr, size, component)])
-    current = None
-    pending = None     # an input section name whose numbers are on the next line
-    for line in text.splitlines():
-        m = re.match(r"^(\.\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
-        if m and not line.startswith(" "):
-            current = m.group(1)
-            sections[current] = (int(m.group(2), 16), int(m.group(3), 16), [])
-            pending = None
-            continue
-        if current not in (".text", ".ARM.exidx", ".data", ".bss"):
-            continue
-        entries = sections[current][2]
-        m = re.match(r"^ \*fill\*\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
-        if m:
-            entries.append((int(m.group(1), 16), int(m.group(2), 16), "alignment"))
-            continue
-        m = re.match(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
-        if m:
-            entries.append((int(m.group(2), 16), int(m.group(3), 16), component(m.group(4), m.group(1))))
-            pending = None
-            continue
-        m = re.match(r"^ (\.\S+|COMMON)$", line)
-        if m:
-            pending = m.group(1)
-            continue
-        m = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
-        if m and pending:
-            entries.append((int(m.group(1), 16), int(m.group(2), 16), component(m.group(3), pending)))
-            pending = None
-
+    counted = (".text", ".ARM.exidx", ".data", ".bss")
+    sections = read_map(map_path, counted)
     out = {r[0]: [0, 0] for r in ROWS}
     for name, (start, size, entries) in sections.items():
-        if name not in (".text", ".ARM.exidx", ".data", ".bss"):
+        if name not in counted:
             continue
-        entries = sorted(e for e in entries if e[1] > 0)
+        entries = sorted((addr, n, "alignment" if section == "*fill*" else component(path, section))
+                         for addr, n, section, path in entries if n > 0)
         covered = 0
         for i, (addr, n, comp) in enumerate(entries):
             limit = entries[i + 1][0] if i + 1 < len(entries) else start + size
