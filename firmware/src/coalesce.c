@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 #include "herald/coalesce.h"
-
-#define FNV_OFFSET 0xcbf29ce484222325u
-#define FNV_PRIME 0x100000001b3u
+#include "fnv.h"
 
 static uint64_t fnv(uint64_t h, const char *s, size_t len)
 {
-    for (size_t i = 0u; i < len; i++) {
-        h = (h ^ (uint8_t)s[i]) * FNV_PRIME;
-    }
-    return (h ^ 0xFFu) * FNV_PRIME; /* a byte no UTF-8 string holds ends each field */
+    h = herald_fnv1a(h, HERALD_FNV64_PRIME, s, len);
+    return herald_fnv1a(h, HERALD_FNV64_PRIME, "\xff", 1u); /* a byte no UTF-8 string holds ends each field */
 }
 
 static uint64_t fnv_str(uint64_t h, const char *s)
@@ -20,7 +16,7 @@ static uint64_t fnv_str(uint64_t h, const char *s)
 
 uint64_t herald_notification_hash(const herald_notification_t *n)
 {
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = HERALD_FNV64_OFFSET;
     h = fnv_str(h, n->template_key);
     h = fnv_str(h, n->template_id);
     h = fnv(h, n->mode == HERALD_MODE_BATCH ? "b" : "r", 1u);

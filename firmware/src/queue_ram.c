@@ -4,6 +4,7 @@
  * the free space at the end is too small the live records are moved down to
  * offset 0 (rare, and bounded by the buffer size). */
 #include <string.h>
+#include "herald/le.h"
 #include "herald/queue.h"
 
 #define REC_HDR 16u
@@ -11,20 +12,6 @@
 static size_t pad4(size_t n)
 {
     return (n + 3u) & ~(size_t)3u;
-}
-
-/* Byte by byte: the caller's buffer need not be aligned. */
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static herald_status_t rq_begin(void *ctx, herald_queue_rec_t *meta)
@@ -47,10 +34,10 @@ static herald_status_t rq_begin(void *ctx, herald_queue_rec_t *meta)
     if (q->cap - q->tail < need) {
         return HERALD_E_QUEUE_FULL;
     }
-    put_u32(q->buf + q->tail, q->next_seq);
-    put_u32(q->buf + q->tail + 4u, (uint32_t)len);
-    put_u32(q->buf + q->tail + 8u, meta->expires_s);
-    put_u32(q->buf + q->tail + 12u, meta->priority);
+    herald_le32_put(q->buf + q->tail, q->next_seq);
+    herald_le32_put(q->buf + q->tail + 4u, (uint32_t)len);
+    herald_le32_put(q->buf + q->tail + 8u, meta->expires_s);
+    herald_le32_put(q->buf + q->tail + 12u, meta->priority);
     meta->seq = q->next_seq;
     q->wr = q->tail + REC_HDR;
     q->wr_end = q->wr + len;
@@ -75,7 +62,7 @@ static herald_status_t rq_commit(void *ctx)
     if (!q->writing || q->wr != q->wr_end) {
         return HERALD_E_INVALID_ARG;
     }
-    q->tail += REC_HDR + pad4(get_u32(q->buf + q->tail + 4u));
+    q->tail += REC_HDR + pad4(herald_le32_get(q->buf + q->tail + 4u));
     q->count++;
     q->next_seq++;
     q->writing = 0;
@@ -94,10 +81,10 @@ static herald_status_t rq_peek(void *ctx, herald_queue_rec_t *out)
     if (q->count == 0u) {
         return HERALD_E_QUEUE_EMPTY;
     }
-    out->seq = get_u32(q->buf + q->head);
-    out->body_len = get_u32(q->buf + q->head + 4u);
-    out->expires_s = get_u32(q->buf + q->head + 8u);
-    out->priority = (uint8_t)get_u32(q->buf + q->head + 12u);
+    out->seq = herald_le32_get(q->buf + q->head);
+    out->body_len = herald_le32_get(q->buf + q->head + 4u);
+    out->expires_s = herald_le32_get(q->buf + q->head + 8u);
+    out->priority = (uint8_t)herald_le32_get(q->buf + q->head + 12u);
     return HERALD_OK;
 }
 
@@ -105,11 +92,11 @@ static herald_status_t rq_read(void *ctx, const herald_queue_rec_t *rec, size_t 
 {
     herald_ram_queue_t *q = ctx;
     size_t body_len;
-    if (q->count == 0u || get_u32(q->buf + q->head) != rec->seq) {
+    if (q->count == 0u || herald_le32_get(q->buf + q->head) != rec->seq) {
         return HERALD_E_INVALID_ARG;
     }
     /* The stored length bounds the copy, not the caller's copy of the meta. */
-    body_len = get_u32(q->buf + q->head + 4u);
+    body_len = herald_le32_get(q->buf + q->head + 4u);
     if (off > body_len || len > body_len - off) {
         return HERALD_E_INVALID_ARG;
     }
@@ -120,10 +107,10 @@ static herald_status_t rq_read(void *ctx, const herald_queue_rec_t *rec, size_t 
 static herald_status_t rq_retire(void *ctx, uint32_t seq)
 {
     herald_ram_queue_t *q = ctx;
-    if (q->count == 0u || get_u32(q->buf + q->head) != seq) {
+    if (q->count == 0u || herald_le32_get(q->buf + q->head) != seq) {
         return HERALD_E_INVALID_ARG; /* only the oldest is ever in flight */
     }
-    q->head += REC_HDR + pad4(get_u32(q->buf + q->head + 4u));
+    q->head += REC_HDR + pad4(herald_le32_get(q->buf + q->head + 4u));
     if (--q->count == 0u) {
         q->head = 0u;
         q->tail = 0u;
