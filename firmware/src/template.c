@@ -29,28 +29,42 @@ static int prv_str_same(herald_str_t a, herald_str_t b)
     return a.len == b.len && (a.len == 0u || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
+/* The template's own fields, its variables aside. */
+static int prv_fields_ok(const herald_template_t *t)
+{
+    return t->key.len > 0u && prv_str_ok(t->key, HERALD_NAME_MAX_LEN) && prv_str_ok(t->id, HERALD_NAME_MAX_LEN) &&
+           (unsigned)t->status <= HERALD_TSTATUS_ARCHIVED && t->nvars <= HERALD_MAX_VARS &&
+           (t->nvars == 0u || t->vars != NULL) && prv_str_ok(t->push_title, SIZE_MAX) &&
+           prv_str_ok(t->push_body, SIZE_MAX);
+}
+
+/* Variable i: a name that is set, fits and comes first, and a known type. */
+static int prv_var_ok(const herald_template_t *t, size_t i)
+{
+    const herald_tvar_t *v = &t->vars[i];
+    if (v->name.len == 0u || !prv_str_ok(v->name, HERALD_NAME_MAX_LEN) || (unsigned)v->type > HERALD_VTYPE_ACTION) {
+        return 0;
+    }
+    for (size_t j = 0; j < i; j++) {
+        if (prv_str_same(v->name, t->vars[j].name)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 herald_status_t herald_tcache_validate(const herald_tcache_t *c, const herald_template_t *t, size_t *size)
 {
     size_t need;
-    if (c == NULL || t == NULL || t->key.len == 0u || !prv_str_ok(t->key, HERALD_NAME_MAX_LEN) ||
-        !prv_str_ok(t->id, HERALD_NAME_MAX_LEN) || (unsigned)t->status > HERALD_TSTATUS_ARCHIVED ||
-        t->nvars > HERALD_MAX_VARS || (t->nvars > 0u && t->vars == NULL) ||
-        !prv_str_ok(t->push_title, SIZE_MAX) || !prv_str_ok(t->push_body, SIZE_MAX)) {
+    if (c == NULL || t == NULL || !prv_fields_ok(t)) {
         return HERALD_E_INVALID_ARG;
     }
     need = ENTRY_HDR + t->key.len + t->id.len;
     for (size_t i = 0; i < t->nvars; i++) {
-        const herald_tvar_t *v = &t->vars[i];
-        if (v->name.len == 0u || !prv_str_ok(v->name, HERALD_NAME_MAX_LEN) ||
-            (unsigned)v->type > HERALD_VTYPE_ACTION) {
+        if (!prv_var_ok(t, i)) {
             return HERALD_E_INVALID_ARG;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (prv_str_same(v->name, t->vars[j].name)) {
-                return HERALD_E_INVALID_ARG;
-            }
-        }
-        need += VAR_OVERHEAD + v->name.len;
+        need += VAR_OVERHEAD + t->vars[i].name.len;
     }
     /* Compared one at a time so the sum cannot overflow. */
     if (t->push_title.len > c->arena_size || t->push_body.len > c->arena_size) {
