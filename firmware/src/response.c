@@ -160,12 +160,49 @@ static herald_status_t parse_failure(const char *body, size_t len, int exhausted
 #endif
 }
 
+/* The body as a cJSON tree, or NULL with err->cause saying why not.  cJSON
+ * takes some text that is not JSON: only what passes the strict check
+ * reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
+static cJSON *parse_body(const char *body, size_t len, herald_platform_error_t *err)
+{
+    unsigned flags = 0u;
+    int exhausted = 0;
+    cJSON *root;
+    herald_status_t syntax = herald_json_check(body, len, &flags);
+    if (syntax != HERALD_OK) {
+        err->cause = syntax;
+        return NULL;
+    }
+    if ((flags & HERALD_JSON_NUL) != 0u) {
+        err->cause = HERALD_E_RESPONSE_INVALID; /* cJSON would cut a name or value at the NUL */
+        return NULL;
+    }
+    root = herald_json_parse_checked(body, len, flags, &exhausted);
+    err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;
+    return root;
+}
+
+/* An error envelope: its mapped status, except on a 2xx. */
+static herald_status_t envelope(cJSON *env, int ok2xx, herald_send_result_t *result, herald_platform_error_t *err)
+{
+    herald_status_t st;
+    (void)memset(result, 0, sizeof *result);
+    st = read_error(env, err->http_status, err);
+    if (ok2xx) {
+        /* An envelope on a 2xx contradicts its status line, which said
+         * the platform took it: resending could duplicate it, so it is
+         * accepted, with what the envelope said as the cause. */
+        err->cause = st;
+        st = HERALD_E_ACCEPTED_UNREADABLE;
+    }
+    return st;
+}
+
 herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
                                       herald_send_result_t *result, herald_platform_error_t *err)
 {
     cJSON *root = NULL;
     cJSON *env;
-    int exhausted = 0;
     int ok2xx = http_status >= 200 && http_status <= 299;
     (void)memset(result, 0, sizeof *result);
     (void)memset(err, 0, sizeof *err);
@@ -173,18 +210,7 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     /* A 2xx must say what it accepted; a refusal may come without a body. */
     err->cause = ok2xx ? HERALD_E_RESPONSE_INVALID : HERALD_OK;
     if (body != NULL && len > 0) {
-        /* cJSON takes some text that is not JSON: only what passes the
-         * strict check reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
-        unsigned flags = 0u;
-        herald_status_t syntax = herald_json_check(body, len, &flags);
-        if (syntax != HERALD_OK) {
-            err->cause = syntax;
-        } else if ((flags & HERALD_JSON_NUL) != 0u) {
-            err->cause = HERALD_E_RESPONSE_INVALID; /* cJSON would cut a name or value at the NUL */
-        } else {
-            root = herald_json_parse_checked(body, len, flags, &exhausted);
-            err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;
-        }
+        root = parse_body(body, len, err);
     }
     env = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "error") : NULL;
     /* On a 2xx a success object wins over an envelope. */
@@ -196,24 +222,14 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
         return HERALD_E_ACCEPTED_UNREADABLE;
     }
     if (cJSON_IsObject(env)) {
-        herald_status_t st;
-        (void)memset(result, 0, sizeof *result);
-        st = read_error(env, http_status, err);
-        if (ok2xx) {
-            /* An envelope on a 2xx contradicts its status line, which said
-             * the platform took it: resending could duplicate it, so it is
-             * accepted, with what the envelope said as the cause. */
-            err->cause = st;
-            st = HERALD_E_ACCEPTED_UNREADABLE;
-        }
-        return st;
+        return envelope(env, ok2xx, result, err);
     }
-    if (ok2xx) {
-        /* The platform took it; what it said about it is lost. */
-        if (err->cause == HERALD_OK) {
-            err->cause = HERALD_E_RESPONSE_INVALID; /* JSON, but not an object */
-        }
-        return HERALD_E_ACCEPTED_UNREADABLE;
+    if (!ok2xx) {
+        return by_http_status(http_status);
     }
-    return by_http_status(http_status);
+    /* The platform took it; what it said about it is lost. */
+    if (err->cause == HERALD_OK) {
+        err->cause = HERALD_E_RESPONSE_INVALID; /* JSON, but not an object */
+    }
+    return HERALD_E_ACCEPTED_UNREADABLE;
 }
