@@ -163,7 +163,7 @@ static herald_status_t parse_failure(const char *body, size_t len, int exhausted
 /* The body as a cJSON tree, or NULL with err->cause saying why not.  cJSON
  * takes some text that is not JSON: only what passes the strict check
  * reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
-static cJSON *parse_body(const char *body, size_t len, herald_platform_error_t *err)
+static cJSON *parse_body(herald_json_arena_t *arena, const char *body, size_t len, herald_platform_error_t *err)
 {
     unsigned flags = 0u;
     int exhausted = 0;
@@ -177,7 +177,7 @@ static cJSON *parse_body(const char *body, size_t len, herald_platform_error_t *
         err->cause = HERALD_E_RESPONSE_INVALID; /* cJSON would cut a name or value at the NUL */
         return NULL;
     }
-    root = herald_json_parse_checked(body, len, flags, &exhausted);
+    root = herald_json_parse_checked(arena, body, len, flags, &exhausted);
     err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;
     return root;
 }
@@ -198,8 +198,8 @@ static herald_status_t envelope(cJSON *env, int ok2xx, herald_send_result_t *res
     return st;
 }
 
-herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
-                                      herald_send_result_t *result, herald_platform_error_t *err)
+herald_status_t herald_response_read(herald_json_arena_t *arena, int http_status, const char *body, size_t len,
+                                     herald_send_result_t *result, herald_platform_error_t *err)
 {
     cJSON *root = NULL;
     cJSON *env;
@@ -210,7 +210,7 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     /* A 2xx must say what it accepted; a refusal may come without a body. */
     err->cause = ok2xx ? HERALD_E_RESPONSE_INVALID : HERALD_OK;
     if (body != NULL && len > 0) {
-        root = parse_body(body, len, err);
+        root = parse_body(arena, body, len, err);
     }
     env = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "error") : NULL;
     /* On a 2xx a success object wins over an envelope. */

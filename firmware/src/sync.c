@@ -8,6 +8,7 @@
 #include <string.h>
 #include "herald/herald.h"
 #include "agent_priv.h"
+#include "json_arena.h"
 
 #if HERALD_ENABLE_SYNC
 
@@ -117,7 +118,7 @@ void herald_sync_complete(herald_agent_t *a, const herald_http_response_t *r)
         herald_sync_failed(a);
         return;
     }
-    st = herald_tjson_merge(a->cfg.templates, r->body, r->body_len, &updated, &seen);
+    st = herald_tjson_merge(a->cfg.templates, herald_json_shared_arena(), r->body, r->body_len, &updated, &seen);
     if (st != HERALD_OK) {
         herald_sync_failed(a);
         return;

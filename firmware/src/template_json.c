@@ -286,8 +286,8 @@ static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int mode, 
     return HERALD_OK;
 }
 
-static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len, int mode, size_t *loaded,
-                                size_t *seen)
+static herald_status_t prv_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                int mode, size_t *loaded, size_t *seen)
 {
     const cJSON *root;
     const cJSON *doc;
@@ -297,10 +297,10 @@ static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len
     if (loaded != NULL) {
         *loaded = 0;
     }
-    if (c == NULL || json == NULL) {
+    if (c == NULL || arena == NULL || json == NULL) {
         return HERALD_E_INVALID_ARG;
     }
-    root = herald_json_parse(json, len, &exhausted);
+    root = herald_json_parse(arena, json, len, &exhausted);
     if (root == NULL) {
         return exhausted ? HERALD_E_NOSPACE : HERALD_E_JSON_PARSE;
     }
@@ -327,15 +327,17 @@ static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len
     return st;
 }
 
-herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t len, size_t *loaded)
+herald_status_t herald_tjson_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                  size_t *loaded)
 {
-    return prv_load(c, json, len, PRV_INSERT, loaded, NULL);
+    return prv_load(c, arena, json, len, PRV_INSERT, loaded, NULL);
 }
 
-herald_status_t herald_tjson_merge(herald_tcache_t *c, const char *json, size_t len, size_t *updated, size_t *seen)
+herald_status_t herald_tjson_merge(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                   size_t *updated, size_t *seen)
 {
     if (seen != NULL) {
         *seen = 0;
     }
-    return prv_load(c, json, len, PRV_MERGE, updated, seen);
+    return prv_load(c, arena, json, len, PRV_MERGE, updated, seen);
 }

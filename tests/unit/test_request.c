@@ -57,7 +57,6 @@ static herald_status_t rec_sink(void *ctx, const char *data, size_t len)
 static cJSON *parse(const char *s, size_t len)
 {
     cJSON *root;
-    cJSON_InitHooks(NULL);   /* plain malloc, whatever ran before */
     root = cJSON_ParseWithLength(s, len);
     assert_non_null(root);
     return root;
