@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 #include "herald/request.h"
+#include "fnv.h"
 #include "json_escape.h"
 #include "span.h"
 
@@ -74,6 +75,47 @@ static int writable(const herald_notification_t *n)
     return 1;
 }
 
+/* What identifies the notification for coalescing: the template, the
+ * variables, the push data, the targets and the mode; title and tag follow. */
+static void put_identity(herald_sink_t *w, const herald_notification_t *n)
+{
+    if (given(n->template_key)) {
+        put_str(w, LIT("{\"template\":{\"key\":\""), n->template_key, strlen(n->template_key));
+    } else {
+        put_str(w, LIT("{\"template\":{\"id\":\""), n->template_id, strlen(n->template_id));
+    }
+    herald_sink_put(w, LIT("\",\"variables\":{"));
+    put_members(w, n->vars, n->nvars);
+    if (n->npush_data > 0u) {
+        herald_sink_put(w, LIT("},\"notificationPushData\":{"));
+        put_members(w, n->push_data, n->npush_data);
+    }
+    herald_sink_put(w, LIT("}},\"targets\":["));
+    for (size_t i = 0u; i < n->ntargets; i++) {
+        const char *t = herald_target(n, i);
+        put_str(w, i == 0u ? "\"" : "\",\"", i == 0u ? 1u : 3u, t, strlen(t));
+    }
+    herald_sink_put(w, n->ntargets > 0u ? "\"]" : "]", n->ntargets > 0u ? 2u : 1u);
+    if (n->mode == HERALD_MODE_REALTIME) {
+        herald_sink_put(w, LIT(",\"mode\":\"realtime\""));
+    } else {
+        herald_sink_put(w, LIT(",\"mode\":\"batch\""));
+    }
+}
+
+static void put_texts(herald_sink_t *w, const herald_notification_t *n)
+{
+    if (n->title) {
+        put_str(w, LIT(",\"title\":\""), n->title, strlen(n->title));
+        herald_sink_put(w, LIT("\""));
+    }
+    if (n->tag) {
+        put_str(w, LIT(",\"tag\":\""), n->tag, strlen(n->tag));
+        herald_sink_put(w, LIT("\""));
+    }
+    herald_sink_put(w, LIT("}"));
+}
+
 herald_status_t herald_request_write(const herald_notification_t *n, herald_sink_fn sink, void *ctx)
 {
     herald_sink_t w;
@@ -83,57 +125,62 @@ herald_status_t herald_request_write(const herald_notification_t *n, herald_sink
         return HERALD_E_INVALID_ARG;
     }
     herald_sink_init(&w, sink, ctx, stage, sizeof stage, STAGE_SIZE / 2u);
-    if (given(n->template_key)) {
-        put_str(&w, LIT("{\"template\":{\"key\":\""), n->template_key, strlen(n->template_key));
-    } else {
-        put_str(&w, LIT("{\"template\":{\"id\":\""), n->template_id, strlen(n->template_id));
-    }
-    herald_sink_put(&w, LIT("\",\"variables\":{"));
-    put_members(&w, n->vars, n->nvars);
-    if (n->npush_data > 0u) {
-        herald_sink_put(&w, LIT("},\"notificationPushData\":{"));
-        put_members(&w, n->push_data, n->npush_data);
-    }
-    herald_sink_put(&w, LIT("}},\"targets\":["));
-    for (size_t i = 0u; i < n->ntargets; i++) {
-        const char *t = herald_target(n, i);
-        if (i == 0u) {
-            put_str(&w, LIT("\""), t, strlen(t));
-        } else {
-            put_str(&w, LIT("\",\""), t, strlen(t));
-        }
-    }
-    if (n->ntargets > 0u) {
-        herald_sink_put(&w, LIT("\"]"));
-    } else {
-        herald_sink_put(&w, LIT("]"));
-    }
-    if (n->mode == HERALD_MODE_REALTIME) {
-        herald_sink_put(&w, LIT(",\"mode\":\"realtime\""));
-    } else {
-        herald_sink_put(&w, LIT(",\"mode\":\"batch\""));
-    }
-    if (n->title) {
-        put_str(&w, LIT(",\"title\":\""), n->title, strlen(n->title));
-        herald_sink_put(&w, LIT("\""));
-    }
-    if (n->tag) {
-        put_str(&w, LIT(",\"tag\":\""), n->tag, strlen(n->tag));
-        herald_sink_put(&w, LIT("\""));
-    }
-    herald_sink_put(&w, LIT("}"));
+    put_identity(&w, n);
+    put_texts(&w, n);
     return herald_sink_flush(&w);
+}
+
+/* Counts every byte; hashes them while hashing is set. */
+typedef struct {
+    size_t len;
+    uint64_t hash;
+    int hashing;
+} measure_t;
+
+static herald_status_t measure_sink(void *ctx, const char *data, size_t len)
+{
+    measure_t *m = ctx;
+    m->len += len;
+    if (m->hashing) {
+        m->hash = herald_fnv1a(m->hash, HERALD_FNV64_PRIME, data, len);
+    }
+    return HERALD_OK;
+}
+
+herald_status_t herald_request_measure(const herald_notification_t *n, size_t *len, uint64_t *hash)
+{
+    measure_t m = { 0u, HERALD_FNV64_OFFSET, 1 };
+    herald_sink_t w;
+    char stage[STAGE_SIZE];
+
+    if (len) {
+        *len = 0u;
+    }
+    if (hash) {
+        *hash = 0u;
+    }
+    if (!writable(n)) {
+        return HERALD_E_INVALID_ARG;
+    }
+    herald_sink_init(&w, measure_sink, &m, stage, sizeof stage, STAGE_SIZE / 2u);
+    put_identity(&w, n);
+    (void)herald_sink_flush(&w); /* the identity's last bytes are hashed, the rest only counted */
+    m.hashing = 0;
+    put_texts(&w, n);
+    (void)herald_sink_flush(&w);
+    if (len) {
+        *len = m.len;
+    }
+    if (hash) {
+        *hash = m.hash;
+    }
+    return HERALD_OK;
 }
 
 herald_status_t herald_request_length(const herald_notification_t *n, size_t *len)
 {
-    size_t count = 0u;
-    herald_status_t st;
-
     if (!len) {
         return HERALD_E_INVALID_ARG;
     }
-    st = herald_request_write(n, herald_count_sink, &count);
-    *len = st == HERALD_OK ? count : 0u;
-    return st;
+    return herald_request_measure(n, len, NULL);
 }
