@@ -60,8 +60,7 @@ static int is_hex(char c)
 /* [0-9A-Za-z._-]: what an app id may hold. */
 static int is_id_char(char c)
 {
-    char l = (char)(c | 0x20); /* ASCII letters to lower case */
-    return is_dec(c) || (l >= 'a' && l <= 'z') || (c != '\0' && strchr("-_.", c) != NULL);
+    return is_dec(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("-_.", c) != NULL);
 }
 
 /* Header values go on the wire verbatim, so anything that could split or end
@@ -171,7 +170,7 @@ static int host_ok(const char *h, size_t n, int bracketed)
     return !looks_numeric(h, n) || ipv4_ok(h, n);
 }
 
-/* "https://", in any case. */
+/* The scheme, "https" then a colon and two slashes, in any case. */
 static int scheme_ok(const char *url)
 {
     static const char scheme[] = "https://";

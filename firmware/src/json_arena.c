@@ -116,8 +116,12 @@ static size_t exponent_end(const char *s, size_t n, size_t i)
 /* The length of the JSON number at s[0..n), or 0 if none starts there. */
 static size_t number_len(const char *s, size_t n)
 {
-    size_t d = (n > 0u && s[0] == '-') ? 1u : 0u;
-    size_t i = digits_end(s, n, d);
+    size_t d = 0u;
+    size_t i;
+    if (n > 0u && s[0] == '-') {
+        d = 1u;
+    }
+    i = digits_end(s, n, d);
     if (i == d || (s[d] == '0' && i - d > 1u)) {
         return 0u;
     }

@@ -163,7 +163,7 @@ static herald_status_t check_push_data(const herald_var_t *kv, size_t n)
     return HERALD_OK;
 }
 
-static int given(const char *s)
+static int is_set(const char *s)
 {
     return s && s[0] != '\0';
 }
@@ -171,8 +171,8 @@ static int given(const char *s)
 /* The template reference: a key or an id (or both), each a short UTF-8 name. */
 static herald_status_t check_template_ref(const herald_notification_t *n)
 {
-    int has_key = given(n->template_key);
-    int has_id = given(n->template_id);
+    int has_key = is_set(n->template_key);
+    int has_id = is_set(n->template_id);
 
     if (!has_key && !has_id) {
         return HERALD_E_INVALID_ARG;
@@ -270,7 +270,7 @@ herald_status_t herald_check_schema(herald_tcache_t *c, const herald_notificatio
     if (!c || !n) {
         return HERALD_E_INVALID_ARG;
     }
-    if (given(n->template_key)) {
+    if (is_set(n->template_key)) {
         st = herald_tcache_find(c, herald_str(n->template_key), &t);
     } else {
         st = herald_tcache_find_id(c, herald_str(n->template_id), &t);

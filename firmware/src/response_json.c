@@ -46,7 +46,10 @@ static void put_field(herald_sink_t *w, const char *key, const char *v)
 
 static void put_channels(herald_sink_t *w, const herald_send_result_t *r)
 {
-    size_t n = r->nchannels < HERALD_RESULT_MAX_CHANNELS ? r->nchannels : HERALD_RESULT_MAX_CHANNELS;
+    size_t n = r->nchannels;
+    if (n > HERALD_RESULT_MAX_CHANNELS) {
+        n = HERALD_RESULT_MAX_CHANNELS;
+    }
     for (size_t i = 0u; i < n; i++) {
         herald_sink_str(w, i == 0u ? ",\"channels\":[" : ",");
         put_text(w, r->channels[i]);

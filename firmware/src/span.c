@@ -37,7 +37,7 @@ char *herald_u64_digits(char *end, uint64_t v)
     char *p = end;
     do {
         p--;
-        *p = (char)('0' + (int)(v % 10u));
+        *p = (char)('0' + (v % 10u));
         v /= 10u;
     } while (v > 0u);
     return p;
