@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The one JSON string escaper, shared by the renderer and the request writer. */
+/* The one JSON string escaper, shared by the renderer, the request writer and
+ * the result writer, over the sink writer of span.h. */
 #ifndef HERALD_JSON_ESCAPE_H
 #define HERALD_JSON_ESCAPE_H
 

@@ -36,7 +36,7 @@ static herald_status_t fill_put(void *ctx, const char *data, size_t len)
 }
 
 /* Bytes from p up to end; callers keep end >= p. */
-static size_t span(const char *p, const char *end)
+static size_t bytes_between(const char *p, const char *end)
 {
     ptrdiff_t n = end - p;
     return (size_t)n;
@@ -46,7 +46,7 @@ static size_t span(const char *p, const char *end)
 static const char *find_pair(const char *p, const char *end, char c)
 {
     while (p < end) {
-        const char *hit = memchr(p, c, span(p, end));
+        const char *hit = memchr(p, c, bytes_between(p, end));
         if (!hit || hit + 1 >= end) {
             break;
         }
@@ -94,7 +94,7 @@ static herald_status_t walk(const job_t *j, herald_sink_t *o)
         const char *name;
         const char *close;
         const herald_var_t *v;
-        herald_status_t st = emit_text(j, o, p, span(p, open));
+        herald_status_t st = emit_text(j, o, p, bytes_between(p, open));
         if (st != HERALD_OK || open == end) {
             return st;
         }
@@ -113,7 +113,7 @@ static herald_status_t walk(const job_t *j, herald_sink_t *o)
         if (name == close) {
             return HERALD_E_TEMPLATE_SYNTAX;
         }
-        v = lookup(j, name, span(name, close));
+        v = lookup(j, name, bytes_between(name, close));
         if (!v) {
             return HERALD_E_PLACEHOLDER_UNKNOWN;
         }
