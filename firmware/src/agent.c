@@ -48,7 +48,7 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (st != HERALD_OK) {
         return st;
     }
-    herald_sync_init(&p->sync, cfg->templates, cfg->sync_period_ms, cfg->on_templates, cfg->result_ctx);
+    herald_sync_init(&p->sync, cfg->templates, &p->json, cfg->sync_period_ms, cfg->on_templates, cfg->result_ctx);
     rate = cfg->rate_per_min == HERALD_RATE_UNLIMITED ? 0u : or_default(cfg->rate_per_min, HERALD_RATE_PER_MIN);
     herald_budget_init(&p->budget, rate, or_default(cfg->rate_burst, HERALD_RATE_BURST), 0u);
     p->rotate_armed = 1u;

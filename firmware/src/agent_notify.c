@@ -14,7 +14,7 @@ static herald_status_t check(herald_agent_priv_t *p, const herald_notification_t
     herald_tview_t view;
     herald_status_t st = herald_check_shape(n);
     if (st == HERALD_OK && p->cfg.templates) {
-        st = herald_check(p->cfg.templates, n, &view);
+        st = herald_check_schema(p->cfg.templates, n, &view); /* the shape is checked */
         if (st == HERALD_E_TEMPLATE_UNKNOWN) {
             herald_sync_want(&p->sync, n->template_key ? n->template_key : n->template_id);
             st = HERALD_OK;
@@ -81,7 +81,7 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
     herald_queue_rec_t meta;
     herald_status_t st;
     size_t len = 0u;
-    uint64_t hash;
+    uint64_t hash = 0u;
     uint32_t bit = 0u;
     uint32_t first = 0u;
 
@@ -90,12 +90,12 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
     }
     p->counters.raised++;
     st = check(p, n);
-    st = (st == HERALD_OK) ? herald_request_length(n, &len) : st;
+    /* one pass over the targets gives the length and the coalescing hash */
+    st = (st == HERALD_OK) ? herald_request_measure(n, &len, p->cfg.coalesce_window_ms != 0u ? &hash : NULL) : st;
     if (st != HERALD_OK) {
         p->counters.refused_local++;
         return st;
     }
-    hash = p->cfg.coalesce_window_ms != 0u ? herald_notification_hash(n) : 0u;
     if (coalesced(p, hash, &first)) {
         p->counters.coalesced++;
         if (handle) {

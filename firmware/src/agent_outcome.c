@@ -244,7 +244,7 @@ static int64_t server_wait(const herald_agent_priv_t *p, const herald_http_respo
 
 void herald_agent_answered(herald_agent_priv_t *p, const herald_http_response_t *r)
 {
-    herald_status_t st = herald_response_parse(r->status, r->body, r->body_len, &p->result, &p->error);
+    herald_status_t st = herald_response_read(&p->json, r->status, r->body, r->body_len, &p->result, &p->error);
     if (st == HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED || st == HERALD_E_PLATFORM_NOT_FOUND) {
         herald_sync_want_all(&p->sync); /* our copy of the templates is stale */
     }

@@ -6,6 +6,7 @@
 #define HERALD_AGENT_PRIV_H
 
 #include "herald/herald.h"
+#include "herald/json_arena.h"
 #include "exchange.h"
 #include "sync.h"
 #include "backoff.h"
@@ -38,6 +39,7 @@ typedef struct {
     herald_sync_t sync;
     herald_budget_t budget;
     herald_coalesce_t coalesce;
+    herald_json_arena_t json;    /* cJSON parses answers and template lists here */
     uint64_t now_ms;
     uint64_t next_try_ms;        /* earliest time to start the next request */
     uint8_t paused_auth;         /* 401/403 seen: hold the queues until new credentials */

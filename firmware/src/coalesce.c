@@ -1,43 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 #include "herald/coalesce.h"
+#include "herald/request.h"
 
-#define FNV_OFFSET 0xcbf29ce484222325u
-#define FNV_PRIME 0x100000001b3u
-
-static uint64_t fnv(uint64_t h, const char *s, size_t len)
-{
-    for (size_t i = 0u; i < len; i++) {
-        h = (h ^ (uint8_t)s[i]) * FNV_PRIME;
-    }
-    return (h ^ 0xFFu) * FNV_PRIME; /* a byte no UTF-8 string holds ends each field */
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s)
-{
-    return fnv(h, s ? s : "", s ? strlen(s) : 0u);
-}
-
+/* The hash is taken by the request writer, over the body's own bytes, so
+ * what is hashed is exactly what the platform would be sent. */
 uint64_t herald_notification_hash(const herald_notification_t *n)
 {
-    uint64_t h = FNV_OFFSET;
-    h = fnv_str(h, n->template_key);
-    h = fnv_str(h, n->template_id);
-    h = fnv(h, n->mode == HERALD_MODE_BATCH ? "b" : "r", 1u);
-    for (size_t i = 0u; i < n->nvars; i++) {
-        h = fnv_str(h, n->vars[i].name);
-        h = fnv(h, n->vars[i].value, herald_var_len(&n->vars[i]));
-    }
-    /* Push data is what the device acts on (a deep link, say): two alerts
-     * that differ only there are not the same notification. */
-    h = fnv(h, "p", 1u);
-    for (size_t i = 0u; i < n->npush_data; i++) {
-        h = fnv_str(h, n->push_data[i].name);
-        h = fnv(h, n->push_data[i].value, herald_var_len(&n->push_data[i]));
-    }
-    for (size_t i = 0u; i < n->ntargets; i++) {
-        h = fnv_str(h, herald_target(n, i));
-    }
+    uint64_t h = 0u;
+    (void)herald_request_measure(n, NULL, &h);
     return h;
 }
 

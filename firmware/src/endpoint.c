@@ -9,29 +9,106 @@
 
 /* ---- configuration --------------------------------------------------------- */
 
+static int is_dec(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_hex(char c)
+{
+    return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* [0-9A-Za-z._-]: what an app id may hold. */
+static int is_id_char(char c)
+{
+    return is_dec(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("-_.", c) != NULL);
+}
+
 /* Header values go on the wire verbatim, so anything that could split or end
  * a header line (CR, LF, other controls) is refused up front. */
+static int header_char_ok(char ch, int id_chars_only)
+{
+    unsigned char c = (unsigned char)ch;
+    if (c < 0x21u || c == 0x7Fu) {
+        return 0;
+    }
+    return !id_chars_only || is_id_char(ch);
+}
+
 static int header_value_ok(const char *s, int id_chars_only)
 {
     if (!s || !*s) {
         return 0;
     }
     for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x21u || c == 0x7Fu) {
-            return 0;
-        }
-        if (id_chars_only && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                               c == '-' || c == '_' || c == '.')) {
+        if (!header_char_ok(*s, id_chars_only)) {
             return 0;
         }
     }
     return 1;
 }
 
-static int is_dec(char c)
+/* In brackets: hex digits, ':' (at least one) and the '.' of an embedded IPv4. */
+static int ipv6_literal_ok(const char *h, size_t n)
 {
-    return c >= '0' && c <= '9';
+    int colon = 0;
+    for (size_t i = 0u; i < n; i++) {
+        char c = h[i];
+        colon = colon || c == ':';
+        if (!is_hex(c) && c != ':' && c != '.') {
+            return 0;
+        }
+    }
+    return colon;
+}
+
+/* Numeric: every dot-separated label starts with a digit. */
+static int looks_numeric(const char *h, size_t n)
+{
+    for (size_t i = 0u; i < n; i++) {
+        if ((i == 0u || h[i - 1u] == '.') && !is_dec(h[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One decimal octet at h[i..n): one to three digits, no leading zero, at
+ * most 255.  Returns the index after it (> i), or 0 when there is none. */
+static size_t octet_end(const char *h, size_t n, size_t i)
+{
+    uint32_t v = 0u;
+    size_t start = i;
+    while (i < n && is_dec(h[i]) && i - start < 3u) {
+        v = (v * 10u) + ((uint32_t)(unsigned char)h[i] - (uint32_t)'0');
+        i++;
+    }
+    if (i == start || v > 255u || (h[start] == '0' && i - start > 1u)) {
+        return 0u;
+    }
+    return i;
+}
+
+/* Four octets separated by single dots, nothing after the last. */
+static int ipv4_ok(const char *h, size_t n)
+{
+    int octets = 0;
+    size_t i = 0u;
+    while (i < n) {
+        i = octet_end(h, n, i);
+        if (i == 0u || (i < n && h[i] != '.')) {
+            return 0;
+        }
+        octets++;
+        if (i < n) {
+            i++;
+            if (i == n) {
+                return 0; /* a trailing dot */
+            }
+        }
+    }
+    return octets == 4;
 }
 
 /* A host that the resolver would read as a number must be that number in
@@ -44,112 +121,111 @@ static int is_dec(char c)
  * nowhere a zone ('%'), which TLS cannot name. */
 static int host_ok(const char *h, size_t n, int bracketed)
 {
-    int numeric = 1;
-    int octets = 0;
-    size_t i = 0u;
     if (bracketed) {
-        int colon = 0;
-        for (i = 0u; i < n; i++) {
-            char c = h[i];
-            colon = colon || c == ':';
-            if (!is_dec(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':' && c != '.') {
-                return 0;
-            }
-        }
-        return colon;
+        return ipv6_literal_ok(h, n);
     }
-    for (i = 0u; i < n; i++) {
+    for (size_t i = 0u; i < n; i++) {
         if (h[i] == '%' || h[i] == '[' || h[i] == ']') {
             return 0;
         }
-        if ((i == 0u || h[i - 1u] == '.') && !is_dec(h[i])) {
-            numeric = 0;
-        }
     }
-    if (!numeric) {
-        return 1;
-    }
-    i = 0u;
-    while (i < n) {
-        uint32_t v = 0u;
-        size_t start = i;
-        while (i < n && is_dec(h[i]) && i - start < 3u) {
-            v = (v * 10u) + ((uint32_t)(unsigned char)h[i] - (uint32_t)'0');
-            i++;
-        }
-        if (i == start || v > 255u || (h[start] == '0' && i - start > 1u) || (i < n && h[i] != '.')) {
-            return 0;
-        }
-        octets++;
-        i += (i < n) ? 1u : 0u;
-        if (i == n && h[n - 1u] == '.') {
-            return 0; /* a trailing dot */
-        }
-    }
-    return octets == 4;
+    return !looks_numeric(h, n) || ipv4_ok(h, n);
 }
 
-static herald_status_t parse_base_url(herald_endpoint_t *ep, const char *url)
+/* The scheme, "https" then a colon and two slashes, in any case. */
+static int scheme_ok(const char *url)
 {
     static const char scheme[] = "https://";
-    const char *h;
-    const char *end;
-    const char *p;
-    ptrdiff_t span;
-    size_t hlen;
-    uint32_t port = 443u;
-
     for (size_t i = 0; i < sizeof scheme - 1u; i++) {
         char c = url[i];
         if (c >= 'A' && c <= 'Z') {
             c += 'a' - 'A';
         }
         if (c != scheme[i]) {
-            return HERALD_E_URL_INVALID;
+            return 0;
         }
     }
-    h = url + sizeof scheme - 1u;
+    return 1;
+}
+
+/* The host after the scheme: a name up to ':', '/', '?' or '#', or an IPv6
+ * literal in brackets (*h and *hlen without them).  Returns what follows it,
+ * or NULL for a '[' without its ']'. */
+static const char *split_host(const char *h, const char **host, size_t *hlen)
+{
+    const char *end;
+    const char *after;
+    ptrdiff_t span;
     if (*h == '[') { /* IPv6 literal */
         end = strchr(h, ']');
         if (!end) {
-            return HERALD_E_URL_INVALID;
+            return NULL;
         }
         h++;
-        p = end + 1;
+        after = end + 1;
     } else {
         end = h + strcspn(h, ":/?#");
-        p = end;
+        after = end;
     }
     span = end - h;
-    hlen = (size_t)span;
+    *host = h;
+    *hlen = (size_t)span;
+    return after;
+}
+
+/* Printable ASCII other than '@' (no user info), 1..HERALD_HOST_MAX_LEN bytes. */
+static int host_chars_ok(const char *h, size_t hlen)
+{
     if (hlen == 0u || hlen > HERALD_HOST_MAX_LEN) {
-        return HERALD_E_URL_INVALID;
+        return 0;
     }
     for (size_t i = 0; i < hlen; i++) {
         unsigned char c = (unsigned char)h[i];
         if (c <= 0x20u || c >= 0x7Fu || c == '@') {
-            return HERALD_E_URL_INVALID;
+            return 0;
         }
     }
-    if (!host_ok(h, hlen, *(h - 1) == '[')) {
+    return 1;
+}
+
+/* ":port" (1..65535, digits only) when present; *p moves past it.  0 when
+ * the port is malformed. */
+static int parse_port(const char **p, uint32_t *port)
+{
+    const char *s = *p;
+    uint32_t v = 0u;
+    if (*s != ':') {
+        return 1;
+    }
+    s++;
+    if (!is_dec(*s)) {
+        return 0;
+    }
+    while (is_dec(*s)) {
+        v = v * 10u + (uint32_t)(*s - '0');
+        if (v > 65535u) {
+            return 0;
+        }
+        s++;
+    }
+    *p = s;
+    *port = v;
+    return v != 0u;
+}
+
+static herald_status_t parse_base_url(herald_endpoint_t *ep, const char *url)
+{
+    const char *h = NULL;
+    const char *p;
+    size_t hlen = 0u;
+    uint32_t port = 443u;
+
+    if (!scheme_ok(url)) {
         return HERALD_E_URL_INVALID;
     }
-    if (*p == ':') {
-        port = 0u;
-        p++;
-        if (*p < '0' || *p > '9') {
-            return HERALD_E_URL_INVALID;
-        }
-        while (*p >= '0' && *p <= '9') {
-            port = port * 10u + (uint32_t)(*p - '0');
-            if (port > 65535u) {
-                return HERALD_E_URL_INVALID;
-            }
-            p++;
-        }
-        if (port == 0u) {
-            return HERALD_E_URL_INVALID;
-        }
+    p = split_host(url + 8, &h, &hlen);
+    if (!p || !host_chars_ok(h, hlen) || !host_ok(h, hlen, *(h - 1) == '[') || !parse_port(&p, &port)) {
+        return HERALD_E_URL_INVALID;
     }
     if (*p == '/') {
         p++;

@@ -165,58 +165,95 @@ static void connection_tokens(herald_http_reader_t *r, const char *v, size_t n)
     }
 }
 
+/* "name: value" split at the colon, white space around the value dropped;
+ * 0 when there is no name or white space sits in or after it (RFC 9112 5.1;
+ * a fold never gets here as a line of its own, see line_byte). */
+static int split_field(const char *s, size_t n, size_t *name_len, const char **v, size_t *vn)
+{
+    const char *colon = memchr(s, ':', n);
+    ptrdiff_t name_end;
+    if (colon == NULL || colon == s) {
+        return 0;
+    }
+    name_end = colon - s;
+    *name_len = (size_t)name_end;
+    if (memchr(s, ' ', *name_len) != NULL || memchr(s, '\t', *name_len) != NULL) {
+        return 0;
+    }
+    *v = colon + 1;
+    *vn = n - *name_len - 1u;
+    while (*vn > 0u && is_ows((*v)[0])) {
+        (*v)++;
+        (*vn)--;
+    }
+    while (*vn > 0u && is_ows((*v)[*vn - 1u])) {
+        (*vn)--;
+    }
+    return 1;
+}
+
+static int content_length(herald_http_response_t *h, const char *v, size_t vn)
+{
+    int64_t cl;
+    /* Two different lengths would make the framing ambiguous. */
+    if (parse_dec(v, vn, &cl) != 0 || (h->content_length >= 0 && h->content_length != cl)) {
+        return HERALD_E_HTTP_MALFORMED;
+    }
+    h->content_length = cl;
+    return ST_HEADER;
+}
+
+static int transfer_encoding(herald_http_response_t *h, const char *v, size_t vn)
+{
+    /* We send no TE header, so chunked (once) is the only coding a server may use. */
+    if (!ieq(v, vn, "chunked") || h->chunked) {
+        return HERALD_E_HTTP_MALFORMED;
+    }
+    h->chunked = 1;
+    return ST_HEADER;
+}
+
+/* Where an advisory header's value goes, or NULL for a header that does not
+ * concern the agent. */
+static int64_t *advisory_field(herald_http_response_t *h, const char *name, size_t n)
+{
+    int64_t *field = NULL;
+    if (ieq(name, n, "retry-after")) {
+        field = &h->retry_after_s;
+    } else if (ieq(name, n, "x-ratelimit-limit")) {
+        field = &h->ratelimit_limit;
+    } else if (ieq(name, n, "x-ratelimit-remaining")) {
+        field = &h->ratelimit_remaining;
+    } else if (ieq(name, n, "x-ratelimit-reset")) {
+        field = &h->ratelimit_reset;
+    } else {
+        /* any other header does not concern the agent */
+    }
+    return field;
+}
+
 static int header_line(herald_http_reader_t *r, const char *s, size_t n)
 {
     herald_http_response_t *h = &r->resp;
-    const char *colon = memchr(s, ':', n);
-    const char *v;
-    ptrdiff_t name_end;
-    size_t name_len;
-    size_t vn;
-    if (colon == NULL || colon == s) {
+    const char *v = NULL;
+    size_t vn = 0u;
+    size_t name_len = 0u;
+    int64_t *advisory;
+    if (!split_field(s, n, &name_len, &v, &vn)) {
         return HERALD_E_HTTP_MALFORMED;
-    }
-    name_end = colon - s;
-    name_len = (size_t)name_end;
-    /* No whitespace may sit in or after a field name (RFC 9112 5.1); a fold
-     * never gets here as a line of its own (see line_byte). */
-    if (memchr(s, ' ', name_len) != NULL || memchr(s, '\t', name_len) != NULL) {
-        return HERALD_E_HTTP_MALFORMED;
-    }
-    v = colon + 1;
-    vn = n - name_len - 1u;
-    while (vn > 0 && is_ows(v[0])) {
-        v++;
-        vn--;
-    }
-    while (vn > 0 && is_ows(v[vn - 1])) {
-        vn--;
     }
     if (ieq(s, name_len, "content-length")) {
-        int64_t cl;
-        /* Two different lengths would make the framing ambiguous. */
-        if (parse_dec(v, vn, &cl) != 0 || (h->content_length >= 0 && h->content_length != cl)) {
-            return HERALD_E_HTTP_MALFORMED;
-        }
-        h->content_length = cl;
-    } else if (ieq(s, name_len, "transfer-encoding")) {
-        /* We send no TE header, so chunked (once) is the only coding a server may use. */
-        if (!ieq(v, vn, "chunked") || h->chunked) {
-            return HERALD_E_HTTP_MALFORMED;
-        }
-        h->chunked = 1;
-    } else if (ieq(s, name_len, "connection")) {
+        return content_length(h, v, vn);
+    }
+    if (ieq(s, name_len, "transfer-encoding")) {
+        return transfer_encoding(h, v, vn);
+    }
+    if (ieq(s, name_len, "connection")) {
         connection_tokens(r, v, vn);
-    } else if (ieq(s, name_len, "retry-after")) {
-        h->retry_after_s = parse_advisory(v, vn);
-    } else if (ieq(s, name_len, "x-ratelimit-limit")) {
-        h->ratelimit_limit = parse_advisory(v, vn);
-    } else if (ieq(s, name_len, "x-ratelimit-remaining")) {
-        h->ratelimit_remaining = parse_advisory(v, vn);
-    } else if (ieq(s, name_len, "x-ratelimit-reset")) {
-        h->ratelimit_reset = parse_advisory(v, vn);
-    } else {
-        /* any other header does not concern the agent */
+    }
+    advisory = advisory_field(h, s, name_len);
+    if (advisory != NULL) {
+        *advisory = parse_advisory(v, vn);
     }
     return ST_HEADER;
 }
@@ -316,50 +353,51 @@ static int line_done(herald_http_reader_t *r, const char *s, size_t n)
     return next;
 }
 
-/* One byte of a line-oriented phase. */
-static int line_byte(herald_http_reader_t *r, char c)
+/* The CRLF (or LF) after a chunk's data. */
+static int chunk_end_byte(herald_http_reader_t *r, char c)
+{
+    if (c == '\n') {
+        r->line_len = 0;
+        return ST_CHUNK_SIZE;
+    }
+    if (c == '\r' && r->line_len == 0) {
+        r->line_len = 1;
+        return ST_CHUNK_END;
+    }
+    return HERALD_E_HTTP_CHUNK;
+}
+
+/* Refuse a non-HTTP/1.x peer at its first wrong byte, not at hdr_cap. */
+static int status_prefix_ok(const herald_http_reader_t *r, char c)
 {
     static const char STATUS_PREFIX[] = "HTTP/1.";
+    return r->state != ST_STATUS || r->line_len >= sizeof STATUS_PREFIX - 1u || c == STATUS_PREFIX[r->line_len];
+}
+
+/* The first byte of the line after a pending header line: white space is an
+ * obs-fold, which continues the pending line (its CRLF and this white space
+ * become one SP, as a user agent must, RFC 9112 5.2, and *c becomes that SP);
+ * anything else ends it, and it is read.  Negative: the header's error. */
+static int after_header_line(herald_http_reader_t *r, char *c)
+{
+    int st = 0;
+    if (is_ows(*c)) {
+        r->hdr_len = r->pend_off;
+        r->line_len = r->pend_len;
+        r->flags |= F_FOLD;
+        *c = ' ';
+    } else {
+        st = header_line(r, r->hdr + r->pend_off, r->pend_len);
+    }
+    r->pend_len = 0u;
+    return st < 0 ? st : 0;
+}
+
+/* Keep the byte in the line; at its LF the line is done. */
+static int store_byte(herald_http_reader_t *r, char c)
+{
     char *line = r->hdr + r->hdr_len;
     size_t n;
-    if (r->state == ST_CHUNK_END) {
-        if (c == '\n') {
-            r->line_len = 0;
-            return ST_CHUNK_SIZE;
-        }
-        if (c == '\r' && r->line_len == 0) {
-            r->line_len = 1;
-            return ST_CHUNK_END;
-        }
-        return HERALD_E_HTTP_CHUNK;
-    }
-    /* Refuse a non-HTTP/1.x peer at its first wrong byte, not at hdr_cap. */
-    if (r->state == ST_STATUS && r->line_len < sizeof STATUS_PREFIX - 1u &&
-        c != STATUS_PREFIX[r->line_len]) {
-        return HERALD_E_HTTP_MALFORMED;
-    }
-    if (r->state == ST_HEADER && r->line_len == 0u && r->pend_len > 0u) {
-        if (is_ows(c)) {
-            /* obs-fold: the pending line goes on; its CRLF and this white
-             * space become one SP, as a user agent must (RFC 9112 5.2). */
-            r->hdr_len = r->pend_off;
-            r->line_len = r->pend_len;
-            r->pend_len = 0u;
-            r->flags |= F_FOLD;
-            line = r->hdr + r->hdr_len;
-            c = ' ';
-        } else {
-            int st = header_line(r, r->hdr + r->pend_off, r->pend_len);
-            r->pend_len = 0u;
-            if (st < 0) {
-                return st;
-            }
-        }
-    } else if ((r->flags & F_FOLD) != 0 && is_ows(c)) {
-        return r->state; /* the rest of the fold's white space */
-    } else {
-        r->flags &= ~F_FOLD;
-    }
     if (r->line_len >= r->hdr_cap - r->hdr_len) {
         return r->state == ST_CHUNK_SIZE ? HERALD_E_HTTP_CHUNK : HERALD_E_HTTP_HEADER_TOO_LARGE;
     }
@@ -373,6 +411,28 @@ static int line_byte(herald_http_reader_t *r, char c)
         n--;
     }
     return line_done(r, line, n);
+}
+
+/* One byte of a line-oriented phase. */
+static int line_byte(herald_http_reader_t *r, char c)
+{
+    if (r->state == ST_CHUNK_END) {
+        return chunk_end_byte(r, c);
+    }
+    if (!status_prefix_ok(r, c)) {
+        return HERALD_E_HTTP_MALFORMED;
+    }
+    if (r->state == ST_HEADER && r->line_len == 0u && r->pend_len > 0u) {
+        int st = after_header_line(r, &c);
+        if (st < 0) {
+            return st;
+        }
+    } else if ((r->flags & F_FOLD) != 0 && is_ows(c)) {
+        return r->state; /* the rest of the fold's white space */
+    } else {
+        r->flags &= ~F_FOLD;
+    }
+    return store_byte(r, c);
 }
 
 /* Copy body bytes in bulk; returns how many of the n offered were taken. */

@@ -4,34 +4,52 @@
 #include "herald/config.h"
 #include "json_arena.h"
 #include "json_check.h"
+#include "span.h"
 
 #define ALIGN 8u
+#define ARENA_BYTES ((size_t)HERALD_JSON_ARENA_SIZE)
 
-/* uint64_t words, so every block starts 8-byte aligned; viewed as bytes. */
-static uint64_t arena[(HERALD_JSON_ARENA_SIZE + ALIGN - 1u) / ALIGN];
-static size_t arena_used;
-static size_t arena_limit = HERALD_JSON_ARENA_SIZE; /* below a copy of the text, when one is kept */
-static size_t arena_peak;
-static int arena_exhausted;
+/* The arena cJSON's hooks allocate from, set for the length of one parse
+ * only: cJSON's hooks are process-wide and take no context. */
+static herald_json_arena_t *current;
 
 static void *arena_malloc(size_t size)
 {
-    unsigned char *bytes = (unsigned char *)arena;
-    size_t start = (arena_used + (ALIGN - 1u)) & ~((size_t)ALIGN - 1u);
-    if (start > arena_limit || size > arena_limit - start) {
-        arena_exhausted = 1;
+    herald_json_arena_t *a = current;
+    unsigned char *bytes;
+    size_t start;
+    if (a == NULL) {
+        return NULL; /* not reached: the hooks are set only while a is */
+    }
+    bytes = (unsigned char *)a->words_;
+    start = (a->used_ + (ALIGN - 1u)) & ~((size_t)ALIGN - 1u);
+    if (start > a->limit_ || size > a->limit_ - start) {
+        a->exhausted_ = 1;
         return NULL;
     }
-    arena_used = start + size;
-    if (arena_used + (HERALD_JSON_ARENA_SIZE - arena_limit) > arena_peak) {
-        arena_peak = arena_used + (HERALD_JSON_ARENA_SIZE - arena_limit);
+    a->used_ = start + size;
+    if (a->used_ + (ARENA_BYTES - a->limit_) > a->peak_) {
+        a->peak_ = a->used_ + (ARENA_BYTES - a->limit_);
     }
     return &bytes[start];
 }
 
 static void arena_free(void *p)
 {
-    (void)p; /* released all at once by the next begin */
+    (void)p; /* released all at once by the next parse */
+}
+
+void herald_json_arena_init(herald_json_arena_t *a)
+{
+    a->used_ = 0u;
+    a->limit_ = ARENA_BYTES;
+    a->peak_ = 0u;
+    a->exhausted_ = 0;
+}
+
+size_t herald_json_arena_peak(const herald_json_arena_t *a)
+{
+    return a->peak_;
 }
 
 #if HERALD_JSON_STRICT
@@ -58,45 +76,57 @@ static int num_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* The length of the JSON number at s[0..n), or 0 if none starts there. */
-static size_t number_len(const char *s, size_t n)
+/* Past the digits from s[i]. */
+static size_t digits_end(const char *s, size_t n, size_t i)
 {
-    size_t i = 0u;
-    size_t d;
-    if (i < n && s[i] == '-') {
-        i++;
-    }
-    d = i;
     while (i < n && num_digit(s[i])) {
         i++;
     }
+    return i;
+}
+
+/* Past an optional "." with digits, or an exponent "e[+-]digits", at s[i]:
+ * i itself when the part is absent, 0 when it is there without digits. */
+static size_t fraction_end(const char *s, size_t n, size_t i)
+{
+    size_t d;
+    if (i >= n || s[i] != '.') {
+        return i;
+    }
+    d = i + 1u;
+    i = digits_end(s, n, d);
+    return i == d ? 0u : i;
+}
+
+static size_t exponent_end(const char *s, size_t n, size_t i)
+{
+    size_t d;
+    if (i >= n || (s[i] != 'e' && s[i] != 'E')) {
+        return i;
+    }
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) {
+        i++;
+    }
+    d = i;
+    i = digits_end(s, n, d);
+    return i == d ? 0u : i;
+}
+
+/* The length of the JSON number at s[0..n), or 0 if none starts there. */
+static size_t number_len(const char *s, size_t n)
+{
+    size_t d = 0u;
+    size_t i;
+    if (n > 0u && s[0] == '-') {
+        d = 1u;
+    }
+    i = digits_end(s, n, d);
     if (i == d || (s[d] == '0' && i - d > 1u)) {
         return 0u;
     }
-    if (i < n && s[i] == '.') {
-        i++;
-        d = i;
-        while (i < n && num_digit(s[i])) {
-            i++;
-        }
-        if (i == d) {
-            return 0u;
-        }
-    }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) {
-            i++;
-        }
-        d = i;
-        while (i < n && num_digit(s[i])) {
-            i++;
-        }
-        if (i == d) {
-            return 0u;
-        }
-    }
-    return i;
+    i = fraction_end(s, n, i);
+    return i == 0u ? 0u : exponent_end(s, n, i);
 }
 
 static size_t put_char(char *s, size_t o, char c)
@@ -105,81 +135,95 @@ static size_t put_char(char *s, size_t o, char c)
     return o + 1u;
 }
 
-/* Write the number s[0..n) (valid, n > HERALD_JSON_CJSON_NUMBER_MAX) again in place as
- * [-]d.ddd...e[-]x, then spaces. */
-static void shorten(char *s, size_t n)
-{
+/* The significant digits of a number, the first KEEP_DIGITS of them. */
+typedef struct {
     char digits[KEEP_DIGITS];
-    size_t nd = 0u;
-    size_t i = 0u;
-    size_t o = 0u;
-    int64_t point = 0; /* the decimal point sits after this many of the digits */
-    int64_t exp = 0;
-    int neg = s[0] == '-';
-    int seen = 0;        /* a nonzero digit was met */
+    size_t nd;
+    int64_t point; /* the decimal point sits after this many of the digits */
+} mantissa_t;
+
+/* Read the digits from s[i] up to an 'e' or the end; returns where it stopped. */
+static size_t read_mantissa(const char *s, size_t n, size_t i, mantissa_t *m)
+{
+    int seen = 0; /* a nonzero digit was met */
     int in_frac = 0;
-    i = (size_t)neg;
+    m->nd = 0u;
+    m->point = 0;
     for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
         if (s[i] == '.') {
             in_frac = 1;
         } else if (!seen && s[i] == '0') {
-            point -= in_frac; /* a leading zero: after the point it shifts the value */
+            m->point -= in_frac; /* a leading zero: after the point it shifts the value */
         } else {
             seen = 1;
-            point += !in_frac;
-            if (nd < KEEP_DIGITS) {
-                digits[nd] = s[i];
-                nd++;
+            m->point += !in_frac;
+            if (m->nd < KEEP_DIGITS) {
+                m->digits[m->nd] = s[i];
+                m->nd++;
             }
         }
     }
-    if (i < n) {
-        int eneg;
-        i++; /* past the e */
-        eneg = s[i] == '-';
-        i += (s[i] == '-' || s[i] == '+') ? 1u : 0u;
-        for (; i < n; i++) {
-            exp = exp < EXP_MAX ? exp * 10 + (s[i] - '0') : EXP_MAX;
-        }
-        exp = eneg ? -exp : exp;
+    return i;
+}
+
+/* The exponent whose 'e' is at s[i] (0 when i is the end), saturated. */
+static int64_t read_exponent(const char *s, size_t n, size_t i)
+{
+    int64_t exp = 0;
+    int neg;
+    if (i >= n) {
+        return 0;
     }
+    i++; /* past the e */
+    neg = s[i] == '-';
+    i += (s[i] == '-' || s[i] == '+') ? 1u : 0u;
+    for (; i < n; i++) {
+        exp = exp < EXP_MAX ? exp * 10 + (s[i] - '0') : EXP_MAX;
+    }
+    return neg ? -exp : exp;
+}
+
+/* d.ddd...e[-]x from the mantissa and the exponent, at s[o]. */
+static size_t put_scientific(char *s, size_t o, const mantissa_t *m, int64_t exp)
+{
+    char e[HERALD_U64_DIGITS];
+    const char *p;
+    int64_t x = exp + m->point - 1;
+    x = x > EXP_MAX ? EXP_MAX : (x < -EXP_MAX ? -EXP_MAX : x);
+    o = put_char(s, o, m->digits[0]);
+    if (m->nd > 1u) {
+        o = put_char(s, o, '.');
+        for (size_t k = 1u; k < m->nd; k++) {
+            o = put_char(s, o, m->digits[k]);
+        }
+    }
+    o = put_char(s, o, 'e');
+    if (x < 0) {
+        o = put_char(s, o, '-');
+        x = -x;
+    }
+    for (p = herald_u64_digits(e + sizeof e, (uint64_t)x); p < e + sizeof e; p++) {
+        o = put_char(s, o, *p);
+    }
+    return o;
+}
+
+/* Write the number s[0..n) (valid, n > HERALD_JSON_CJSON_NUMBER_MAX) again in place as
+ * [-]d.ddd...e[-]x, then spaces. */
+static void shorten(char *s, size_t n)
+{
+    mantissa_t m;
+    int neg = s[0] == '-';
+    size_t i = read_mantissa(s, n, (size_t)neg, &m);
+    int64_t exp = read_exponent(s, n, i);
+    size_t o = 0u;
     if (neg) {
         o = put_char(s, o, '-');
     }
-    if (nd == 0u) {
+    if (m.nd == 0u) {
         o = put_char(s, o, '0');
     } else {
-        char e[12];
-        size_t ne = 0u;
-        int64_t x = exp + point - 1;
-        if (x > EXP_MAX) {
-            x = EXP_MAX;
-        } else if (x < -EXP_MAX) {
-            x = -EXP_MAX;
-        } else {
-            /* in range */
-        }
-        o = put_char(s, o, digits[0]);
-        if (nd > 1u) {
-            o = put_char(s, o, '.');
-            for (size_t k = 1u; k < nd; k++) {
-                o = put_char(s, o, digits[k]);
-            }
-        }
-        o = put_char(s, o, 'e');
-        if (x < 0) {
-            o = put_char(s, o, '-');
-            x = -x;
-        }
-        do {
-            e[ne] = (char)('0' + (int)(x % 10));
-            ne++;
-            x /= 10;
-        } while (x > 0);
-        while (ne > 0u) {
-            ne--;
-            o = put_char(s, o, e[ne]);
-        }
+        o = put_scientific(s, o, &m, exp);
     }
     while (o < n) {
         o = put_char(s, o, ' ');
@@ -218,16 +262,7 @@ static size_t long_numbers(char *s, const char *t, size_t n)
 
 #endif
 
-void herald_json_arena_begin(void)
-{
-    cJSON_Hooks hooks = { arena_malloc, arena_free };
-    cJSON_InitHooks(&hooks);
-    arena_used = 0u;
-    arena_limit = HERALD_JSON_ARENA_SIZE;
-    arena_exhausted = 0;
-}
-
-cJSON *herald_json_parse(const char *json, size_t len, int *exhausted)
+cJSON *herald_json_parse(herald_json_arena_t *a, const char *json, size_t len, int *exhausted)
 {
     unsigned flags = 0u;
 #if HERALD_JSON_STRICT
@@ -235,55 +270,69 @@ cJSON *herald_json_parse(const char *json, size_t len, int *exhausted)
         flags = HERALD_JSON_LONG_NUMBER;
     }
 #endif
-    return herald_json_parse_checked(json, len, flags, exhausted);
+    return herald_json_parse_checked(a, json, len, flags, exhausted);
 }
 
-cJSON *herald_json_parse_checked(const char *json, size_t len, unsigned flags, int *exhausted)
+#if HERALD_JSON_STRICT
+/* A copy of the text at the top of the arena, its long numbers shortened;
+ * NULL when the arena cannot hold it beside a tree. */
+static const char *long_number_copy(herald_json_arena_t *a, const char *json, size_t len)
 {
+    char *copy;
+    if (len > ARENA_BYTES / 2u) {
+        a->exhausted_ = 1;
+        return NULL;
+    }
+    copy = (char *)a->words_ + (ARENA_BYTES - len);
+    a->limit_ = (ARENA_BYTES - len) & ~((size_t)ALIGN - 1u);
+    (void)memcpy(copy, json, len);
+    (void)long_numbers(copy, json, len);
+    return copy;
+}
+#endif
+
+/* cJSON stops after the first value; anything but white space after it
+ * means the document is not JSON. */
+static int only_space_after(const char *json, size_t len, const char *end)
+{
+    ptrdiff_t parsed = end - json;
+    size_t off = (size_t)parsed;
+    while (off < len && (json[off] == ' ' || json[off] == '\t' || json[off] == '\n' || json[off] == '\r')) {
+        off++;
+    }
+    return off == len;
+}
+
+cJSON *herald_json_parse_checked(herald_json_arena_t *a, const char *json, size_t len, unsigned flags,
+                                 int *exhausted)
+{
+    cJSON_Hooks hooks = { arena_malloc, arena_free };
     const char *end = NULL;
     cJSON *root = NULL;
-    herald_json_arena_begin();
+    a->used_ = 0u;
+    a->limit_ = ARENA_BYTES;
+    a->exhausted_ = 0;
 #if HERALD_JSON_STRICT
     if (json != NULL && (flags & HERALD_JSON_LONG_NUMBER) != 0u) {
-        /* a copy to shorten them in, at the top of the arena */
-        if (len > HERALD_JSON_ARENA_SIZE / 2u) {
-            arena_exhausted = 1;
-            json = NULL;
-        } else {
-            char *copy = (char *)arena + (HERALD_JSON_ARENA_SIZE - len);
-            arena_limit = (HERALD_JSON_ARENA_SIZE - len) & ~((size_t)ALIGN - 1u);
-            (void)memcpy(copy, json, len);
-            (void)long_numbers(copy, json, len);
-            json = copy;
-        }
+        json = long_number_copy(a, json, len);
     }
 #else
     (void)flags; /* the long-number copy is part of the strict reader */
 #endif
     if (json != NULL) {
+        current = a;
+        cJSON_InitHooks(&hooks);
         root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+        cJSON_InitHooks(NULL); /* cJSON's own allocator again: see herald/json_arena.h */
+        current = NULL;
     }
-    /* cJSON stops after the first value; anything but white space after it
-     * means the document is not JSON. */
-    if (root && end) {
-        ptrdiff_t parsed = end - json;
-        size_t off = (size_t)parsed;
-        while (off < len && (json[off] == ' ' || json[off] == '\t' || json[off] == '\n' || json[off] == '\r')) {
-            off++;
-        }
-        if (off < len) {
-            root = NULL;
-        }
+    if (root && end && !only_space_after(json, len, end)) {
+        root = NULL;
     }
     if (exhausted) {
-        *exhausted = arena_exhausted;
+        *exhausted = a->exhausted_;
     }
     return root;
-}
-
-size_t herald_json_arena_peak(void)
-{
-    return arena_peak;
 }
 
 #if !HERALD_JSON_STRICT

@@ -93,6 +93,25 @@ static long hex4(cursor_t *c)
     return v;
 }
 
+static int is_low_surrogate(long u)
+{
+    return u >= 0xDC00 && u <= 0xDFFF;
+}
+
+/* After a high surrogate: an escaped low one, "\\uDC00".."\\uDFFF". */
+static int low_surrogate_follows(cursor_t *c)
+{
+    if (peek(c) != '\\') {
+        return 0;
+    }
+    c->i++;
+    if (peek(c) != 'u') {
+        return 0;
+    }
+    c->i++;
+    return is_low_surrogate(hex4(c));
+}
+
 /* One escape, the cursor after its backslash.  A high surrogate must be
  * followed by an escaped low one; a low one alone is refused (cJSON refuses
  * both too: they are no Unicode character). */
@@ -101,28 +120,18 @@ static int escape(cursor_t *c)
     int ch = peek(c);
     long u;
     c->i++;
-    if (ch == '"' || ch == '\\' || ch == '/' || ch == 'b' || ch == 'f' || ch == 'n' ||
-        ch == 'r' || ch == 't') {
+    if (ch > 0 && strchr("\"\\/bfnrt", ch) != NULL) {
         return 1;
     }
     if (ch != 'u') {
         return 0;
     }
     u = hex4(c);
-    if (u >= 0xDC00 && u <= 0xDFFF) {
+    if (is_low_surrogate(u)) {
         return 0;
     }
     if (u >= 0xD800 && u <= 0xDBFF) {
-        if (peek(c) != '\\') {
-            return 0;
-        }
-        c->i++;
-        if (peek(c) != 'u') {
-            return 0;
-        }
-        c->i++;
-        u = hex4(c);
-        return u >= 0xDC00 && u <= 0xDFFF;
+        return low_surrogate_follows(c);
     }
     if (u == 0) {
         c->flags |= HERALD_JSON_NUL;
@@ -213,53 +222,88 @@ static int open_container(cursor_t *c, uint32_t *objects, size_t *depth, int is_
     return is_object ? WANT_NAME : WANT_VALUE;
 }
 
+/* The document's state: where the cursor is, how deep it is, and, bit d
+ * of objects set, whether the container at depth d is an object. */
+typedef struct {
+    cursor_t c;
+    uint32_t objects[(HERALD_JSON_MAX_DEPTH + 31) / 32];
+    size_t depth;
+} doc_t;
+
+static int in_object(const doc_t *d)
+{
+    size_t k = d->depth - 1u;
+    return d->depth > 0u && ((d->objects[k / 32u] >> (k % 32u)) & 1u) != 0u;
+}
+
+/* A value: a container is opened, a scalar read whole. */
+static herald_status_t on_value(doc_t *d, int ch, int *want)
+{
+    if (ch != '[' && ch != '{') {
+        *want = WANT_NEXT;
+        return scalar(&d->c) ? HERALD_OK : HERALD_E_JSON_PARSE;
+    }
+    if (d->depth == (size_t)HERALD_JSON_MAX_DEPTH) {
+        return HERALD_E_JSON_DEPTH;
+    }
+    *want = open_container(&d->c, d->objects, &d->depth, ch == '{');
+    return HERALD_OK;
+}
+
+/* A member's name and its colon. */
+static herald_status_t on_name(doc_t *d, int ch, int *want)
+{
+    if (ch != '"' || !string(&d->c)) {
+        return HERALD_E_JSON_PARSE;
+    }
+    skip_ws(&d->c);
+    *want = WANT_VALUE;
+    return word(&d->c, ":") ? HERALD_OK : HERALD_E_JSON_PARSE;
+}
+
+/* After a value: the end of the text, a comma, or the container's end. */
+static herald_status_t on_next(doc_t *d, int ch, int *want)
+{
+    int obj = in_object(d);
+    if (d->depth == 0u) {
+        *want = DONE; /* white space is skipped: only the end may follow */
+    } else if (ch == ',') {
+        d->c.i++;
+        *want = obj ? WANT_NAME : WANT_VALUE;
+    } else if (ch == (obj ? '}' : ']')) {
+        d->c.i++;
+        d->depth--;
+    } else {
+        return HERALD_E_JSON_PARSE;
+    }
+    return HERALD_OK;
+}
+
 herald_status_t herald_json_check(const char *json, size_t len, unsigned *flags)
 {
-    /* Bit d set: the container at depth d is an object, else an array. */
-    uint32_t objects[(HERALD_JSON_MAX_DEPTH + 31) / 32] = { 0 };
-    cursor_t c = { (const unsigned char *)json, json != NULL ? len : 0u, 0u, 0u };
-    size_t depth = 0u;
+    doc_t d;
     int want = WANT_VALUE;
     herald_status_t st = HERALD_OK;
+    (void)memset(&d, 0, sizeof d);
+    d.c.s = (const unsigned char *)json;
+    d.c.len = json != NULL ? len : 0u;
     while (want != DONE && st == HERALD_OK) {
         int ch;
-        int in_object = depth > 0u && ((objects[(depth - 1u) / 32u] >> ((depth - 1u) % 32u)) & 1u) != 0u;
-        skip_ws(&c);
-        ch = peek(&c);
-        if (want == WANT_VALUE && (ch == '[' || ch == '{')) {
-            if (depth == (size_t)HERALD_JSON_MAX_DEPTH) {
-                st = HERALD_E_JSON_DEPTH;
-            } else {
-                want = open_container(&c, objects, &depth, ch == '{');
-            }
-        } else if (want == WANT_VALUE) {
-            st = scalar(&c) ? HERALD_OK : HERALD_E_JSON_PARSE;
-            want = WANT_NEXT;
+        skip_ws(&d.c);
+        ch = peek(&d.c);
+        if (want == WANT_VALUE) {
+            st = on_value(&d, ch, &want);
         } else if (want == WANT_NAME) {
-            if (ch == '"' && string(&c)) {
-                skip_ws(&c);
-                st = word(&c, ":") ? HERALD_OK : HERALD_E_JSON_PARSE;
-                want = WANT_VALUE;
-            } else {
-                st = HERALD_E_JSON_PARSE;
-            }
-        } else if (depth == 0u) {
-            want = DONE; /* white space is skipped: only the end may follow */
-        } else if (ch == ',') {
-            c.i++;
-            want = in_object ? WANT_NAME : WANT_VALUE;
-        } else if (ch == (in_object ? '}' : ']')) {
-            c.i++;
-            depth--;
+            st = on_name(&d, ch, &want);
         } else {
-            st = HERALD_E_JSON_PARSE;
+            st = on_next(&d, ch, &want);
         }
     }
-    if (st == HERALD_OK && c.i != c.len) {
+    if (st == HERALD_OK && d.c.i != d.c.len) {
         st = HERALD_E_JSON_PARSE;
     }
     if (flags != NULL) {
-        *flags = c.flags;
+        *flags = d.c.flags;
     }
     return st;
 }

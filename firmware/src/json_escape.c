@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdint.h>
 #include <string.h>
+#include "herald/request.h"
 #include "json_escape.h"
-
-/* Longest single escape: \u00xx. */
-#define ESC_MAX 6u
-
 
 size_t herald_json_escape_one(unsigned char c, char *out)
 {
@@ -27,49 +24,48 @@ size_t herald_json_escape_one(unsigned char c, char *out)
         out[3] = '0';
         out[4] = hex[c >> 4];
         out[5] = hex[c & 0x0Fu];
-        return ESC_MAX;
+        return HERALD_JSON_ESC_MAX;
     }
     out[0] = '\\';
     out[1] = e;
     return 2u;
 }
 
-herald_status_t herald_json_escape(herald_sink_fn sink, void *ctx, const char *s, size_t len)
+void herald_json_put_escaped(herald_sink_t *w, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    char esc[8u * ESC_MAX];
-    size_t pending = 0u;    /* escaped bytes waiting in esc */
     size_t i = 0u;
-    herald_status_t st;
+    char esc[HERALD_JSON_ESC_MAX];
 
-    while (i < len) {
-        size_t start = i;
-        i += herald_json_clean_run(p + i, len - i);
-        if (i > start) {
-            if (pending > 0u) {
-                st = sink(ctx, esc, pending);
-                if (st != HERALD_OK) {
-                    return st;
-                }
-                pending = 0u;
-            }
-            st = sink(ctx, s + start, i - start);
-            if (st != HERALD_OK) {
-                return st;
-            }
+    while (i < len && w->st == HERALD_OK) {
+        size_t run = herald_json_clean_run(p + i, len - i);
+        herald_sink_put(w, s + i, run);
+        i += run;
+        if (i < len) {
+            herald_sink_put(w, esc, herald_json_escape_one(p[i], esc));
+            i++;
         }
-        if (i == len) {
-            break;
-        }
-        if (sizeof esc - pending < ESC_MAX) {
-            st = sink(ctx, esc, pending);
-            if (st != HERALD_OK) {
-                return st;
-            }
-            pending = 0u;
-        }
-        pending += herald_json_escape_one(p[i], esc + pending);
-        i++;
     }
-    return pending > 0u ? sink(ctx, esc, pending) : HERALD_OK;
+}
+
+void herald_json_put_string(herald_sink_t *w, const char *s, size_t len)
+{
+    herald_sink_put(w, "\"", 1u);
+    herald_json_put_escaped(w, s, len);
+    herald_sink_put(w, "\"", 1u);
+}
+
+herald_status_t herald_json_write_string(herald_sink_fn sink, void *ctx, const char *s, size_t len)
+{
+    herald_sink_t w;
+
+    if (!sink || (!s && len > 0u)) {
+        return HERALD_E_INVALID_ARG;
+    }
+    /* Unstaged: clean runs go to the sink straight from s, each escape on
+     * its own; a caller that writes many strings stages them in its own
+     * writer and calls herald_json_put_string. */
+    herald_sink_init(&w, sink, ctx, NULL, 0u, 0u);
+    herald_json_put_string(&w, s, len);
+    return herald_sink_flush(&w);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The one JSON string escaper, shared by the renderer and the request writer. */
+/* The one JSON string escaper, shared by the renderer, the request writer and
+ * the result writer, over the sink writer of span.h. */
 #ifndef HERALD_JSON_ESCAPE_H
 #define HERALD_JSON_ESCAPE_H
 
@@ -7,13 +8,18 @@
 #include <stdint.h>
 #include <string.h>
 #include "herald/types.h"
+#include "span.h"
 
-/* Write s[0..len) to sink as the content of a JSON string (RFC 8259), without
+/* Write s[0..len) to w as the content of a JSON string (RFC 8259), without
  * the quotes: '"' -> \", '\\' -> \\, \b \f \n \r \t, other bytes below 0x20
  * -> \u00xx (lowercase hex); everything else, 0x7F and UTF-8 included, passes
- * through.  Runs that need no escaping go to the sink in one call straight
- * from s; consecutive escapes are batched.  Returns the first sink error. */
-herald_status_t herald_json_escape(herald_sink_fn sink, void *ctx, const char *s, size_t len);
+ * through.  Runs that need no escaping are put whole, so the writer's policy
+ * decides whether they are staged or go straight from s. */
+void herald_json_put_escaped(herald_sink_t *w, const char *s, size_t len);
+
+/* The same between quotes: the one writer of a quoted JSON string
+ * (herald_json_write_string, in request.h, is this over a bare sink). */
+void herald_json_put_string(herald_sink_t *w, const char *s, size_t len);
 
 /* The pieces, for writers that escape into their own buffer: how many bytes
  * from p need no escape (up to len), and the escape of one byte that does,

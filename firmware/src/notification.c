@@ -163,17 +163,17 @@ static herald_status_t check_push_data(const herald_var_t *kv, size_t n)
     return HERALD_OK;
 }
 
-herald_status_t herald_check_shape(const herald_notification_t *n)
+static int is_set(const char *s)
 {
-    herald_status_t st;
-    int has_key;
-    int has_id;
+    return s && s[0] != '\0';
+}
 
-    if (!n) {
-        return HERALD_E_INVALID_ARG;
-    }
-    has_key = n->template_key && n->template_key[0] != '\0';
-    has_id = n->template_id && n->template_id[0] != '\0';
+/* The template reference: a key or an id (or both), each a short UTF-8 name. */
+static herald_status_t check_template_ref(const herald_notification_t *n)
+{
+    int has_key = is_set(n->template_key);
+    int has_id = is_set(n->template_id);
+
     if (!has_key && !has_id) {
         return HERALD_E_INVALID_ARG;
     }
@@ -181,22 +181,42 @@ herald_status_t herald_check_shape(const herald_notification_t *n)
         (has_id && !text_ok(n->template_id, HERALD_NAME_MAX_LEN, 0))) {
         return HERALD_E_INVALID_ARG;
     }
-    if (!herald_mode_str(n->mode)) {
-        return HERALD_E_MODE_INVALID;
-    }
-    st = check_targets(n);
-    if (st != HERALD_OK) {
-        return st;
-    }
+    return HERALD_OK;
+}
+
+static herald_status_t check_texts(const herald_notification_t *n)
+{
     if ((n->title && !text_ok(n->title, HERALD_TEXT_MAX_LEN, 1)) ||
         (n->tag && !text_ok(n->tag, HERALD_TEXT_MAX_LEN, 1))) {
         return HERALD_E_TEXT_INVALID;
     }
-    st = check_vars(n->vars, n->nvars);
-    if (st != HERALD_OK) {
-        return st;
+    return HERALD_OK;
+}
+
+herald_status_t herald_check_shape(const herald_notification_t *n)
+{
+    herald_status_t st;
+
+    if (!n) {
+        return HERALD_E_INVALID_ARG;
     }
-    return check_push_data(n->push_data, n->npush_data);
+    st = check_template_ref(n);
+    if (st == HERALD_OK && !herald_mode_str(n->mode)) {
+        st = HERALD_E_MODE_INVALID;
+    }
+    if (st == HERALD_OK) {
+        st = check_targets(n);
+    }
+    if (st == HERALD_OK) {
+        st = check_texts(n);
+    }
+    if (st == HERALD_OK) {
+        st = check_vars(n->vars, n->nvars);
+    }
+    if (st == HERALD_OK) {
+        st = check_push_data(n->push_data, n->npush_data);
+    }
+    return st;
 }
 
 static int var_supplied(const herald_notification_t *n, herald_str_t name)
@@ -220,32 +240,13 @@ static int var_declared(const herald_tview_t *t, const char *name)
     return 0;
 }
 
-herald_status_t herald_check(herald_tcache_t *c, const herald_notification_t *n, herald_tview_t *view)
+/* Every declared variable supplied, every supplied one declared. */
+static herald_status_t check_schema_vars(const herald_tview_t *t, const herald_notification_t *n)
 {
-    herald_tview_t t;
     herald_tvar_t tv;
-    herald_status_t st;
 
-    if (!c) {
-        return HERALD_E_INVALID_ARG;
-    }
-    st = herald_check_shape(n);
-    if (st != HERALD_OK) {
-        return st;
-    }
-    if (n->template_key && n->template_key[0] != '\0') {
-        st = herald_tcache_find(c, herald_str(n->template_key), &t);
-    } else {
-        st = herald_tcache_find_id(c, herald_str(n->template_id), &t);
-    }
-    if (st != HERALD_OK) {
-        return st;
-    }
-    if (t.status != HERALD_TSTATUS_APPROVED) {
-        return HERALD_E_TEMPLATE_NOT_APPROVED;
-    }
-    for (size_t i = 0u; i < t.nvars; i++) {
-        st = herald_tview_var(&t, i, &tv);
+    for (size_t i = 0u; i < t->nvars; i++) {
+        herald_status_t st = herald_tview_var(t, i, &tv);
         if (st != HERALD_OK) {
             return st;
         }
@@ -254,12 +255,45 @@ herald_status_t herald_check(herald_tcache_t *c, const herald_notification_t *n,
         }
     }
     for (size_t i = 0u; i < n->nvars; i++) {
-        if (!var_declared(&t, n->vars[i].name)) {
+        if (!var_declared(t, n->vars[i].name)) {
             return HERALD_E_VAR_UNDECLARED;
         }
     }
-    if (view) {
+    return HERALD_OK;
+}
+
+herald_status_t herald_check_schema(herald_tcache_t *c, const herald_notification_t *n, herald_tview_t *view)
+{
+    herald_tview_t t;
+    herald_status_t st;
+
+    if (!c || !n) {
+        return HERALD_E_INVALID_ARG;
+    }
+    if (is_set(n->template_key)) {
+        st = herald_tcache_find(c, herald_str(n->template_key), &t);
+    } else {
+        st = herald_tcache_find_id(c, herald_str(n->template_id), &t);
+    }
+    if (st == HERALD_OK && t.status != HERALD_TSTATUS_APPROVED) {
+        st = HERALD_E_TEMPLATE_NOT_APPROVED;
+    }
+    if (st == HERALD_OK) {
+        st = check_schema_vars(&t, n);
+    }
+    if (st == HERALD_OK && view) {
         *view = t;
     }
-    return HERALD_OK;
+    return st;
+}
+
+herald_status_t herald_check(herald_tcache_t *c, const herald_notification_t *n, herald_tview_t *view)
+{
+    herald_status_t st;
+
+    if (!c) {
+        return HERALD_E_INVALID_ARG;
+    }
+    st = herald_check_shape(n);
+    return st == HERALD_OK ? herald_check_schema(c, n, view) : st;
 }

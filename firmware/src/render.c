@@ -3,6 +3,7 @@
 #include <string.h>
 #include "herald/render.h"
 #include "json_escape.h"
+#include "span.h"
 
 /* Smallest streaming window the API accepts.  Escapes may straddle a flush:
  * the sink sees one byte stream, so that is still exact. */
@@ -15,53 +16,27 @@ typedef struct {
     herald_render_mode_t mode;
 } job_t;
 
-/* Where rendered bytes go.  With a sink the buffer is the caller's window,
- * flushed whenever it fills; without one it is the caller's output buffer,
- * written only while the total still fits, so one pass both renders and
- * measures. */
+/* herald_render's output buffer, written only while the total still fits,
+ * so one pass both renders and measures. */
 typedef struct {
-    char *buf;
-    size_t cap;
-    size_t len;               /* bytes waiting in the window */
+    herald_span_t span;
     size_t total;             /* bytes produced so far */
-    herald_sink_fn sink;
-    void *ctx;
-} out_t;
+} fill_t;
 
-static herald_status_t out_put(void *vctx, const char *data, size_t len)
+static herald_status_t fill_put(void *ctx, const char *data, size_t len)
 {
-    out_t *o = vctx;
+    fill_t *f = ctx;
 
-    if (!o->sink) {
-        if (len > SIZE_MAX - o->total) {
-            return HERALD_E_NOSPACE;
-        }
-        o->total += len;
-        if (o->total <= o->cap) {
-            (void)memcpy(o->buf + (o->total - len), data, len);
-        }
-        return HERALD_OK;
+    if (len > SIZE_MAX - f->total) {
+        return HERALD_E_NOSPACE;
     }
-    while (len > 0u) {
-        size_t room = o->cap - o->len;
-        size_t n = len < room ? len : room;
-        (void)memcpy(o->buf + o->len, data, n);
-        o->len += n;
-        data += n;
-        len -= n;
-        if (o->len == o->cap) {
-            herald_status_t st = o->sink(o->ctx, o->buf, o->len);
-            if (st != HERALD_OK) {
-                return st;
-            }
-            o->len = 0u;
-        }
-    }
+    f->total += len;
+    herald_span_put(&f->span, data, len);
     return HERALD_OK;
 }
 
 /* Bytes from p up to end; callers keep end >= p. */
-static size_t span(const char *p, const char *end)
+static size_t bytes_between(const char *p, const char *end)
 {
     ptrdiff_t n = end - p;
     return (size_t)n;
@@ -71,7 +46,7 @@ static size_t span(const char *p, const char *end)
 static const char *find_pair(const char *p, const char *end, char c)
 {
     while (p < end) {
-        const char *hit = memchr(p, c, span(p, end));
+        const char *hit = memchr(p, c, bytes_between(p, end));
         if (!hit || hit + 1 >= end) {
             break;
         }
@@ -95,19 +70,21 @@ static const herald_var_t *lookup(const job_t *j, const char *name, size_t len)
     return NULL;
 }
 
-static herald_status_t emit_text(const job_t *j, out_t *o, const char *data, size_t len)
+static herald_status_t emit_text(const job_t *j, herald_sink_t *o, const char *data, size_t len)
 {
-    if (!o || len == 0u) {
+    if (!o) {
         return HERALD_OK;
     }
     if (j->mode == HERALD_RENDER_JSON) {
-        return herald_json_escape(out_put, o, data, len);
+        herald_json_put_escaped(o, data, len);
+    } else {
+        herald_sink_put(o, data, len);
     }
-    return out_put(o, data, len);
+    return o->st;
 }
 
 /* Walk the template; with o NULL it only validates. */
-static herald_status_t walk(const job_t *j, out_t *o)
+static herald_status_t walk(const job_t *j, herald_sink_t *o)
 {
     const char *p = j->tmpl.ptr;
     const char *end = p + j->tmpl.len;
@@ -117,7 +94,7 @@ static herald_status_t walk(const job_t *j, out_t *o)
         const char *name;
         const char *close;
         const herald_var_t *v;
-        herald_status_t st = emit_text(j, o, p, span(p, open));
+        herald_status_t st = emit_text(j, o, p, bytes_between(p, open));
         if (st != HERALD_OK || open == end) {
             return st;
         }
@@ -136,7 +113,7 @@ static herald_status_t walk(const job_t *j, out_t *o)
         if (name == close) {
             return HERALD_E_TEMPLATE_SYNTAX;
         }
-        v = lookup(j, name, span(name, close));
+        v = lookup(j, name, bytes_between(name, close));
         if (!v) {
             return HERALD_E_PLACEHOLDER_UNKNOWN;
         }
@@ -169,7 +146,8 @@ herald_status_t herald_render(herald_str_t tmpl, const herald_var_t *vars, size_
                               herald_render_mode_t mode, char *out, size_t cap, size_t *needed)
 {
     job_t j;
-    out_t o = { out, cap > 0u ? cap - 1u : 0u, 0u, 0u, NULL, NULL };
+    fill_t f;
+    herald_sink_t o;
     herald_status_t st;
 
     if (needed) {
@@ -178,18 +156,19 @@ herald_status_t herald_render(herald_str_t tmpl, const herald_var_t *vars, size_
     if (!out && cap > 0u) {
         return HERALD_E_INVALID_ARG;
     }
+    herald_span_init(&f.span, out, cap);
+    f.total = 0u;
+    herald_sink_init(&o, fill_put, &f, NULL, 0u, 0u);
     st = job_init(&j, tmpl, vars, nvars, mode);
     if (st == HERALD_OK) {
         st = walk(&j, &o);
     }
     if (st == HERALD_OK) {
         if (needed) {
-            *needed = o.total;
+            *needed = f.total;
         }
-        if (cap == 0u || o.total > o.cap) {
+        if (!herald_span_finish(&f.span)) {
             st = HERALD_E_NOSPACE;
-        } else {
-            out[o.total] = '\0';
         }
     }
     if (st != HERALD_OK && cap > 0u) {
@@ -203,12 +182,15 @@ herald_status_t herald_render_stream(herald_str_t tmpl, const herald_var_t *vars
                                      herald_sink_fn sink, void *ctx)
 {
     job_t j;
-    out_t o = { window, window_len, 0u, 0u, sink, ctx };
+    herald_sink_t o;
     herald_status_t st;
 
     if (!window || window_len < WINDOW_MIN || !sink) {
         return HERALD_E_INVALID_ARG;
     }
+    /* Everything through the window, so every sink call but the last passes
+     * a full one. */
+    herald_sink_init(&o, sink, ctx, window, window_len, SIZE_MAX);
     st = job_init(&j, tmpl, vars, nvars, mode);
     if (st == HERALD_OK) {
         st = walk(&j, NULL);     /* a bad template must emit nothing */
@@ -216,8 +198,8 @@ herald_status_t herald_render_stream(herald_str_t tmpl, const herald_var_t *vars
     if (st == HERALD_OK) {
         st = walk(&j, &o);
     }
-    if (st == HERALD_OK && o.len > 0u) {
-        st = sink(ctx, window, o.len);
+    if (st == HERALD_OK) {
+        st = herald_sink_flush(&o);
     }
     return st;
 }

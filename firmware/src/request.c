@@ -1,86 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 #include "herald/request.h"
+#include "fnv.h"
 #include "json_escape.h"
+#include "span.h"
 
 /* The literal and its length, for sink calls on string constants. */
 #define LIT(s) (s), (sizeof(s) - 1u)
 
 /* Staging bytes: short pieces (structure, escapes, short strings) are
  * gathered here so the sink, often a TLS record buffer, sees a few large
- * writes rather than one per token. */
+ * writes rather than one per token; pieces of half the stage or more go to
+ * the sink straight from the caller's memory. */
 #define STAGE_SIZE 128u
 
-typedef struct {
-    herald_sink_fn sink;
-    void *ctx;
-    herald_status_t st;    /* first error; later writes are skipped */
-    size_t len;            /* bytes waiting in stage */
-    char stage[STAGE_SIZE];
-} writer_t;
-
-static void flush(writer_t *w)
-{
-    if (w->st == HERALD_OK && w->len > 0u) {
-        w->st = w->sink(w->ctx, w->stage, w->len);
-    }
-    w->len = 0u;
-}
-
-/* The slow path of put: flush first (to keep the bytes in order), then
- * stage the piece or, when it is large, hand it to the sink directly. */
-static void put_slow(writer_t *w, const char *s, size_t len)
-{
-    flush(w);
-    if (w->st != HERALD_OK) {
-        return;
-    }
-    if (len >= STAGE_SIZE / 2u) {
-        w->st = w->sink(w->ctx, s, len);
-    } else {
-        (void)memcpy(w->stage, s, len);
-        w->len = len;
-    }
-}
-
-/* Inline, so a literal's copy compiles to a few stores: the body is mostly
- * short constant structure between short strings. */
-static inline void put(writer_t *w, const char *s, size_t len)
-{
-    if (len < STAGE_SIZE / 2u && len <= STAGE_SIZE - w->len) {
-        (void)memcpy(w->stage + w->len, s, len);
-        w->len += len;
-    } else {
-        put_slow(w, s, len);
-    }
-}
-
 /* The structure before a string, then the string's escaped content (its
- * closing quote goes with the next piece of structure).  Escapes are written
- * straight into the stage; clean runs go through put (long ones bypass it). */
-static void put_str(writer_t *w, const char *pre, size_t pre_len, const char *s, size_t len)
+ * closing quote goes with the next piece of structure). */
+static void put_str(herald_sink_t *w, const char *pre, size_t pre_len, const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0u;
-    put(w, pre, pre_len);
-    while (i < len && w->st == HERALD_OK) {
-        size_t run = herald_json_clean_run(p + i, len - i);
-        if (run > 0u) {
-            put(w, s + i, run);
-            i += run;
-            continue;
-        }
-        if (STAGE_SIZE - w->len < HERALD_JSON_ESC_MAX) {
-            flush(w);
-        }
-        w->len += herald_json_escape_one(p[i], w->stage + w->len);
-        i++;
-    }
+    herald_sink_put(w, pre, pre_len);
+    herald_json_put_escaped(w, s, len);
 }
 
 /* The members of a string-valued object, "n":"v",... between braces the
  * caller writes; the last value's closing quote is written here too. */
-static void put_members(writer_t *w, const herald_var_t *kv, size_t n)
+static void put_members(herald_sink_t *w, const herald_var_t *kv, size_t n)
 {
     for (size_t i = 0u; i < n; i++) {
         if (i == 0u) {
@@ -91,7 +35,7 @@ static void put_members(writer_t *w, const herald_var_t *kv, size_t n)
         put_str(w, LIT("\":\""), kv[i].value, herald_var_len(&kv[i]));
     }
     if (n > 0u) {
-        put(w, LIT("\""));
+        herald_sink_put(w, LIT("\""));
     }
 }
 
@@ -131,86 +75,112 @@ static int writable(const herald_notification_t *n)
     return 1;
 }
 
+/* What identifies the notification for coalescing: the template, the
+ * variables, the push data, the targets and the mode; title and tag follow. */
+static void put_identity(herald_sink_t *w, const herald_notification_t *n)
+{
+    if (given(n->template_key)) {
+        put_str(w, LIT("{\"template\":{\"key\":\""), n->template_key, strlen(n->template_key));
+    } else {
+        put_str(w, LIT("{\"template\":{\"id\":\""), n->template_id, strlen(n->template_id));
+    }
+    herald_sink_put(w, LIT("\",\"variables\":{"));
+    put_members(w, n->vars, n->nvars);
+    if (n->npush_data > 0u) {
+        herald_sink_put(w, LIT("},\"notificationPushData\":{"));
+        put_members(w, n->push_data, n->npush_data);
+    }
+    herald_sink_put(w, LIT("}},\"targets\":["));
+    for (size_t i = 0u; i < n->ntargets; i++) {
+        const char *t = herald_target(n, i);
+        put_str(w, i == 0u ? "\"" : "\",\"", i == 0u ? 1u : 3u, t, strlen(t));
+    }
+    herald_sink_put(w, n->ntargets > 0u ? "\"]" : "]", n->ntargets > 0u ? 2u : 1u);
+    if (n->mode == HERALD_MODE_REALTIME) {
+        herald_sink_put(w, LIT(",\"mode\":\"realtime\""));
+    } else {
+        herald_sink_put(w, LIT(",\"mode\":\"batch\""));
+    }
+}
+
+static void put_texts(herald_sink_t *w, const herald_notification_t *n)
+{
+    if (n->title) {
+        put_str(w, LIT(",\"title\":\""), n->title, strlen(n->title));
+        herald_sink_put(w, LIT("\""));
+    }
+    if (n->tag) {
+        put_str(w, LIT(",\"tag\":\""), n->tag, strlen(n->tag));
+        herald_sink_put(w, LIT("\""));
+    }
+    herald_sink_put(w, LIT("}"));
+}
+
 herald_status_t herald_request_write(const herald_notification_t *n, herald_sink_fn sink, void *ctx)
 {
-    writer_t w;
+    herald_sink_t w;
+    char stage[STAGE_SIZE];
 
     if (!sink || !writable(n)) {
         return HERALD_E_INVALID_ARG;
     }
-    w.sink = sink;
-    w.ctx = ctx;
-    w.st = HERALD_OK;
-    w.len = 0u;
-    if (given(n->template_key)) {
-        put_str(&w, LIT("{\"template\":{\"key\":\""), n->template_key, strlen(n->template_key));
-    } else {
-        put_str(&w, LIT("{\"template\":{\"id\":\""), n->template_id, strlen(n->template_id));
+    herald_sink_init(&w, sink, ctx, stage, sizeof stage, STAGE_SIZE / 2u);
+    put_identity(&w, n);
+    put_texts(&w, n);
+    return herald_sink_flush(&w);
+}
+
+/* Counts every byte; hashes them while hashing is set. */
+typedef struct {
+    size_t len;
+    uint64_t hash;
+    int hashing;
+} measure_t;
+
+static herald_status_t measure_sink(void *ctx, const char *data, size_t len)
+{
+    measure_t *m = ctx;
+    m->len += len;
+    if (m->hashing) {
+        m->hash = herald_fnv1a(m->hash, HERALD_FNV64_PRIME, data, len);
     }
-    put(&w, LIT("\",\"variables\":{"));
-    put_members(&w, n->vars, n->nvars);
-    if (n->npush_data > 0u) {
-        put(&w, LIT("},\"notificationPushData\":{"));
-        put_members(&w, n->push_data, n->npush_data);
+    return HERALD_OK;
+}
+
+herald_status_t herald_request_measure(const herald_notification_t *n, size_t *len, uint64_t *hash)
+{
+    measure_t m = { 0u, HERALD_FNV64_OFFSET, 1 };
+    herald_sink_t w;
+    char stage[STAGE_SIZE];
+
+    if (len) {
+        *len = 0u;
     }
-    put(&w, LIT("}},\"targets\":["));
-    for (size_t i = 0u; i < n->ntargets; i++) {
-        const char *t = herald_target(n, i);
-        if (i == 0u) {
-            put_str(&w, LIT("\""), t, strlen(t));
-        } else {
-            put_str(&w, LIT("\",\""), t, strlen(t));
-        }
+    if (hash) {
+        *hash = 0u;
     }
-    if (n->ntargets > 0u) {
-        put(&w, LIT("\"]"));
-    } else {
-        put(&w, LIT("]"));
+    if (!writable(n)) {
+        return HERALD_E_INVALID_ARG;
     }
-    if (n->mode == HERALD_MODE_REALTIME) {
-        put(&w, LIT(",\"mode\":\"realtime\""));
-    } else {
-        put(&w, LIT(",\"mode\":\"batch\""));
+    herald_sink_init(&w, measure_sink, &m, stage, sizeof stage, STAGE_SIZE / 2u);
+    put_identity(&w, n);
+    (void)herald_sink_flush(&w); /* the identity's last bytes are hashed, the rest only counted */
+    m.hashing = 0;
+    put_texts(&w, n);
+    (void)herald_sink_flush(&w);
+    if (len) {
+        *len = m.len;
     }
-    if (n->title) {
-        put_str(&w, LIT(",\"title\":\""), n->title, strlen(n->title));
-        put(&w, LIT("\""));
+    if (hash) {
+        *hash = m.hash;
     }
-    if (n->tag) {
-        put_str(&w, LIT(",\"tag\":\""), n->tag, strlen(n->tag));
-        put(&w, LIT("\""));
-    }
-    put(&w, LIT("}"));
-    flush(&w);
-    return w.st;
+    return HERALD_OK;
 }
 
 herald_status_t herald_request_length(const herald_notification_t *n, size_t *len)
 {
-    size_t count = 0u;
-    herald_status_t st;
-
     if (!len) {
         return HERALD_E_INVALID_ARG;
     }
-    st = herald_request_write(n, herald_count_sink, &count);
-    *len = st == HERALD_OK ? count : 0u;
-    return st;
-}
-
-herald_status_t herald_json_write_string(herald_sink_fn sink, void *ctx, const char *s, size_t len)
-{
-    herald_status_t st;
-
-    if (!sink || (!s && len > 0u)) {
-        return HERALD_E_INVALID_ARG;
-    }
-    st = sink(ctx, LIT("\""));
-    if (st == HERALD_OK) {
-        st = herald_json_escape(sink, ctx, s, len);
-    }
-    if (st == HERALD_OK) {
-        st = sink(ctx, LIT("\""));
-    }
-    return st;
+    return herald_request_measure(n, len, NULL);
 }

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
+#include "herald/config.h"
 #include "herald/response.h"
-#include "herald/request.h"
 #include "json_arena.h"
 #include "json_check.h"
-#include "json_escape.h"
 #include "utf8.h"
 
 /* What the HTTP status alone says, when the body does not say more. */
@@ -26,33 +25,6 @@ static herald_status_t by_http_status(int http)
     return (http >= 400 && http <= 499) ? HERALD_E_PLATFORM_BAD_REQUEST : HERALD_E_HTTP_STATUS;
 }
 
-/* The longest prefix of s[0..n) that does not end inside a UTF-8 sequence. */
-static size_t utf8_cut(const char *s, size_t n)
-{
-    size_t lead = n;
-    size_t need;
-    unsigned char c;
-    while (lead > 0 && n - lead < 3u && ((unsigned char)s[lead - 1u] & 0xC0u) == 0x80u) {
-        lead--;
-    }
-    if (lead == 0) {
-        return n;
-    }
-    lead--;
-    c = (unsigned char)s[lead];
-    need = 1u; /* bytes of the sequence c starts */
-    if (c >= 0xC0u) {
-        need = 2u;
-    }
-    if (c >= 0xE0u) {
-        need = 3u;
-    }
-    if (c >= 0xF0u) {
-        need = 4u;
-    }
-    return lead + need > n ? lead : n;
-}
-
 /* Copy a JSON string item into dst[cap] ("" for anything else); sets bit
  * in *truncated when it had to be cut. */
 static void copy_field(char *dst, size_t cap, const cJSON *item, int *truncated, int bit)
@@ -61,7 +33,7 @@ static void copy_field(char *dst, size_t cap, const cJSON *item, int *truncated,
     if (item != NULL && cJSON_IsString(item) && item->valuestring != NULL) {
         n = strlen(item->valuestring);
         if (n >= cap) {
-            n = utf8_cut(item->valuestring, cap - 1u);
+            n = herald_utf8_cut(item->valuestring, cap - 1u);
             *truncated |= bit;
         }
         (void)memcpy(dst, item->valuestring, n);
@@ -128,7 +100,7 @@ static void print_details(cJSON *details, herald_platform_error_t *err)
         return;
     }
     if (!cJSON_PrintPreallocated(details, out, (int)(sizeof err->details) - 1, 0)) {
-        out[utf8_cut(out, strlen(out))] = '\0';
+        out[herald_utf8_cut(out, strlen(out))] = '\0';
         err->truncated = 1;
     }
 }
@@ -188,12 +160,49 @@ static herald_status_t parse_failure(const char *body, size_t len, int exhausted
 #endif
 }
 
-herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
-                                      herald_send_result_t *result, herald_platform_error_t *err)
+/* The body as a cJSON tree, or NULL with err->cause saying why not.  cJSON
+ * takes some text that is not JSON: only what passes the strict check
+ * reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
+static cJSON *parse_body(herald_json_arena_t *arena, const char *body, size_t len, herald_platform_error_t *err)
+{
+    unsigned flags = 0u;
+    int exhausted = 0;
+    cJSON *root;
+    herald_status_t syntax = herald_json_check(body, len, &flags);
+    if (syntax != HERALD_OK) {
+        err->cause = syntax;
+        return NULL;
+    }
+    if ((flags & HERALD_JSON_NUL) != 0u) {
+        err->cause = HERALD_E_RESPONSE_INVALID; /* cJSON would cut a name or value at the NUL */
+        return NULL;
+    }
+    root = herald_json_parse_checked(arena, body, len, flags, &exhausted);
+    err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;
+    return root;
+}
+
+/* An error envelope: its mapped status, except on a 2xx. */
+static herald_status_t envelope(cJSON *env, int ok2xx, herald_send_result_t *result, herald_platform_error_t *err)
+{
+    herald_status_t st;
+    (void)memset(result, 0, sizeof *result);
+    st = read_error(env, err->http_status, err);
+    if (ok2xx) {
+        /* An envelope on a 2xx contradicts its status line, which said
+         * the platform took it: resending could duplicate it, so it is
+         * accepted, with what the envelope said as the cause. */
+        err->cause = st;
+        st = HERALD_E_ACCEPTED_UNREADABLE;
+    }
+    return st;
+}
+
+herald_status_t herald_response_read(herald_json_arena_t *arena, int http_status, const char *body, size_t len,
+                                     herald_send_result_t *result, herald_platform_error_t *err)
 {
     cJSON *root = NULL;
     cJSON *env;
-    int exhausted = 0;
     int ok2xx = http_status >= 200 && http_status <= 299;
     (void)memset(result, 0, sizeof *result);
     (void)memset(err, 0, sizeof *err);
@@ -201,18 +210,7 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
     /* A 2xx must say what it accepted; a refusal may come without a body. */
     err->cause = ok2xx ? HERALD_E_RESPONSE_INVALID : HERALD_OK;
     if (body != NULL && len > 0) {
-        /* cJSON takes some text that is not JSON: only what passes the
-         * strict check reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
-        unsigned flags = 0u;
-        herald_status_t syntax = herald_json_check(body, len, &flags);
-        if (syntax != HERALD_OK) {
-            err->cause = syntax;
-        } else if ((flags & HERALD_JSON_NUL) != 0u) {
-            err->cause = HERALD_E_RESPONSE_INVALID; /* cJSON would cut a name or value at the NUL */
-        } else {
-            root = herald_json_parse_checked(body, len, flags, &exhausted);
-            err->cause = root == NULL ? parse_failure(body, len, exhausted) : HERALD_OK;
-        }
+        root = parse_body(arena, body, len, err);
     }
     env = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "error") : NULL;
     /* On a 2xx a success object wins over an envelope. */
@@ -224,163 +222,14 @@ herald_status_t herald_response_parse(int http_status, const char *body, size_t 
         return HERALD_E_ACCEPTED_UNREADABLE;
     }
     if (cJSON_IsObject(env)) {
-        herald_status_t st;
-        (void)memset(result, 0, sizeof *result);
-        st = read_error(env, http_status, err);
-        if (ok2xx) {
-            /* An envelope on a 2xx contradicts its status line, which said
-             * the platform took it: resending could duplicate it, so it is
-             * accepted, with what the envelope said as the cause. */
-            err->cause = st;
-            st = HERALD_E_ACCEPTED_UNREADABLE;
-        }
-        return st;
+        return envelope(env, ok2xx, result, err);
     }
-    if (ok2xx) {
-        /* The platform took it; what it said about it is lost. */
-        if (err->cause == HERALD_OK) {
-            err->cause = HERALD_E_RESPONSE_INVALID; /* JSON, but not an object */
-        }
-        return HERALD_E_ACCEPTED_UNREADABLE;
+    if (!ok2xx) {
+        return by_http_status(http_status);
     }
-    return by_http_status(http_status);
-}
-
-static herald_status_t sink_str(herald_sink_fn sink, void *ctx, const char *s)
-{
-    return sink(ctx, s, strlen(s));
-}
-
-/* Bytes of the UTF-8 sequence lead byte c starts; 0 when c cannot lead one. */
-static size_t seq_len(unsigned char c)
-{
-    size_t n = 0u;
-    if (c < 0x80u) {
-        n = 1u;
-    } else if (c >= 0xC2u && c < 0xE0u) {
-        n = 2u;
-    } else if (c >= 0xE0u && c < 0xF0u) {
-        n = 3u;
-    } else if (c >= 0xF0u && c < 0xF5u) {
-        n = 4u;
-    } else {
-        /* a continuation byte, C0, C1 or F5..FF */
+    /* The platform took it; what it said about it is lost. */
+    if (err->cause == HERALD_OK) {
+        err->cause = HERALD_E_RESPONSE_INVALID; /* JSON, but not an object */
     }
-    return n;
-}
-
-/* A JSON string of s, valid whatever s holds: control characters escaped,
- * and each byte that does not start a well-formed UTF-8 sequence written as
- * U+FFFD, so one bad byte from the platform cannot make the line unreadable. */
-static herald_status_t put_text(herald_sink_fn sink, void *ctx, const char *s)
-{
-    static const char REPLACEMENT[] = "\xEF\xBF\xBD";
-    size_t len = strlen(s);
-    size_t start = 0u;
-    size_t i = 0u;
-    herald_status_t st = sink_str(sink, ctx, "\"");
-    while (st == HERALD_OK && i < len) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = seq_len(c);
-        if (n != 0u && n <= len - i && herald_utf8_valid(s + i, n)) {
-            i += n;
-            continue;
-        }
-        st = herald_json_escape(sink, ctx, s + start, i - start);
-        if (st == HERALD_OK) {
-            st = sink(ctx, REPLACEMENT, sizeof REPLACEMENT - 1u);
-        }
-        i++;
-        start = i;
-    }
-    if (st == HERALD_OK) {
-        st = herald_json_escape(sink, ctx, s + start, len - start);
-    }
-    return st == HERALD_OK ? sink_str(sink, ctx, "\"") : st;
-}
-
-/* key (with its leading comma and colon) and value, when the value is set. */
-static herald_status_t put_field(herald_sink_fn sink, void *ctx, const char *key, const char *v)
-{
-    herald_status_t st = HERALD_OK;
-    if (v[0] != '\0') {
-        st = sink_str(sink, ctx, key);
-        if (st == HERALD_OK) {
-            st = put_text(sink, ctx, v);
-        }
-    }
-    return st;
-}
-
-/* ,"truncated":["title",...] naming each field that was cut. */
-static herald_status_t put_truncated(herald_sink_fn sink, void *ctx, int cut)
-{
-    static const struct {
-        int bit;
-        const char *name;
-    } NAMES[] = {
-        { HERALD_CUT_NOTIFICATION_ID, "\"notificationId\"" }, { HERALD_CUT_TEMPLATE_KEY, "\"templateKey\"" },
-        { HERALD_CUT_CHANNELS, "\"channels\"" }, { HERALD_CUT_MODE, "\"mode\"" },
-        { HERALD_CUT_TITLE, "\"title\"" }, { HERALD_CUT_TAG, "\"tag\"" },
-        { HERALD_CUT_SENT_FROM, "\"sentFrom\"" }, { HERALD_CUT_CREATED_AT, "\"createdAt\"" },
-    };
-    const char *sep = ",\"truncated\":[";
-    herald_status_t st = HERALD_OK;
-    if (cut == 0) {
-        return HERALD_OK;
-    }
-    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0] && st == HERALD_OK; i++) {
-        if ((cut & NAMES[i].bit) != 0) {
-            st = sink_str(sink, ctx, sep);
-            st = st == HERALD_OK ? sink_str(sink, ctx, NAMES[i].name) : st;
-            sep = ",";
-        }
-    }
-    return st == HERALD_OK ? sink_str(sink, ctx, "]") : st;
-}
-
-herald_status_t herald_result_write_json(const herald_send_result_t *r, herald_sink_fn sink, void *ctx)
-{
-    size_t n = r->nchannels;
-    herald_status_t st = sink_str(sink, ctx, "{\"notificationId\":");
-    if (st == HERALD_OK) {
-        st = put_text(sink, ctx, r->notification_id);
-    }
-    if (st == HERALD_OK) {
-        st = put_field(sink, ctx, ",\"templateKey\":", r->template_key);
-    }
-    if (n > HERALD_RESULT_MAX_CHANNELS) {
-        n = HERALD_RESULT_MAX_CHANNELS;
-    }
-    if (st == HERALD_OK && n > 0u) {
-        st = sink_str(sink, ctx, ",\"channels\":[");
-        for (size_t i = 0; i < n && st == HERALD_OK; i++) {
-            st = i > 0 ? sink_str(sink, ctx, ",") : HERALD_OK;
-            if (st == HERALD_OK) {
-                st = put_text(sink, ctx, r->channels[i]);
-            }
-        }
-        if (st == HERALD_OK) {
-            st = sink_str(sink, ctx, "]");
-        }
-    }
-    if (st == HERALD_OK) {
-        st = put_field(sink, ctx, ",\"mode\":", r->mode);
-    }
-    if (st == HERALD_OK) {
-        st = put_field(sink, ctx, ",\"title\":", r->title);
-    }
-    if (st == HERALD_OK) {
-        st = put_field(sink, ctx, ",\"tag\":", r->tag);
-    }
-    if (st == HERALD_OK) {
-        st = put_field(sink, ctx, ",\"sentFrom\":", r->sent_from);
-    }
-    if (st == HERALD_OK) {
-        st = put_field(sink, ctx, ",\"createdAt\":", r->created_at);
-    }
-    if (st == HERALD_OK) {
-        st = put_truncated(sink, ctx, r->truncated);
-    }
-    return st == HERALD_OK ? sink_str(sink, ctx, "}") : st;
+    return HERALD_E_ACCEPTED_UNREADABLE;
 }

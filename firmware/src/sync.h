@@ -7,10 +7,12 @@
 
 #include <stdint.h>
 #include "herald/template.h"
+#include "herald/json_arena.h"
 #include "exchange.h"
 
 typedef struct {
     herald_tcache_t *cache;      /* NULL: sync is off */
+    herald_json_arena_t *arena;  /* the agent's, for the list's JSON */
     uint32_t period_ms;          /* full refresh this often; 0: only when asked */
     void (*on_templates)(void *ctx, herald_tcache_t *cache);
     void *ctx;
@@ -25,7 +27,7 @@ typedef struct {
     uint32_t failures;
 } herald_sync_t;
 
-void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, uint32_t period_ms,
+void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, herald_json_arena_t *arena, uint32_t period_ms,
                       void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx);
 
 /* Fetch this template (key or id) at the next chance; the latest miss wins. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
+#include "herald/le.h"
 #include "herald/template.h"
+#include "fnv.h"
 #include "template_priv.h"
 
 /* An entry in the arena, little-endian and read byte by byte (no alignment):
@@ -17,45 +19,6 @@
 #define ENTRY_HDR 16u
 #define VAR_OVERHEAD 2u
 
-static uint32_t prv_fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
-static uint16_t prv_rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static void prv_wr16(uint8_t *p, size_t v)
-{
-    p[0] = (uint8_t)(v & 0xFFu);
-    p[1] = (uint8_t)((v >> 8) & 0xFFu);
-}
-
-static int64_t prv_rd64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (unsigned i = 8u; i > 0u; i--) {
-        v = (v << 8) | p[i - 1u];
-    }
-    return (int64_t)v;
-}
-
-static void prv_wr64(uint8_t *p, int64_t v)
-{
-    uint64_t u = (uint64_t)v;
-    for (unsigned i = 0; i < 8u; i++) {
-        p[i] = (uint8_t)(u & 0xFFu);
-        u >>= 8;
-    }
-}
-
 static int prv_str_ok(herald_str_t s, size_t max)
 {
     return s.len <= max && (s.ptr != NULL || s.len == 0u);
@@ -66,28 +29,42 @@ static int prv_str_same(herald_str_t a, herald_str_t b)
     return a.len == b.len && (a.len == 0u || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
+/* The template's own fields, its variables aside. */
+static int prv_fields_ok(const herald_template_t *t)
+{
+    return t->key.len > 0u && prv_str_ok(t->key, HERALD_NAME_MAX_LEN) && prv_str_ok(t->id, HERALD_NAME_MAX_LEN) &&
+           (unsigned)t->status <= HERALD_TSTATUS_ARCHIVED && t->nvars <= HERALD_MAX_VARS &&
+           (t->nvars == 0u || t->vars != NULL) && prv_str_ok(t->push_title, SIZE_MAX) &&
+           prv_str_ok(t->push_body, SIZE_MAX);
+}
+
+/* Variable i: a name that is set, fits and comes first, and a known type. */
+static int prv_var_ok(const herald_template_t *t, size_t i)
+{
+    const herald_tvar_t *v = &t->vars[i];
+    if (v->name.len == 0u || !prv_str_ok(v->name, HERALD_NAME_MAX_LEN) || (unsigned)v->type > HERALD_VTYPE_ACTION) {
+        return 0;
+    }
+    for (size_t j = 0; j < i; j++) {
+        if (prv_str_same(v->name, t->vars[j].name)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 herald_status_t herald_tcache_validate(const herald_tcache_t *c, const herald_template_t *t, size_t *size)
 {
     size_t need;
-    if (c == NULL || t == NULL || t->key.len == 0u || !prv_str_ok(t->key, HERALD_NAME_MAX_LEN) ||
-        !prv_str_ok(t->id, HERALD_NAME_MAX_LEN) || (unsigned)t->status > HERALD_TSTATUS_ARCHIVED ||
-        t->nvars > HERALD_MAX_VARS || (t->nvars > 0u && t->vars == NULL) ||
-        !prv_str_ok(t->push_title, SIZE_MAX) || !prv_str_ok(t->push_body, SIZE_MAX)) {
+    if (c == NULL || t == NULL || !prv_fields_ok(t)) {
         return HERALD_E_INVALID_ARG;
     }
     need = ENTRY_HDR + t->key.len + t->id.len;
     for (size_t i = 0; i < t->nvars; i++) {
-        const herald_tvar_t *v = &t->vars[i];
-        if (v->name.len == 0u || !prv_str_ok(v->name, HERALD_NAME_MAX_LEN) ||
-            (unsigned)v->type > HERALD_VTYPE_ACTION) {
+        if (!prv_var_ok(t, i)) {
             return HERALD_E_INVALID_ARG;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (prv_str_same(v->name, t->vars[j].name)) {
-                return HERALD_E_INVALID_ARG;
-            }
-        }
-        need += VAR_OVERHEAD + v->name.len;
+        need += VAR_OVERHEAD + t->vars[i].name.len;
     }
     /* Compared one at a time so the sum cannot overflow. */
     if (t->push_title.len > c->arena_size || t->push_body.len > c->arena_size) {
@@ -106,12 +83,12 @@ herald_status_t herald_tcache_validate(const herald_tcache_t *c, const herald_te
 static void prv_pack(uint8_t *p, const herald_template_t *t)
 {
     p[0] = (uint8_t)t->status;
-    prv_wr64(&p[1], t->updated_at);
+    herald_le_put(&p[1], (uint64_t)t->updated_at, 8u);
     p[9] = (uint8_t)t->key.len;
     p[10] = (uint8_t)t->id.len;
     p[11] = (uint8_t)t->nvars;
-    prv_wr16(&p[12], t->push_title.len);
-    prv_wr16(&p[14], t->push_body.len);
+    herald_le16_put(&p[12], (uint16_t)t->push_title.len);
+    herald_le16_put(&p[14], (uint16_t)t->push_body.len);
     p += ENTRY_HDR;
     if (t->key.len > 0u) { (void)memcpy(p, t->key.ptr, t->key.len); p += t->key.len; }
     if (t->id.len > 0u) { (void)memcpy(p, t->id.ptr, t->id.len); p += t->id.len; }
@@ -132,7 +109,7 @@ static void prv_view(const herald_tcache_t *c, size_t i, herald_tview_t *out)
     const uint8_t *p = c->arena + c->index[i].offset;
     const char *s = (const char *)(p + ENTRY_HDR);
     out->status = (herald_tstatus_t)p[0];
-    out->updated_at = prv_rd64(&p[1]);
+    out->updated_at = (int64_t)herald_le_get(&p[1], 8u);
     out->key.ptr = s;
     out->key.len = p[9];
     s += out->key.len;
@@ -141,10 +118,10 @@ static void prv_view(const herald_tcache_t *c, size_t i, herald_tview_t *out)
     s += out->id.len;
     out->nvars = p[11];
     out->push_title.ptr = s;
-    out->push_title.len = prv_rd16(&p[12]);
+    out->push_title.len = herald_le16_get(&p[12]);
     s += out->push_title.len;
     out->push_body.ptr = s;
-    out->push_body.len = prv_rd16(&p[14]);
+    out->push_body.len = herald_le16_get(&p[14]);
     s += out->push_body.len;
     out->vars_ = (const uint8_t *)s;
 }
@@ -261,7 +238,7 @@ herald_status_t herald_tcache_put(herald_tcache_t *c, const herald_template_t *t
     if (st != HERALD_OK) {
         return st;
     }
-    h = prv_fnv1a(t->key.ptr, t->key.len);
+    h = herald_fnv1a32(t->key.ptr, t->key.len);
     if (prv_lookup(c, t->key, h, &at)) {
         prv_remove_at(c, at);
     }
@@ -292,7 +269,7 @@ herald_status_t herald_tcache_find(herald_tcache_t *c, herald_str_t key, herald_
     if (c == NULL || (key.ptr == NULL && key.len > 0u)) {
         return HERALD_E_INVALID_ARG;
     }
-    if (!prv_lookup(c, key, prv_fnv1a(key.ptr, key.len), &at)) {
+    if (!prv_lookup(c, key, herald_fnv1a32(key.ptr, key.len), &at)) {
         return HERALD_E_TEMPLATE_UNKNOWN;
     }
     c->index[at].last_used = prv_tick(c);
@@ -327,7 +304,7 @@ herald_status_t herald_tcache_remove(herald_tcache_t *c, herald_str_t key)
     if (c == NULL || (key.ptr == NULL && key.len > 0u)) {
         return HERALD_E_INVALID_ARG;
     }
-    if (!prv_lookup(c, key, prv_fnv1a(key.ptr, key.len), &at)) {
+    if (!prv_lookup(c, key, herald_fnv1a32(key.ptr, key.len), &at)) {
         return HERALD_E_TEMPLATE_UNKNOWN;
     }
     prv_remove_at(c, at);

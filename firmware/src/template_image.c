@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 #include "herald/template.h"
+#include "herald/le.h"
 #include "crc32.h"
+#include "span.h"
 #include "template_priv.h"
 
 /* Header: "HTPL", u16 version, u16 count, u32 payload length, u32 CRC-32 of
@@ -12,59 +14,35 @@
 
 static const char IMG_MAGIC[4] = { 'H', 'T', 'P', 'L' };
 
-/* Every payload byte goes through here: once to count and checksum it
- * (sink NULL), once more to send it, so no buffer holds the image. */
+/* Every payload byte goes through a writer twice: once to count and
+ * checksum it, once more to send it, so no buffer holds the image. */
 typedef struct {
-    herald_sink_fn sink;
-    void *ctx;
     uint32_t crc;
     uint32_t len;
-    herald_status_t st;
-} image_writer_t;
+} image_sum_t;
 
-static void prv_emit(image_writer_t *w, const void *data, size_t n)
+static herald_status_t prv_sum(void *ctx, const char *data, size_t n)
 {
-    if (w->st != HERALD_OK || n == 0u) {
-        return;
-    }
-    w->crc = herald_crc32(w->crc, data, n);
-    w->len += (uint32_t)n;
-    if (w->sink != NULL) {
-        w->st = w->sink(w->ctx, data, n);
-    }
+    image_sum_t *sum = ctx;
+    sum->crc = herald_crc32(sum->crc, data, n);
+    sum->len += (uint32_t)n;
+    return HERALD_OK;
 }
 
-static void prv_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = (uint8_t)(v & 0xFFu);
-        v >>= 8;
-    }
-}
-
-static uint64_t prv_rd(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    while (n-- > 0u) {
-        v = (v << 8) | p[n];
-    }
-    return v;
-}
-
-static void prv_emit_le(image_writer_t *w, uint64_t v, unsigned n)
+static void prv_emit_le(herald_sink_t *w, uint64_t v, size_t n)
 {
     uint8_t b[8];
-    prv_le(b, v, n);
-    prv_emit(w, b, n);
+    herald_le_put(b, v, n);
+    herald_sink_put(w, (const char *)b, n);
 }
 
-static void prv_emit_str(image_writer_t *w, herald_str_t s, unsigned len_bytes)
+static void prv_emit_str(herald_sink_t *w, herald_str_t s, size_t len_bytes)
 {
     prv_emit_le(w, s.len, len_bytes);
-    prv_emit(w, s.ptr, s.len);
+    herald_sink_put(w, s.ptr, s.len);
 }
 
-static void prv_emit_all(const herald_tcache_t *c, image_writer_t *w)
+static void prv_emit_all(const herald_tcache_t *c, herald_sink_t *w)
 {
     herald_tview_t v;
     herald_tvar_t var;
@@ -85,26 +63,25 @@ static void prv_emit_all(const herald_tcache_t *c, image_writer_t *w)
 
 herald_status_t herald_timage_write(const herald_tcache_t *c, herald_sink_fn sink, void *ctx)
 {
-    image_writer_t w = { NULL, NULL, 0u, 0u, HERALD_OK };
+    image_sum_t sum = { 0u, 0u };
+    herald_sink_t w;
     uint8_t hdr[IMG_HDR];
     herald_status_t st;
     if (c == NULL || sink == NULL) {
         return HERALD_E_INVALID_ARG;
     }
+    herald_sink_init(&w, prv_sum, &sum, NULL, 0u, 0u);
     prv_emit_all(c, &w);
     (void)memcpy(hdr, IMG_MAGIC, sizeof IMG_MAGIC);
-    prv_le(&hdr[4], HERALD_TIMAGE_VERSION, 2);
-    prv_le(&hdr[6], c->count, 2);
-    prv_le(&hdr[8], w.len, 4);
-    prv_le(&hdr[12], w.crc, 4);
+    herald_le16_put(&hdr[4], HERALD_TIMAGE_VERSION);
+    herald_le16_put(&hdr[6], (uint16_t)c->count);
+    herald_le32_put(&hdr[8], sum.len);
+    herald_le32_put(&hdr[12], sum.crc);
     st = sink(ctx, (const char *)hdr, sizeof hdr);
     if (st != HERALD_OK) {
         return st;
     }
-    w.sink = sink;
-    w.ctx = ctx;
-    w.crc = 0u;
-    w.len = 0u;
+    herald_sink_init(&w, sink, ctx, NULL, 0u, 0u);
     prv_emit_all(c, &w);
     return w.st;
 }
@@ -126,13 +103,13 @@ static const uint8_t *prv_take(reader_t *r, size_t n)
     return p;
 }
 
-static int prv_take_str(reader_t *r, unsigned len_bytes, herald_str_t *out)
+static int prv_take_str(reader_t *r, size_t len_bytes, herald_str_t *out)
 {
     const uint8_t *p = prv_take(r, len_bytes);
     if (p == NULL) {
         return 0;
     }
-    out->len = (size_t)prv_rd(p, len_bytes);
+    out->len = (size_t)herald_le_get(p, len_bytes);
     out->ptr = (const char *)prv_take(r, out->len);
     return out->ptr != NULL;
 }
@@ -144,7 +121,7 @@ static herald_status_t prv_record(reader_t *r, herald_template_t *t, herald_tvar
         return HERALD_E_IMAGE_CORRUPT;
     }
     t->status = (herald_tstatus_t)p[0];
-    t->updated_at = (int64_t)prv_rd(&p[1], 8);
+    t->updated_at = (int64_t)herald_le_get(&p[1], 8u);
     if (!prv_take_str(r, 1, &t->key) || !prv_take_str(r, 1, &t->id) || (p = prv_take(r, 1)) == NULL ||
         p[0] > HERALD_MAX_VARS) {
         return HERALD_E_IMAGE_CORRUPT;
@@ -204,15 +181,15 @@ herald_status_t herald_timage_load(herald_tcache_t *c, const uint8_t *img, size_
     if (len < IMG_HDR) {
         return HERALD_E_IMAGE_TRUNCATED;
     }
-    if (prv_rd(&img[4], 2) != HERALD_TIMAGE_VERSION) {
+    if (herald_le16_get(&img[4]) != HERALD_TIMAGE_VERSION) {
         return HERALD_E_IMAGE_VERSION;
     }
-    count = (size_t)prv_rd(&img[6], 2);
-    plen = (size_t)prv_rd(&img[8], 4);
+    count = herald_le16_get(&img[6]);
+    plen = herald_le32_get(&img[8]);
     if (plen > len - IMG_HDR) {
         return HERALD_E_IMAGE_TRUNCATED;
     }
-    if (herald_crc32(0u, &img[IMG_HDR], plen) != (uint32_t)prv_rd(&img[12], 4)) {
+    if (herald_crc32(0u, &img[IMG_HDR], plen)  != herald_le32_get(&img[12])) {
         return HERALD_E_IMAGE_CORRUPT;
     }
     st = prv_records(c, &img[IMG_HDR], plen, count, 0);

@@ -65,55 +65,99 @@ static int64_t prv_days_from_civil(int64_t y, int64_t m, int64_t d)
     return era * 146097 + doe - 719468;
 }
 
-/* "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" to unix seconds. */
-static int prv_parse_time(herald_str_t t, int64_t *out)
+/* The fields of "YYYY-MM-DDTHH:MM:SS", by position. */
+enum { T_YEAR, T_MONTH, T_DAY, T_HOUR, T_MIN, T_SEC, T_FIELDS };
+
+/* Each separator at its place and digits between: v[] gets the fields. */
+static int prv_fields(const char *s, int v[T_FIELDS])
 {
-    static const uint8_t mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    const char *s = t.ptr;
-    size_t n = t.len;
-    size_t i = 19;
-    int y;
-    int mo;
-    int d;
-    int h;
-    int mi;
-    int sec;
-    int oh = 0;
-    int om = 0;
-    int sign = 0;
-    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-        !prv_digits(s, 4, &y) || !prv_digits(s + 5, 2, &mo) || !prv_digits(s + 8, 2, &d) ||
-        !prv_digits(s + 11, 2, &h) || !prv_digits(s + 14, 2, &mi) || !prv_digits(s + 17, 2, &sec)) {
-        return 0;
-    }
-    if (s[i] == '.') {
-        size_t start = i + 1u; /* the first digit of the fraction */
-        i = start;
-        while (i < n && s[i] >= '0' && s[i] <= '9') {
-            i++;
-        }
-        if (i == start) {
+    static const struct {
+        uint8_t at;
+        char sep;
+    } SEPS[] = { { 4u, '-' }, { 7u, '-' }, { 10u, 'T' }, { 13u, ':' }, { 16u, ':' } };
+    static const struct {
+        uint8_t at;
+        uint8_t len;
+    } FIELDS[T_FIELDS] = { { 0u, 4u }, { 5u, 2u }, { 8u, 2u }, { 11u, 2u }, { 14u, 2u }, { 17u, 2u } };
+    for (size_t k = 0u; k < sizeof SEPS / sizeof SEPS[0]; k++) {
+        if (s[SEPS[k].at] != SEPS[k].sep) {
             return 0;
         }
     }
-    if (i + 1u == n && s[i] == 'Z') {
-        sign = 0;
-    } else if (i + 6u == n && (s[i] == '+' || s[i] == '-') && s[i + 3u] == ':' &&
-               prv_digits(s + i + 1u, 2, &oh) && prv_digits(s + i + 4u, 2, &om) && oh < 24 && om < 60) {
-        sign = 1;
-        if (s[i] == '-') {
-            sign = -1;
+    for (size_t k = 0u; k < (size_t)T_FIELDS; k++) {
+        if (!prv_digits(s + FIELDS[k].at, FIELDS[k].len, &v[k])) {
+            return 0;
         }
-    } else {
+    }
+    return 1;
+}
+
+static int prv_leap(int y)
+{
+    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+/* A real date and a time of day (a leap second allowed). */
+static int prv_in_range(const int v[T_FIELDS])
+{
+    static const uint8_t mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int mo = v[T_MONTH];
+    int d = v[T_DAY];
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) {
         return 0;
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-        (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) ||
-        h > 23 || mi > 59 || sec > 60) {
+    if (mo == 2 && d == 29 && !prv_leap(v[T_YEAR])) {
         return 0;
     }
-    *out = prv_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec -
-           (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60);
+    return v[T_HOUR] <= 23 && v[T_MIN] <= 59 && v[T_SEC] <= 60;
+}
+
+/* Past an optional ".digits" at s[i]; 0 when the dot has no digit after it. */
+static size_t prv_fraction(const char *s, size_t n, size_t i)
+{
+    size_t start = i + 1u; /* the first digit of the fraction */
+    if (s[i] != '.') {
+        return i;
+    }
+    i = start;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+        i++;
+    }
+    return i == start ? 0u : i;
+}
+
+/* The zone z[0..n): "Z" or "+HH:MM" / "-HH:MM", as seconds east of UTC. */
+static int prv_zone(const char *z, size_t n, int64_t *east)
+{
+    int oh = 0;
+    int om = 0;
+    if (n == 1u && z[0] == 'Z') {
+        *east = 0;
+        return 1;
+    }
+    if (n != 6u || (z[0] != '+' && z[0] != '-') || z[3] != ':' || !prv_digits(z + 1, 2, &oh) ||
+        !prv_digits(z + 4, 2, &om) || oh >= 24 || om >= 60) {
+        return 0;
+    }
+    *east = (z[0] == '-' ? -1 : 1) * ((int64_t)oh * 3600 + (int64_t)om * 60);
+    return 1;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" to unix seconds. */
+static int prv_parse_time(herald_str_t t, int64_t *out)
+{
+    int v[T_FIELDS];
+    int64_t east = 0;
+    size_t i;
+    if (t.len < 20u || !prv_fields(t.ptr, v)) {
+        return 0;
+    }
+    i = prv_fraction(t.ptr, t.len, 19u);
+    if (i == 0u || !prv_zone(t.ptr + i, t.len - i, &east) || !prv_in_range(v)) {
+        return 0;
+    }
+    *out = prv_days_from_civil(v[T_YEAR], v[T_MONTH], v[T_DAY]) * 86400 + (int64_t)v[T_HOUR] * 3600 +
+           (int64_t)v[T_MIN] * 60 + v[T_SEC] - east;
     return 1;
 }
 
@@ -242,8 +286,8 @@ static herald_status_t prv_each(herald_tcache_t *c, const cJSON *doc, int mode, 
     return HERALD_OK;
 }
 
-static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len, int mode, size_t *loaded,
-                                size_t *seen)
+static herald_status_t prv_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                int mode, size_t *loaded, size_t *seen)
 {
     const cJSON *root;
     const cJSON *doc;
@@ -253,10 +297,10 @@ static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len
     if (loaded != NULL) {
         *loaded = 0;
     }
-    if (c == NULL || json == NULL) {
+    if (c == NULL || arena == NULL || json == NULL) {
         return HERALD_E_INVALID_ARG;
     }
-    root = herald_json_parse(json, len, &exhausted);
+    root = herald_json_parse(arena, json, len, &exhausted);
     if (root == NULL) {
         return exhausted ? HERALD_E_NOSPACE : HERALD_E_JSON_PARSE;
     }
@@ -283,15 +327,17 @@ static herald_status_t prv_load(herald_tcache_t *c, const char *json, size_t len
     return st;
 }
 
-herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t len, size_t *loaded)
+herald_status_t herald_tjson_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                  size_t *loaded)
 {
-    return prv_load(c, json, len, PRV_INSERT, loaded, NULL);
+    return prv_load(c, arena, json, len, PRV_INSERT, loaded, NULL);
 }
 
-herald_status_t herald_tjson_merge(herald_tcache_t *c, const char *json, size_t len, size_t *updated, size_t *seen)
+herald_status_t herald_tjson_merge(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                   size_t *updated, size_t *seen)
 {
     if (seen != NULL) {
         *seen = 0;
     }
-    return prv_load(c, json, len, PRV_MERGE, updated, seen);
+    return prv_load(c, arena, json, len, PRV_MERGE, updated, seen);
 }

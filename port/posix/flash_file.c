@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "herald/le.h"
 #include "port/posix/herald_flash_file.h"
 #include "port/posix/herald_posix.h"
 
@@ -206,18 +207,6 @@ static uint32_t crc32_of(const uint8_t *p, size_t n)
     return ~c;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static const char HDR_MAGIC[8] = { 'H', 'E', 'R', 'A', 'L', 'D', 'Q', 'F' };
 
 static int geometry_ok(const herald_flash_geometry_t *geo)
@@ -231,13 +220,13 @@ static int geometry_ok(const herald_flash_geometry_t *geo)
  * if so, its geometry. */
 static int header_ok(const uint8_t *h, herald_flash_geometry_t *geo)
 {
-    if (memcmp(h, HDR_MAGIC, sizeof HDR_MAGIC) != 0 || get32(h + 8) != HERALD_FLASH_FILE_VERSION ||
-        crc32_of(h, 24u) != get32(h + 24)) {
+    if (memcmp(h, HDR_MAGIC, sizeof HDR_MAGIC) != 0 || herald_le32_get(h + 8) != HERALD_FLASH_FILE_VERSION ||
+        crc32_of(h, 24u) != herald_le32_get(h + 24)) {
         return 0;
     }
-    geo->sector_size = get32(h + 12);
-    geo->sector_count = get32(h + 16);
-    geo->program_size = get32(h + 20);
+    geo->sector_size = herald_le32_get(h + 12);
+    geo->sector_count = herald_le32_get(h + 16);
+    geo->program_size = herald_le32_get(h + 20);
     /* What a header may claim is bounded too, so a crafted one cannot have
      * a read-only `herald queue` map and walk gigabytes: sectors of 64 B to
      * 16 MiB, at most 4096 of them, 256 MiB in all. */
@@ -269,11 +258,11 @@ static herald_status_t create_headed(const char *path, const herald_flash_geomet
     }
     memset(h, 0, sizeof h);
     memcpy(h, HDR_MAGIC, sizeof HDR_MAGIC);
-    put32(h + 8, HERALD_FLASH_FILE_VERSION);
-    put32(h + 12, geo->sector_size);
-    put32(h + 16, geo->sector_count);
-    put32(h + 20, geo->program_size);
-    put32(h + 24, crc32_of(h, 24u));
+    herald_le32_put(h + 8, HERALD_FLASH_FILE_VERSION);
+    herald_le32_put(h + 12, geo->sector_size);
+    herald_le32_put(h + 16, geo->sector_count);
+    herald_le32_put(h + 20, geo->program_size);
+    herald_le32_put(h + 24, crc32_of(h, 24u));
     memset(ff, 0xFF, sizeof ff);
     if (write(fd, h, sizeof h) != (ssize_t)sizeof h) {
         rc = HERALD_E_FLASH;

@@ -18,6 +18,10 @@
 #include "utf8.h"
 #include "util.h"
 
+static herald_json_arena_t answer_arena; /* zero bytes: ready */
+
+static herald_json_arena_t json_arena; /* zero bytes: ready */
+
 static const int STATUSES[] = {
     HERALD_OK, HERALD_E_RESPONSE_INVALID, HERALD_E_HTTP_STATUS,
     HERALD_E_PLATFORM_BAD_REQUEST, HERALD_E_PLATFORM_INVALID_VARIABLES,
@@ -116,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *body = fz_dup(in.p, in.n);
     herald_send_result_t res;
     herald_platform_error_t err;
-    int st = herald_response_parse(http, body, in.n, &res, &err);
+    int st = herald_response_read(&answer_arena, http, body, in.n, &res, &err);
     const cJSON *root;
     unsigned flags = 0u;
 
@@ -131,17 +135,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Details, when whole, are JSON (checked before the reference parse
      * reuses the arena). */
     if (err.details[0] != '\0' && !err.truncated) {
-        FZ_CHECK(herald_json_parse(err.details, strlen(err.details), NULL) != NULL);
+        FZ_CHECK(herald_json_parse(&json_arena, err.details, strlen(err.details), NULL) != NULL);
     }
     root = NULL;
     if (in.n > 0 && herald_json_check(body, in.n, &flags) == HERALD_OK) {
         int exhausted = 0;
         /* with the check's flags the parse reads what the parse that scans
          * for long numbers itself reads (each call resets the arena) */
-        int with_flags = herald_json_parse_checked(body, in.n, flags, NULL) != NULL;
-        root = herald_json_parse(body, in.n, &exhausted);
+        int with_flags = herald_json_parse_checked(&json_arena, body, in.n, flags, NULL) != NULL;
+        root = herald_json_parse(&json_arena, body, in.n, &exhausted);
         FZ_CHECK((root != NULL) == with_flags);
-        root = herald_json_parse(body, in.n, &exhausted);
+        root = herald_json_parse(&json_arena, body, in.n, &exhausted);
         FZ_CHECK(root != NULL || exhausted); /* what the check passes, cJSON reads */
         if ((flags & HERALD_JSON_NUL) != 0u) {
             /* \u0000: the reader reads no field of it, so there is nothing to compare */
@@ -158,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(err.code[0] == '\0' && err.truncated == 0);
         check_success(&res, root);
         FZ_CHECK(herald_result_write_json(&res, fz_sink, &out) == HERALD_OK);
-        back = herald_json_parse(out.buf, out.len, NULL);
+        back = herald_json_parse(&json_arena, out.buf, out.len, NULL);
         jid = member(back, "notificationId");
         /* the id comes back as it was; bytes that are not UTF-8 are printed
          * as U+FFFD, so the line is JSON whatever the platform sent */

@@ -11,6 +11,8 @@
 #include "herald/template.h"
 #include "util.h"
 
+static herald_json_arena_t json_arena; /* zero bytes: ready */
+
 static const int STATUSES[] = {
     HERALD_OK, HERALD_E_JSON_PARSE, HERALD_E_JSON_SHAPE, HERALD_E_NOSPACE, HERALD_E_CACHE_FULL,
 };
@@ -54,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     before = c;
     memcpy(before_arena, arena, c.used);
 
-    st = herald_tjson_load(&c, json, in.n, &loaded);
+    st = herald_tjson_load(&c, &json_arena, json, in.n, &loaded);
     FZ_CHECK(fz_status_in(st, STATUSES, sizeof STATUSES / sizeof STATUSES[0]));
     if (st != HERALD_OK) {
         FZ_CHECK(loaded == 0);

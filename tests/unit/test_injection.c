@@ -105,7 +105,6 @@ static void assert_body_is(const char *s, size_t len, const herald_notification_
         assert_true((unsigned char)s[i] >= 0x20u);
     }
     assert_true(herald_utf8_valid(s, len));
-    cJSON_InitHooks(NULL); /* the agent binds cJSON to its arena; tests use malloc */
     root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
     assert_non_null(root);
     assert_ptr_equal(end, s + len);

@@ -12,7 +12,7 @@
 
 static void test_exact_bytes(void **state)
 {
-    /* 12 escapes in a row overflow the escaper's batch of 8 and flush it. */
+    /* 12 escapes in a row, then clean bytes and UTF-8. */
     static const char in[] = "a\"b\\\n\r\t\b\f\x01\x1f\x7f\"\"\"\"\"\"\"\"\"\"\"\"z \xc3\xa9";
     static const char want[] = "\"a\\\"b\\\\\\n\\r\\t\\b\\f\\u0001\\u001f\x7f"
                                "\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"z \xc3\xa9\"";

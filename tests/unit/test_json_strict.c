@@ -18,7 +18,11 @@
 #include "herald/config.h"
 #include "herald/response.h"
 #include "../../firmware/src/json_arena.h"
+
+static herald_json_arena_t json_arena; /* zero bytes: ready */
 #include "../../firmware/src/json_check.h"
+
+static herald_json_arena_t answer_arena; /* zero bytes: ready */
 
 /* A C string with its length: sizeof - 1, so embedded NULs count. */
 #define T(s) (s), (sizeof(s) - 1u)
@@ -36,7 +40,7 @@ static herald_status_t reader(const char *body, size_t len)
 {
     herald_send_result_t res;
     herald_platform_error_t err;
-    herald_status_t st = herald_response_parse(200, body, len, &res, &err);
+    herald_status_t st = herald_response_read(&answer_arena, 200, body, len, &res, &err);
     last_cause = err.cause;
     return st;
 }
@@ -201,7 +205,7 @@ static void test_depth_limit(void **state)
 static double number_of(const char *s, size_t n)
 {
     int ex = 0;
-    cJSON *root = herald_json_parse(s, n, &ex);
+    cJSON *root = herald_json_parse(&json_arena, s, n, &ex);
     assert_non_null(root);
     assert_true(cJSON_IsArray(root) && cJSON_IsNumber(cJSON_GetArrayItem(root, 0)));
     return cJSON_GetArrayItem(root, 0)->valuedouble;
@@ -230,7 +234,7 @@ static void test_long_numbers_are_read(void **state)
     assert_true(number_of(doc, strlen(doc)) > 1e308);
     /* a long number inside a string is no number: left as it is */
     snprintf(doc, sizeof doc, "{\"a\":\"%070d\",\"b\":[1%065d]}", 0, 0);
-    root = herald_json_parse(doc, strlen(doc), &ex);
+    root = herald_json_parse(&json_arena, doc, strlen(doc), &ex);
     assert_non_null(root);
     assert_int_equal(strlen(cJSON_GetObjectItemCaseSensitive(root, "a")->valuestring), 70);
     assert_true(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "b"), 0)->valuedouble == 1e65);
@@ -252,7 +256,7 @@ static void test_long_number_copy_needs_room(void **state)
     n += HERALD_JSON_ARENA_SIZE / 2u;
     doc[n++] = '"';
     doc[n++] = ']';
-    assert_null(herald_json_parse(doc, n, &ex));
+    assert_null(herald_json_parse(&json_arena, doc, n, &ex));
     assert_int_equal(ex, 1);
 }
 
@@ -286,7 +290,7 @@ static int run_suite(const char *dir)
         /* The reader's JSON layer, as response.c runs it. */
         herald_status_t syntax = herald_json_check(buf, n, NULL);
         int ex = 0;
-        int parsed = syntax == HERALD_OK && herald_json_parse(buf, n, &ex) != NULL;
+        int parsed = syntax == HERALD_OK && herald_json_parse(&json_arena, buf, n, &ex) != NULL;
         if (name[0] == 'i') {
             printf("i_ %-8s %s%s\n", parsed ? "accepted" : "refused", name,
                    syntax != HERALD_OK ? " (by the check)" : parsed ? "" : " (by cJSON)");

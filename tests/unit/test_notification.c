@@ -431,6 +431,38 @@ static void test_check_order(void **state)
     assert_int_equal(herald_check(&cache, &n, NULL), HERALD_E_TEMPLATE_NOT_APPROVED);
 }
 
+/* herald_check_schema is herald_check without the shape check: the same
+ * answers for a notification of good shape, and the shape is not looked at
+ * again (a title that is not UTF-8 passes it, not herald_check). */
+static void test_check_schema_alone(void **state)
+{
+    const herald_var_t missing[] = { { "customerName", "Jane", 0u } };
+    herald_notification_t n = seed();
+    herald_tview_t v;
+    (void)state;
+    assert_int_equal(herald_check_schema(&cache, &n, &v), HERALD_OK);
+    assert_int_equal(v.key.len, strlen(n.template_key));
+    assert_int_equal(herald_check_schema(&cache, &n, NULL), HERALD_OK);
+    n.template_key = NULL;
+    n.template_id = "tpl_oc";
+    assert_int_equal(herald_check_schema(&cache, &n, NULL), HERALD_OK); /* found by id */
+    n = seed();
+    n.template_key = "unknown-one";
+    assert_int_equal(herald_check_schema(&cache, &n, &v), HERALD_E_TEMPLATE_UNKNOWN);
+    n.template_key = "draft-one";
+    assert_int_equal(herald_check_schema(&cache, &n, &v), HERALD_E_TEMPLATE_NOT_APPROVED);
+    n = seed();
+    n.vars = missing;
+    n.nvars = 1u;
+    assert_int_equal(herald_check_schema(&cache, &n, &v), HERALD_E_VAR_MISSING);
+    n = seed();
+    n.title = "\xff";
+    assert_int_equal(herald_check(&cache, &n, NULL), HERALD_E_TEXT_INVALID);
+    assert_int_equal(herald_check_schema(&cache, &n, NULL), HERALD_OK);
+    assert_int_equal(herald_check_schema(NULL, &n, NULL), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_check_schema(&cache, NULL, NULL), HERALD_E_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup(test_check_accepts_seed, cache_setup),
         cmocka_unit_test_setup(test_check_refusals, cache_setup),
         cmocka_unit_test_setup(test_check_order, cache_setup),
+        cmocka_unit_test_setup(test_check_schema_alone, cache_setup),
     };
     return cmocka_run_group_tests_name("notification", tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include "seed.h"
 #include "cJSON.h"
+#include "herald/coalesce.h"
 #include "herald/request.h"
 
 #define SEED_BODY                                                                              \
@@ -57,7 +58,6 @@ static herald_status_t rec_sink(void *ctx, const char *data, size_t len)
 static cJSON *parse(const char *s, size_t len)
 {
     cJSON *root;
-    cJSON_InitHooks(NULL);   /* plain malloc, whatever ran before */
     root = cJSON_ParseWithLength(s, len);
     assert_non_null(root);
     return root;
@@ -406,6 +406,57 @@ static void test_control_chars_roundtrip_through_cjson(void **state)
     cJSON_Delete(root);
 }
 
+/* FNV-1a-64 of s[0..n), written out here so the test does not lean on the
+ * code it checks. */
+static uint64_t fnv64(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0u; i < n; i++) {
+        h = (h ^ (uint8_t)s[i]) * 0x100000001b3u;
+    }
+    return h;
+}
+
+/* One pass gives the body's length and the coalescing hash: the hash of
+ * the body up to and with its mode, whatever the title and tag. */
+static void test_measure_length_and_hash(void **state)
+{
+    static const char identity[] = "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{"
+                                   "\"customerName\":\"Jane\",\"orderId\":\"ORD-12345\"}},"
+                                   "\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\"";
+    static const char *const two[] = { "user-jane-123", "user-joe-456" };
+    herald_notification_t n = seed();
+    size_t len = 0u;
+    uint64_t h = 0u;
+    uint64_t h2 = 0u;
+    (void)state;
+    assert_int_equal(herald_request_measure(&n, &len, &h), HERALD_OK);
+    assert_int_equal(len, sizeof SEED_BODY - 1u);
+    assert_true(h == fnv64(identity, sizeof identity - 1u));
+    assert_true(h == herald_notification_hash(&n));
+    assert_int_equal(herald_request_measure(&n, NULL, &h2), HERALD_OK);
+    assert_true(h2 == h);
+    n.title = "another title";
+    n.tag = "a tag";
+    assert_int_equal(herald_request_measure(&n, &len, &h2), HERALD_OK);
+    assert_true(h2 == h);                       /* title and tag aside */
+    assert_true(len > sizeof SEED_BODY - 1u);   /* but counted */
+    n = seed();
+    n.mode = HERALD_MODE_BATCH;
+    assert_int_equal(herald_request_measure(&n, NULL, &h2), HERALD_OK);
+    assert_true(h2 != h);
+    n.targets = two;
+    n.ntargets = 2u;
+    assert_int_equal(herald_request_measure(&n, NULL, &h), HERALD_OK);
+    assert_true(h2 != h);
+    len = 7u;
+    h = 7u;
+    assert_int_equal(herald_request_measure(NULL, &len, &h), HERALD_E_INVALID_ARG);
+    assert_int_equal(len, 0u);
+    assert_true(h == 0u);
+    assert_true(herald_notification_hash(NULL) == 0u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_push_data_exact_bytes),
         cmocka_unit_test(test_push_data_is_escaped_and_parses),
         cmocka_unit_test(test_few_sink_calls),
+        cmocka_unit_test(test_measure_length_and_hash),
         cmocka_unit_test(test_sink_error_propagates_from_every_call),
         cmocka_unit_test(test_strings_of_every_length_keep_order),
         cmocka_unit_test(test_invalid_args),

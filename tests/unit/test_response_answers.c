@@ -15,6 +15,8 @@
 #include "firmware/src/utf8.h"
 #include "herald/config.h"
 
+static herald_json_arena_t answer_arena; /* zero bytes: ready */
+
 /* The deepest nesting the reader takes: the strict check's, else cJSON's. */
 #if HERALD_JSON_STRICT
 #define DEPTH_LIMIT HERALD_JSON_MAX_DEPTH
@@ -29,7 +31,7 @@ static size_t out_len;
 
 static herald_status_t parse(int http, const char *body)
 {
-    return herald_response_parse(http, body, body ? strlen(body) : 0u, &res, &err);
+    return herald_response_read(&answer_arena, http, body, body ? strlen(body) : 0u, &res, &err);
 }
 
 static herald_status_t out_sink(void *ctx, const char *data, size_t len)

@@ -11,12 +11,14 @@
 #include "rec_sink.h"
 #include "herald/response.h"
 
+static herald_json_arena_t answer_arena; /* zero bytes: ready */
+
 static herald_send_result_t res;
 static herald_platform_error_t err;
 
 static herald_status_t parse(int http, const char *body)
 {
-    return herald_response_parse(http, body, strlen(body), &res, &err);
+    return herald_response_read(&answer_arena, http, body, strlen(body), &res, &err);
 }
 
 static void test_write_json_stops_at_any_failed_write(void **state)

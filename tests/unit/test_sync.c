@@ -13,6 +13,7 @@
 
 static uint8_t arena[HERALD_TCACHE_ARENA_SIZE];
 static herald_tcache_t cache;
+static herald_json_arena_t json_arena; /* zero bytes: ready */
 static int persisted;
 
 static const char ALERT_V1[] =
@@ -52,11 +53,9 @@ static int sync_setup(void **state)
         "\"updatedAt\":\"2024-01-15T09:30:00Z\"}";
     setup(state);
     herald_tcache_init(&cache, arena, sizeof arena);
-    assert_int_equal(herald_tjson_load(&cache, order, sizeof order - 1, NULL), HERALD_OK);
+    assert_int_equal(herald_tjson_load(&cache, &json_arena, order, sizeof order - 1, NULL), HERALD_OK);
     fx->cfg.templates = &cache;
-    reconfigure(fx);
     fx->cfg.on_templates = on_templates;
-    reconfigure(fx);
     fx->cfg.rate_per_min = HERALD_RATE_UNLIMITED;
     reconfigure(fx);
     persisted = 0;

@@ -11,6 +11,7 @@
 
 static uint8_t arena_a[16384], arena_b[16384];
 static herald_tcache_t ca, cb;
+static herald_json_arena_t json_arena; /* zero bytes: ready */
 static uint8_t img[8192];
 static size_t img_len;
 
@@ -37,7 +38,7 @@ static void load_platform_list(void)
     size_t len = 0, n = 0;
     const char *json = testdata_read("templates.json", &len);
     assert_non_null(json);
-    assert_int_equal(herald_tjson_load(&ca, json, len, &n), HERALD_OK);
+    assert_int_equal(herald_tjson_load(&ca, &json_arena, json, len, &n), HERALD_OK);
     assert_int_equal(n, 5);
 }
 
@@ -131,7 +132,7 @@ static void test_seed_size(void **state)
     size_t len = 0, n = 0;
     const char *json = testdata_read("templates.json", &len);
     (void)state;
-    assert_int_equal(herald_tjson_load(&ca, json, len, &n), HERALD_OK);
+    assert_int_equal(herald_tjson_load(&ca, &json_arena, json, len, &n), HERALD_OK);
     assert_int_equal(herald_tcache_remove(&ca, HERALD_STR_LIT("system-alert")), HERALD_OK);
     assert_int_equal(herald_tcache_remove(&ca, HERALD_STR_LIT("password-reset")), HERALD_OK);
     assert_int_equal(herald_tcache_remove(&ca, HERALD_STR_LIT("welcome-draft")), HERALD_OK);

@@ -11,6 +11,7 @@
 
 static uint8_t arena[16384];
 static herald_tcache_t cache;
+static herald_json_arena_t json_arena; /* zero bytes: ready */
 
 #define SEED_OBJ \
     "{\"id\":\"tmpl_order_confirmation\",\"name\":\"Order Confirmation\"," \
@@ -33,7 +34,7 @@ static int setup(void **state)
 
 static herald_status_t load(const char *json, size_t *n)
 {
-    return herald_tjson_load(&cache, json, strlen(json), n);
+    return herald_tjson_load(&cache, &json_arena, json, strlen(json), n);
 }
 
 static void assert_str(herald_str_t s, const char *want)
@@ -114,7 +115,7 @@ static void test_platform_list_file(void **state)
     herald_tvar_t var;
     (void)state;
     assert_non_null(json);
-    assert_int_equal(herald_tjson_load(&cache, json, len, &n), HERALD_OK);
+    assert_int_equal(herald_tjson_load(&cache, &json_arena, json, len, &n), HERALD_OK);
     assert_int_equal(n, 5);
     assert_seed();
     assert_int_equal(herald_tcache_find(&cache, HERALD_STR_LIT("system-alert"), &v), HERALD_OK);
@@ -264,8 +265,9 @@ static void test_errors_insert_nothing(void **state)
         assert_int_equal(herald_tcache_count(&cache), 1);
         assert_int_equal(cache.used, 16 + 4 + 1 + 1);
     }
-    assert_int_equal(herald_tjson_load(NULL, "[]", 2, NULL), HERALD_E_INVALID_ARG);
-    assert_int_equal(herald_tjson_load(&cache, NULL, 0, NULL), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_tjson_load(NULL, &json_arena, "[]", 2, NULL), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_tjson_load(&cache, NULL, "[]", 2, NULL), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_tjson_load(&cache, &json_arena, NULL, 0, NULL), HERALD_E_INVALID_ARG);
 }
 
 static void test_too_many_vars(void **state)
@@ -298,7 +300,7 @@ static void test_json_arena_exhausted(void **state)
     }
     json[n++] = '1';
     json[n++] = ']';
-    assert_int_equal(herald_tjson_load(&cache, json, n, NULL), HERALD_E_NOSPACE);
+    assert_int_equal(herald_tjson_load(&cache, &json_arena, json, n, NULL), HERALD_E_NOSPACE);
     assert_int_equal(herald_tcache_count(&cache), 0);
     /* The arena is reset for the next document. */
     assert_int_equal(load(SEED_OBJ, NULL), HERALD_OK);
@@ -311,7 +313,7 @@ static void test_template_bigger_than_cache(void **state)
     size_t n = 99;
     (void)state;
     assert_int_equal(herald_tcache_init(&small, a, sizeof a), HERALD_OK);
-    assert_int_equal(herald_tjson_load(&small, "[" ALERT_OBJ "," SEED_OBJ "]", strlen("[" ALERT_OBJ "," SEED_OBJ "]"), &n),
+    assert_int_equal(herald_tjson_load(&small, &json_arena, "[" ALERT_OBJ "," SEED_OBJ "]", strlen("[" ALERT_OBJ "," SEED_OBJ "]"), &n),
                      HERALD_E_CACHE_FULL);
     assert_int_equal(n, 0);
     assert_int_equal(herald_tcache_count(&small), 0);

@@ -12,6 +12,7 @@
 
 static uint8_t arena[4096];
 static herald_tcache_t cache;
+static herald_json_arena_t json_arena; /* zero bytes: ready */
 
 static int setup(void **state)
 {
@@ -21,7 +22,7 @@ static int setup(void **state)
 
 static herald_status_t load(const char *json)
 {
-    return herald_tjson_load(&cache, json, strlen(json), NULL);
+    return herald_tjson_load(&cache, &json_arena, json, strlen(json), NULL);
 }
 
 /* Load one template with this updatedAt; its time when it loads. */
@@ -139,7 +140,7 @@ static void test_merge_by_key_and_time(void **state)
     static const char doc[] = "[{\"key\":\"ad\",\"status\":\"approved\"},"
                               "{\"key\":\"ac\",\"status\":\"approved\",\"updatedAt\":\"2023-01-01T00:00:00Z\"},"
                               "{\"key\":\"ab\",\"status\":\"approved\",\"updatedAt\":\"2024-01-02T00:00:00Z\"}]";
-    assert_int_equal(herald_tjson_merge(&cache, doc, sizeof doc - 1, &updated, &seen), HERALD_OK);
+    assert_int_equal(herald_tjson_merge(&cache, &json_arena, doc, sizeof doc - 1, &updated, &seen), HERALD_OK);
     assert_int_equal(updated, 2);
     assert_int_equal(seen, 3);
     assert_int_equal(herald_tcache_find(&cache, HERALD_STR_LIT("ab"), &v), HERALD_OK);
@@ -148,11 +149,11 @@ static void test_merge_by_key_and_time(void **state)
     assert_int_equal(v.status, HERALD_TSTATUS_DRAFT);
     assert_int_equal(herald_tcache_find(&cache, HERALD_STR_LIT("ad"), &v), HERALD_OK);
     /* Counts may be left out; a bad document leaves seen at 0. */
-    assert_int_equal(herald_tjson_merge(&cache, doc, sizeof doc - 1, NULL, NULL), HERALD_OK);
-    assert_int_equal(herald_tjson_merge(&cache, "{", 1, &updated, &seen), HERALD_E_JSON_PARSE);
+    assert_int_equal(herald_tjson_merge(&cache, &json_arena, doc, sizeof doc - 1, NULL, NULL), HERALD_OK);
+    assert_int_equal(herald_tjson_merge(&cache, &json_arena, "{", 1, &updated, &seen), HERALD_E_JSON_PARSE);
     assert_int_equal(updated, 0);
     assert_int_equal(seen, 0);
-    assert_int_equal(herald_tjson_merge(NULL, doc, sizeof doc - 1, &updated, &seen), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_tjson_merge(NULL, &json_arena, doc, sizeof doc - 1, &updated, &seen), HERALD_E_INVALID_ARG);
 }
 
 int main(void)

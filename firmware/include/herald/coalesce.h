@@ -21,9 +21,12 @@ typedef struct {
     uint32_t next;
 } herald_coalesce_t;
 
-/* 64-bit FNV-1a over template key or id, each variable (name, value), each
- * push data entry (key, value) and each target, with separators so
- * ("ab","c") and ("a","bc") differ, and a variable from a push entry. */
+/* 64-bit FNV-1a over the request body (herald_request_write) up to and
+ * with its mode: the template key (or id), the variables, the push data,
+ * the targets and the mode, in JSON, so ("ab","c") and ("a","bc") differ,
+ * and a variable from a push entry; title and tag are left out.  The same
+ * value herald_request_measure gives with the body's length in one pass; 0
+ * for a notification the writer refuses. */
 uint64_t herald_notification_hash(const herald_notification_t *n);
 
 /* 1 when hash was raised within window_ms before now_ms (*handle gets the

@@ -17,6 +17,7 @@
 #include "herald/queue.h"
 #include "herald/budget.h"
 #include "herald/coalesce.h"
+#include "herald/json_arena.h"
 #include "hal/herald_net.h"
 #include "hal/herald_rng.h"
 #include "hal/herald_log.h"
@@ -129,7 +130,7 @@ typedef struct {
 #define HERALD_AGENT_STORAGE                                                                                 \
     (sizeof(herald_config_t) + sizeof(herald_http_reader_t) + sizeof(herald_send_result_t) +             \
      sizeof(herald_platform_error_t) + sizeof(herald_counters_t) + sizeof(herald_budget_t) +              \
-     sizeof(herald_coalesce_t) + sizeof(herald_queue_rec_t) + HERALD_TX_HEAD_MAX + HERALD_HTTP_HDR_MAX +   \
+     sizeof(herald_coalesce_t) + sizeof(herald_queue_rec_t) + sizeof(herald_json_arena_t) + HERALD_TX_HEAD_MAX + HERALD_HTTP_HDR_MAX +   \
      HERALD_HTTP_BODY_MAX + HERALD_RX_CHUNK + HERALD_HOST_MAX_LEN + 2u * HERALD_NAME_MAX_LEN +            \
      16u * HERALD_ROTATE_SLOTS + 52u * sizeof(void *) + 96u)
 

@@ -95,4 +95,11 @@ herald_status_t herald_check_shape(const herald_notification_t *n);
  * NULL cache.  On success *view (may be NULL) receives the template. */
 herald_status_t herald_check(herald_tcache_t *c, const herald_notification_t *n, herald_tview_t *view);
 
+/* The second half of herald_check alone, for a caller that has just run
+ * herald_check_shape on n (the agent, which checks every notification's
+ * shape and only some against a template), so nothing is checked twice.
+ * Statuses as herald_check after its shape check; HERALD_E_INVALID_ARG for
+ * a NULL cache or notification.  n must have passed herald_check_shape. */
+herald_status_t herald_check_schema(herald_tcache_t *c, const herald_notification_t *n, herald_tview_t *view);
+
 #endif

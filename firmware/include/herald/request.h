@@ -28,6 +28,12 @@ herald_status_t herald_request_write(const herald_notification_t *n, herald_sink
  * HERALD_E_INVALID_ARG for a NULL len; *len is 0 on error. */
 herald_status_t herald_request_length(const herald_notification_t *n, size_t *len);
 
+/* The length as herald_request_length and, in the same pass, the coalescing
+ * hash herald_notification_hash gives (coalesce.h), so a caller that needs
+ * both walks the targets once.  Either pointer may be NULL; both receive 0
+ * on error.  HERALD_E_INVALID_ARG as herald_request_write. */
+herald_status_t herald_request_measure(const herald_notification_t *n, size_t *len, uint64_t *hash);
+
 /* Write s (len bytes) as a JSON string with quotes, escaping '"', '\\' and
  * every control character below 0x20 (\b \f \n \r \t, the rest as \u00xx
  * with lowercase hex); 0x7F and UTF-8 pass through unchanged.

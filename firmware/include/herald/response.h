@@ -6,6 +6,7 @@
 #define HERALD_RESPONSE_H
 
 #include <stddef.h>
+#include "herald/json_arena.h"
 #include "herald/types.h"
 
 #define HERALD_RESULT_MAX_CHANNELS 6
@@ -46,7 +47,8 @@ typedef struct {
                                   without a notificationId string or body) */
 } herald_platform_error_t;
 
-/* Read a response body given its HTTP status.  *result and *err are always
+/* Read a response body given its HTTP status, parsing it on arena (which
+ * must not be NULL; what it held before is lost).  *result and *err are always
  * cleared first; err->http_status is always set.
  * HERALD_OK: a 2xx (the platform uses 200, 201 or 202) with a success object
  *   (notificationId required), bare or as {"data": {...}}; *result filled.
@@ -73,8 +75,8 @@ typedef struct {
  *   read (e.g. a 5xx whose body exhausted the arena).
  * HERALD_E_HTTP_STATUS: a status outside 2xx, 4xx and 5xx without an
  *   envelope code. */
-herald_status_t herald_response_parse(int http_status, const char *body, size_t len,
-                                      herald_send_result_t *result, herald_platform_error_t *err);
+herald_status_t herald_response_read(herald_json_arena_t *arena, int http_status, const char *body, size_t len,
+                                     herald_send_result_t *result, herald_platform_error_t *err);
 
 /* Write the result as one compact JSON object (for the CLI's stdout):
  * {"notificationId":..,"templateKey":..,"channels":[..],"mode":..,"title":..,

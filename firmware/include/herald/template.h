@@ -7,6 +7,7 @@
 #define HERALD_TEMPLATE_H
 
 #include "herald/config.h"
+#include "herald/json_arena.h"
 #include "herald/types.h"
 
 typedef enum {
@@ -113,21 +114,23 @@ herald_status_t herald_tview_var(const herald_tview_t *v, size_t i, herald_tvar_
  * optional ISO-8601 (Z or +hh:mm).  A null member counts as absent.
  * Templates are added to what the cache holds (same key replaces; a document
  * larger than the cache evicts as put does).  All or nothing: if any
- * template is malformed nothing is inserted.  cJSON runs on a static arena of
- * HERALD_JSON_ARENA_SIZE bytes (not reentrant).  *loaded (may be NULL)
+ * template is malformed nothing is inserted.  cJSON runs on the caller's
+ * arena (herald/json_arena.h; what it held before is lost).  *loaded (may be NULL)
  * receives the number inserted (0 on error).
  * HERALD_E_JSON_PARSE: not JSON.  HERALD_E_JSON_SHAPE: a field missing, of
  * the wrong type or value, or one put would refuse (e.g. a key too long).
  * HERALD_E_NOSPACE: the JSON arena is too small.  HERALD_E_CACHE_FULL: a
  * template is larger than the whole cache arena.  HERALD_E_INVALID_ARG: NULL
- * c or json. */
-herald_status_t herald_tjson_load(herald_tcache_t *c, const char *json, size_t len, size_t *loaded);
+ * c, arena or json. */
+herald_status_t herald_tjson_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                  size_t *loaded);
 
 /* As herald_tjson_load, for a sync from the platform: a template the cache
  * already holds is replaced only when the document's updatedAt is newer.
  * *updated (may be NULL) receives how many went in, *seen (may be NULL) how
  * many the document held (a full page means there may be another). */
-herald_status_t herald_tjson_merge(herald_tcache_t *c, const char *json, size_t len, size_t *updated, size_t *seen);
+herald_status_t herald_tjson_merge(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
+                                   size_t *updated, size_t *seen);
 
 /* The compact binary image: magic "HTPL", version, count, payload length,
  * CRC-32 of the payload, then the packed templates.  Written from a cache

@@ -10,6 +10,7 @@
 
 static uint8_t arena[ARENA_MAX];
 static herald_tcache_t cache;
+static herald_json_arena_t json_arena; /* zero bytes: ready */
 
 typedef struct {
     FILE *f;
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
         return 1;
     }
     herald_tcache_init(&cache, arena, sizeof arena);
-    st = herald_tjson_load(&cache, json, len, &loaded);
+    st = herald_tjson_load(&cache, &json_arena, json, len, &loaded);
     free(json);
     if (st == HERALD_E_NOSPACE) {
         fprintf(stderr, "herald-mkimage: %s needs more than HERALD_JSON_ARENA_SIZE (%u bytes) to parse\n",

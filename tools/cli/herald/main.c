@@ -90,6 +90,7 @@ char *cli_read_file(const char *path, size_t *len)
 
 int cli_load_templates(herald_tcache_t *c, const char *path)
 {
+    static herald_json_arena_t json_arena; /* zero bytes: ready */
     size_t len = 0, loaded = 0;
     char *buf = cli_read_file(path, &len);
     herald_status_t st;
@@ -99,7 +100,7 @@ int cli_load_templates(herald_tcache_t *c, const char *path)
     if (len >= 4 && memcmp(buf, "HTPL", 4) == 0) {
         st = herald_timage_load(c, (const uint8_t *)buf, len, &loaded);
     } else {
-        st = herald_tjson_load(c, buf, len, &loaded);
+        st = herald_tjson_load(c, &json_arena, buf, len, &loaded);
     }
     free(buf);
     if (st != HERALD_OK) {

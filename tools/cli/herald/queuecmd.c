@@ -378,7 +378,6 @@ static void describe(const char *body, size_t len, char *tmpl, size_t tcap, char
     cJSON *root, *t, *k, *g;
     snprintf(tmpl, tcap, "?");
     snprintf(targets, gcap, "?");
-    cJSON_InitHooks(NULL);
     root = cJSON_ParseWithLength(body, len);
     if (!root) {
         return;
