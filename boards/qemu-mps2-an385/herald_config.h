@@ -17,5 +17,7 @@
  * flash for the agent core. */
 #define HERALD_STATUS_TEXT          0
 #define HERALD_ENABLE_SYNC          0
+/* Nothing on the device lists its queue: the walk and stats stay out. */
+#define HERALD_ENABLE_QUEUE_WALK    0
 
 #endif

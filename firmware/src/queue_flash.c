@@ -355,6 +355,8 @@ static uint32_t fq_damaged(void *ctx)
 
 /* ---- walk and stats --------------------------------------------------------- */
 
+#if HERALD_ENABLE_QUEUE_WALK
+
 static void walk_gave(herald_flash_queue_t *q, uint32_t addr, const herald_queue_rec_t *meta, herald_queue_rec_t *out)
 {
     q->wk_addr = addr;
@@ -449,6 +451,11 @@ static herald_status_t fq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *
     }
     return st;
 }
+
+#else
+#define fq_walk NULL
+#define fq_stats NULL
+#endif
 
 /* ---- init ------------------------------------------------------------------------ */
 

@@ -149,6 +149,8 @@ static size_t rq_count(void *ctx)
     return ((herald_ram_queue_t *)ctx)->count;
 }
 
+#if HERALD_ENABLE_QUEUE_WALK
+
 static herald_status_t rq_walk(void *ctx, const herald_queue_rec_t *prev, herald_queue_rec_t *out)
 {
     herald_ram_queue_t *q = ctx;
@@ -183,6 +185,11 @@ static herald_status_t rq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *
     out->sectors = 0u;
     return HERALD_OK;
 }
+
+#else
+#define rq_walk NULL
+#define rq_stats NULL
+#endif
 
 size_t herald_ram_queue_need(size_t body_len)
 {

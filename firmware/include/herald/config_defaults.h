@@ -180,6 +180,13 @@
 #define HERALD_ENABLE_SYNC 1
 #endif
 
+/* The queues' walk and stats (1), for tools that list and measure a queue
+ * (herald queue, herald stats), or none (0): herald_queue_t.walk and .stats
+ * are then NULL, and a device that never lists its queue saves their code. */
+#ifndef HERALD_ENABLE_QUEUE_WALK
+#define HERALD_ENABLE_QUEUE_WALK 1
+#endif
+
 /* Pages of the template list one refresh reads at most (1..10000). */
 #ifndef HERALD_SYNC_MAX_PAGES
 #define HERALD_SYNC_MAX_PAGES 100u
