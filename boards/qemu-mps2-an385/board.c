@@ -150,7 +150,7 @@ void board_vformat(board_out_fn out, void *ctx, const char *fmt, va_list ap)
         while (*p >= '0' && *p <= '9') {
             width = width * 10 + (*p++ - '0');
         }
-        if (*p == '.') {            /* precision: parsed, not honoured */
+        if (*p == '.') { /* precision: parsed, not honoured */
             p++;
             while (*p >= '0' && *p <= '9') {
                 p++;
@@ -190,8 +190,9 @@ void board_vformat(board_out_fn out, void *ctx, const char *fmt, va_list ap)
         case 'u':
         case 'x':
         case 'X': {
-            uint64_t v = lng >= 2 ? va_arg(ap, unsigned long long)
-                         : (lng || size) ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+            uint64_t v = lng >= 2        ? va_arg(ap, unsigned long long)
+                         : (lng || size) ? va_arg(ap, unsigned long)
+                                         : va_arg(ap, unsigned);
             put_uint(out, ctx, v, *p == 'u' ? 10u : 16u, *p == 'X', width, pad);
             break;
         }

@@ -58,7 +58,7 @@ static int fl_program(void *ctx, uint32_t addr, const void *data, size_t len)
         }
         for (size_t i = 0; i < n; i++) {
             if ((uint8_t)(d[off + i] & ~old[i]) != 0u) {
-                return HERALD_E_FLASH;      /* would set a bit: NOR cannot */
+                return HERALD_E_FLASH; /* would set a bit: NOR cannot */
             }
         }
     }

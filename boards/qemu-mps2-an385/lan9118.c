@@ -32,11 +32,11 @@
 
 #define BYTE_TEST_VALUE 0x87654321u
 #define IRQ_CFG_IRQ_EN (1u << 8)
-#define IRQ_CFG_IRQ_POL (1u << 4)   /* active high */
-#define IRQ_CFG_IRQ_TYPE (1u << 0)  /* push-pull */
-#define INT_RSFL (1u << 3)          /* RX status FIFO above its level */
+#define IRQ_CFG_IRQ_POL (1u << 4)  /* active high */
+#define IRQ_CFG_IRQ_TYPE (1u << 0) /* push-pull */
+#define INT_RSFL (1u << 3)         /* RX status FIFO above its level */
 #define TX_CFG_TX_ON (1u << 1)
-#define TX_CFG_TXSAO (1u << 2)      /* TX status FIFO may overrun: statuses are optional */
+#define TX_CFG_TXSAO (1u << 2) /* TX status FIFO may overrun: statuses are optional */
 #define HW_CFG_SRST (1u << 0)
 #define HW_CFG_MBO (1u << 20)
 #define HW_CFG_TX_FIF_SZ(kb) ((uint32_t)(kb) << 16)
@@ -278,7 +278,7 @@ err_t lan9118_netif_init(struct netif *netif)
      * leaves zeros, and then a fixed locally administered address is used. */
     uint32_t lo = mac_read(MAC_ADDRL), hi = mac_read(MAC_ADDRH) & 0xFFFFu;
     if ((lo == 0u && hi == 0u) || (lo == 0xFFFFFFFFu && hi == 0xFFFFu)) {
-        lo = 0x12005402u;       /* 02:54:00:12:34:56 */
+        lo = 0x12005402u; /* 02:54:00:12:34:56 */
         hi = 0x5634u;
         mac_write(MAC_ADDRL, lo);
         mac_write(MAC_ADDRH, hi);
@@ -296,14 +296,14 @@ err_t lan9118_netif_init(struct netif *netif)
     phy_write(PHY_ANAR, ANAR_ALL_10_100);
     phy_write(PHY_BMCR, BMCR_ANENABLE | BMCR_ANRESTART);
 
-    wr(FIFO_INT, 0);            /* RSFL as soon as one status is waiting */
-    wr(RX_CFG, 0);              /* no offset, 4-byte end alignment */
+    wr(FIFO_INT, 0); /* RSFL as soon as one status is waiting */
+    wr(RX_CFG, 0);   /* no offset, 4-byte end alignment */
     wr(TX_CFG, TX_CFG_TX_ON | TX_CFG_TXSAO);
     mac_write(MAC_CR, MAC_CR_FDPX | MAC_CR_TXEN | MAC_CR_RXEN);
     wr(INT_STS, 0xFFFFFFFFu);
     wr(INT_EN, INT_RSFL);
     wr(IRQ_CFG, IRQ_CFG_IRQ_EN | IRQ_CFG_IRQ_POL | IRQ_CFG_IRQ_TYPE);
-    *(volatile uint32_t *)0xE000E100u = 1u << BOARD_IRQ_ETH;   /* NVIC_ISER0 */
+    *(volatile uint32_t *)0xE000E100u = 1u << BOARD_IRQ_ETH; /* NVIC_ISER0 */
 
     netif->name[0] = 'e';
     netif->name[1] = 'n';

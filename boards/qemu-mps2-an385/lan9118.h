@@ -12,9 +12,9 @@
 
 typedef struct {
     uint32_t rx_frames;
-    uint32_t rx_dropped;     /* errored frames, or no pbuf for them */
+    uint32_t rx_dropped; /* errored frames, or no pbuf for them */
     uint32_t tx_frames;
-    uint32_t tx_errors;      /* TX status with the error summary bit */
+    uint32_t tx_errors; /* TX status with the error summary bit */
 } lan9118_stats_t;
 
 /* netif_add() init callback: resets the chip, reads its MAC address (from

@@ -116,7 +116,7 @@ double strtod(const char *s, char **end)
 
 typedef struct {
     char *buf;
-    size_t cap;   /* 0: unbounded (sprintf) */
+    size_t cap; /* 0: unbounded (sprintf) */
     size_t len;
 } str_out_t;
 

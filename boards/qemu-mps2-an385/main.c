@@ -70,7 +70,7 @@ typedef struct {
 typedef struct {
     uint32_t delivered;
     uint32_t failed;
-    herald_tls_heap_stats_t heap[2];   /* peaks: first delivery, second one */
+    herald_tls_heap_stats_t heap[2]; /* peaks: first delivery, second one */
     uint32_t full_hs[2], resumed_hs[2];
 } tally_t;
 
@@ -167,7 +167,8 @@ static int setup_tls(herald_net_t *tls_net, const herald_rng_t *rng, const heral
     herald_tls_config_t tcfg;
     int r = herald_tls_platform_init(g_tls_heap, sizeof g_tls_heap, rng, clock);
     if (r != HERALD_OK) {
-        board_printf("tls: platform init failed: %s(%d)\n", herald_status_name((herald_status_t)r), (int)((herald_status_t)r));
+        board_printf("tls: platform init failed: %s(%d)\n", herald_status_name((herald_status_t)r),
+                     (int)((herald_status_t)r));
         return -1;
     }
     herald_lwip_net_init(&g_tcp, &tcp_net);
@@ -179,7 +180,8 @@ static int setup_tls(herald_net_t *tls_net, const herald_rng_t *rng, const heral
     tcfg.max_version = HERALD_TLS_1_3;
     r = herald_tls_init(&g_tls, &tcfg, &tcp_net, tls_net);
     if (r != HERALD_OK) {
-        board_printf("tls: init failed: %s(%d)\n", herald_status_name((herald_status_t)r), (int)((herald_status_t)r));
+        board_printf("tls: init failed: %s(%d)\n", herald_status_name((herald_status_t)r),
+                     (int)((herald_status_t)r));
         return -1;
     }
     herald_tls_heap_stats_t hs = herald_tls_heap_stats();
@@ -204,12 +206,14 @@ static void raise_order(void)
     n.mode = HERALD_MODE_REALTIME;
     n.title = "Order Confirmed";
     herald_status_t st = herald_notify(&g_agent, &n, &handle);
-    board_printf("raised order-confirmation: %s(%d) handle=%u\n", herald_status_name(st), (int)(st), (unsigned)handle);
+    board_printf("raised order-confirmation: %s(%d) handle=%u\n", herald_status_name(st), (int)(st),
+                 (unsigned)handle);
 }
 
 static void raise_alert(void)
 {
-    static const herald_var_t vars[] = { { "device", "mps2-an385", 0 }, { "message", "Herald firmware booted", 0 } };
+    static const herald_var_t vars[] = { { "device", "mps2-an385", 0 },
+                                         { "message", "Herald firmware booted", 0 } };
     herald_notification_t n;
     uint32_t handle = 0;
 
@@ -223,15 +227,16 @@ static void raise_alert(void)
     n.title = "System alert";
     n.priority = HERALD_PRIO_ALERT;
     herald_status_t st = herald_notify(&g_agent, &n, &handle);
-    board_printf("raised system-alert: %s(%d) handle=%u\n", herald_status_name(st), (int)(st), (unsigned)handle);
+    board_printf("raised system-alert: %s(%d) handle=%u\n", herald_status_name(st), (int)(st),
+                 (unsigned)handle);
 }
 
 static void report(void)
 {
     for (unsigned i = 0; i < 2u && i < g_tally.delivered + g_tally.failed; i++) {
         const char *kind = g_tally.resumed_hs[i] > (i ? g_tally.resumed_hs[i - 1] : 0u) ? "resumed handshake"
-                           : g_tally.full_hs[i] > (i ? g_tally.full_hs[i - 1] : 0u)  ? "full handshake"
-                                                                                     : "kept-alive connection";
+                           : g_tally.full_hs[i] > (i ? g_tally.full_hs[i - 1] : 0u)     ? "full handshake"
+                                                                                    : "kept-alive connection";
         /* Each block also costs the allocator a 32-byte header. */
         board_printf("tls-heap: send %u (%s) peak %u bytes in %u blocks (%u with headers)\n", i + 1, kind,
                      (unsigned)g_tally.heap[i].peak_bytes, (unsigned)g_tally.heap[i].peak_blocks,
@@ -265,7 +270,8 @@ static int run_until_sent(const options_t *opt, uint32_t total, uint64_t deadlin
         }
         if (now > deadline) {
             board_printf("timeout: %u of %u delivered, last status %s(%d)\n", (unsigned)g_tally.delivered,
-                         (unsigned)total, herald_status_name(herald_last_status(&g_agent)), (int)(herald_last_status(&g_agent)));
+                         (unsigned)total, herald_status_name(herald_last_status(&g_agent)),
+                         (int)(herald_last_status(&g_agent)));
             return 1;
         }
         board_idle();
@@ -306,8 +312,8 @@ int main(void)
         st = herald_timage_load(&g_tcache, board_template_image,
                                 (size_t)(board_template_image_end - board_template_image), &loaded);
     }
-    board_printf("templates: %s(%d), %u loaded from the flash image (%u bytes)\n", herald_status_name(st), (int)(st),
-                 (unsigned)loaded, (unsigned)(board_template_image_end - board_template_image));
+    board_printf("templates: %s(%d), %u loaded from the flash image (%u bytes)\n", herald_status_name(st),
+                 (int)(st), (unsigned)loaded, (unsigned)(board_template_image_end - board_template_image));
     if (st != HERALD_OK || setup_queue(&opt, &queue) != 0 || setup_tls(&tls_net, &rng, &clock) != 0) {
         return 2;
     }
@@ -339,7 +345,8 @@ int main(void)
             raise_alert();
         }
     }
-    board_printf("queued: %u (%u from before this boot)\n", (unsigned)queue.count(queue.ctx), (unsigned)waiting);
+    board_printf("queued: %u (%u from before this boot)\n", (unsigned)queue.count(queue.ctx),
+                 (unsigned)waiting);
 
     uint64_t deadline = board_ms() + (uint64_t)opt.timeout_s * 1000u;
     herald_tls_heap_reset_peak();

@@ -18,7 +18,7 @@
  * herald_tls_platform_init(); milliseconds (ticket age) from SysTick. */
 #define MBEDTLS_PLATFORM_TIME_ALT
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
-#define MBEDTLS_PLATFORM_GMTIME_R_ALT        /* board: no newlib gmtime */
+#define MBEDTLS_PLATFORM_GMTIME_R_ALT /* board: no newlib gmtime */
 /* Allocation only from the static heap, with its peak tracked for `make size`. */
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
 #define MBEDTLS_MEMORY_DEBUG
@@ -39,13 +39,13 @@
 #define MBEDTLS_CIPHER_C
 #define MBEDTLS_MD_C
 #define MBEDTLS_AES_C
-#define MBEDTLS_AES_ROM_TABLES        /* tables in flash, not built in RAM */
+#define MBEDTLS_AES_ROM_TABLES /* tables in flash, not built in RAM */
 #define MBEDTLS_AES_FEWER_TABLES
 #define MBEDTLS_GCM_C
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA224_C
 #define MBEDTLS_SHA256_SMALLER
-#define MBEDTLS_HKDF_C                /* TLS 1.3 key schedule */
+#define MBEDTLS_HKDF_C /* TLS 1.3 key schedule */
 #define MBEDTLS_BIGNUM_C
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
@@ -73,7 +73,7 @@
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED
 #define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE
-#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE   /* required by TLS 1.3 in 3.6 */
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE /* required by TLS 1.3 in 3.6 */
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
 #define MBEDTLS_SSL_SESSION_TICKETS
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION

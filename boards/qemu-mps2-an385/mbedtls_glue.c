@@ -44,7 +44,8 @@ struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf
     tm_buf->tm_hour = (int)(secs / 3600);
     tm_buf->tm_min = (int)(secs / 60 % 60);
     tm_buf->tm_sec = (int)(secs % 60);
-    tm_buf->tm_wday = (int)((days % 7 + 11) % 7);   /* 1970-01-01 was a Thursday */
-    tm_buf->tm_yday = (int)(doy >= 306 ? doy - 306 : doy + 59 + ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    tm_buf->tm_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+    tm_buf->tm_yday =
+        (int)(doy >= 306 ? doy - 306 : doy + 59 + ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
     return tm_buf;
 }

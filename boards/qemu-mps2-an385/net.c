@@ -45,7 +45,7 @@ int board_net_init(void)
     }
     netif_set_default(&g_netif);
     netif_set_up(&g_netif);
-    board_net_poll(board_ms());     /* picks up the PHY link */
+    board_net_poll(board_ms()); /* picks up the PHY link */
     return dhcp_start(&g_netif) == ERR_OK ? 0 : -1;
 }
 

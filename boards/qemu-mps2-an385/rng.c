@@ -14,7 +14,7 @@
 #include "semihost.h"
 
 #define SEED_LEN 48u
-#define H 32u                         /* SHA-256 output */
+#define H 32u /* SHA-256 output */
 
 static struct {
     uint8_t key[H];
@@ -102,7 +102,7 @@ static int rng_fill(void *ctx, uint8_t *buf, size_t len)
         buf += n;
         len -= n;
     }
-    drbg_update(NULL, 0);   /* backtracking resistance after every request */
+    drbg_update(NULL, 0); /* backtracking resistance after every request */
     return HERALD_OK;
 }
 

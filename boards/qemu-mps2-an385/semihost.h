@@ -13,9 +13,9 @@
 /* Host file modes of SYS_OPEN (ISO C fopen modes, in the order the ARM spec
  * numbers them). */
 enum {
-    SH_MODE_RB = 1,     /* "rb" */
-    SH_MODE_RPB = 3,    /* "r+b" */
-    SH_MODE_WPB = 7,    /* "w+b": create or truncate */
+    SH_MODE_RB = 1,  /* "rb" */
+    SH_MODE_RPB = 3, /* "r+b" */
+    SH_MODE_WPB = 7, /* "w+b": create or truncate */
 };
 
 /* Open a host file: a handle >= 0, or -1. */

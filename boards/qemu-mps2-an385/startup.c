@@ -33,11 +33,57 @@ void board_reset(void)
 
 typedef void (*vector_t)(void);
 
+/* clang-format off: eight vectors a row, as the reference manual lists them */
 #define D default_handler
 #define F hard_fault
 __attribute__((section(".vectors"), used)) static const vector_t vectors[16 + 32] = {
-    (vector_t)(uintptr_t)_estack, board_reset, D, F, F, F, F, D, /* SP, reset, NMI, faults */
-    D, D, D, D, D, D, D, board_systick_isr,                     /* SVC, DebugMon, PendSV, SysTick */
-    D, D, D, D, D, D, D, D, D, D, D, D, D, board_eth_isr, D, D,  /* IRQ 0..15: LAN9118 is 13 */
-    D, D, D, D, D, D, D, D, D, D, D, D, D, D, D, D,              /* IRQ 16..31 */
+    (vector_t)(uintptr_t)_estack,
+    board_reset,
+    D,
+    F,
+    F,
+    F,
+    F,
+    D, /* SP, reset, NMI, faults */
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    board_systick_isr, /* SVC, DebugMon, PendSV, SysTick */
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    board_eth_isr,
+    D,
+    D, /* IRQ 0..15: LAN9118 is 13 */
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D,
+    D, /* IRQ 16..31 */
 };
+/* clang-format on */

@@ -12,10 +12,12 @@
 #define NO_TIMER 0xFFFFFFFFu
 
 /* The private state fits the storage herald.h gives applications, without
- * waste, on every board that builds this file. */
-_Static_assert(sizeof(herald_agent_priv_t) <= sizeof(herald_agent_t), "HERALD_AGENT_STORAGE is too small");
-_Static_assert(sizeof(herald_agent_t) - sizeof(herald_agent_priv_t) <= 256u, "HERALD_AGENT_STORAGE wastes RAM");
-_Static_assert(_Alignof(herald_agent_priv_t) <= _Alignof(herald_agent_t), "herald_agent_t is not aligned enough");
+ * waste (at most 256 bytes spare), on every board that builds this file: a
+ * build where it does not fails here, as an array of negative size.  The
+ * storage is uint64_t words, the strictest alignment of any member
+ * (test_agent checks it). */
+#define STORAGE_FITS (sizeof(herald_agent_priv_t) <= sizeof(herald_agent_t))
+#define STORAGE_SNUG (sizeof(herald_agent_t) - sizeof(herald_agent_priv_t) <= 256u)
 
 static uint32_t or_default(uint32_t v, uint32_t dflt)
 {
@@ -37,6 +39,7 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     herald_agent_priv_t *p = herald_priv(a);
     herald_status_t st;
     uint32_t rate;
+    (void)sizeof(char[(STORAGE_FITS && STORAGE_SNUG) ? 1 : -1]);
     if (!a || !cfg || !cfg->transport || !cfg->queue) {
         return HERALD_E_INVALID_ARG;
     }
@@ -48,8 +51,10 @@ herald_status_t herald_init(herald_agent_t *a, const herald_config_t *cfg)
     if (st != HERALD_OK) {
         return st;
     }
-    herald_sync_init(&p->sync, cfg->templates, &p->json, cfg->sync_period_ms, cfg->on_templates, cfg->result_ctx);
-    rate = cfg->rate_per_min == HERALD_RATE_UNLIMITED ? 0u : or_default(cfg->rate_per_min, HERALD_RATE_PER_MIN);
+    herald_sync_init(&p->sync, p->cfg.templates, &p->json, p->cfg.sync_period_ms, p->cfg.on_templates,
+                     p->cfg.result_ctx);
+    rate =
+        cfg->rate_per_min == HERALD_RATE_UNLIMITED ? 0u : or_default(cfg->rate_per_min, HERALD_RATE_PER_MIN);
     herald_budget_init(&p->budget, rate, or_default(cfg->rate_burst, HERALD_RATE_BURST), 0u);
     p->rotate_armed = 1u;
     return HERALD_OK;
@@ -222,7 +227,8 @@ static void sync_failed(herald_agent_priv_t *p)
 static void request_done(herald_agent_priv_t *p)
 {
     const herald_http_response_t *r = herald_hx_response(&p->hx);
-    herald_budget_sync(&p->budget, p->now_ms, r->ratelimit_remaining, r->ratelimit_reset, herald_agent_wall(p));
+    herald_budget_sync(&p->budget, p->now_ms, r->ratelimit_remaining, r->ratelimit_reset,
+                       herald_agent_wall(p));
     if (p->req_sync) {
         p->sync_resent = 0u;
         herald_sync_complete(&p->sync, r, p->now_ms);

@@ -22,7 +22,8 @@ static herald_status_t check(herald_agent_priv_t *p, const herald_notification_t
     }
     if (st == HERALD_OK && n->expires_at != 0u) {
         int64_t now_s = herald_agent_wall(p);
-        st = now_s < 0 ? HERALD_E_NOT_SUPPORTED : (now_s >= (int64_t)n->expires_at ? HERALD_E_EXPIRED : HERALD_OK);
+        st = now_s < 0 ? HERALD_E_NOT_SUPPORTED
+                       : (now_s >= (int64_t)n->expires_at ? HERALD_E_EXPIRED : HERALD_OK);
     }
     return st;
 }
@@ -53,7 +54,8 @@ static herald_status_t enqueue(herald_agent_priv_t *p, const herald_notification
                                uint32_t bit, herald_queue_rec_t *meta)
 {
     herald_status_t st = q->begin(q->ctx, meta);
-    while (st == HERALD_E_QUEUE_FULL && p->cfg.full_policy == HERALD_FULL_DROP_OLDEST && drop_oldest(p, q, bit)) {
+    while (st == HERALD_E_QUEUE_FULL && p->cfg.full_policy == HERALD_FULL_DROP_OLDEST &&
+           drop_oldest(p, q, bit)) {
         st = q->begin(q->ctx, meta);
     }
     if (st != HERALD_OK) {
@@ -91,7 +93,8 @@ herald_status_t herald_notify(herald_agent_t *a, const herald_notification_t *n,
     p->counters.raised++;
     st = check(p, n);
     /* one pass over the targets gives the length and the coalescing hash */
-    st = (st == HERALD_OK) ? herald_request_measure(n, &len, p->cfg.coalesce_window_ms != 0u ? &hash : NULL) : st;
+    st = (st == HERALD_OK) ? herald_request_measure(n, &len, p->cfg.coalesce_window_ms != 0u ? &hash : NULL)
+                           : st;
     if (st != HERALD_OK) {
         p->counters.refused_local++;
         return st;

@@ -9,7 +9,8 @@
 #define MAX_WAIT_S 86400
 
 #if HERALD_ENABLE_LOG
-static void warn(const herald_agent_priv_t *p, herald_status_t st)
+#define WARN(p, st) log_warn((p), (st))
+static void log_warn(const herald_agent_priv_t *p, herald_status_t st)
 {
     if (p->cfg.log && p->cfg.log->write) {
         p->cfg.log->write(p->cfg.log->ctx, HERALD_LOG_WARN, herald_status_str(st));
@@ -17,7 +18,7 @@ static void warn(const herald_agent_priv_t *p, herald_status_t st)
 }
 #else
 /* Nothing of the message is evaluated: no status text is linked for it. */
-#define warn(p, st) ((void)0)
+#define WARN(p, st) ((void)0)
 #endif
 
 int64_t herald_agent_wall(const herald_agent_priv_t *p)
@@ -27,19 +28,27 @@ int64_t herald_agent_wall(const herald_agent_priv_t *p)
 
 /* ---- moved notifications ---------------------------------------------------- */
 
+/* The slot index of a moved notification by its copy's queue id, or
+ * HERALD_ROTATE_SLOTS. */
+static size_t moved_index(const herald_agent_priv_t *p, uint32_t qid)
+{
+    size_t i = 0u;
+    while (i < HERALD_ROTATE_SLOTS && !(p->moved[i].used && p->moved[i].qid == qid)) {
+        i++;
+    }
+    return i;
+}
+
 static herald_moved_t *moved_slot(herald_agent_priv_t *p, uint32_t qid)
 {
-    for (size_t i = 0; i < HERALD_ROTATE_SLOTS; i++) {
-        if (p->moved[i].used && p->moved[i].qid == qid) {
-            return &p->moved[i];
-        }
-    }
-    return NULL;
+    size_t i = moved_index(p, qid);
+    return i < HERALD_ROTATE_SLOTS ? &p->moved[i] : NULL;
 }
 
 const herald_moved_t *herald_agent_moved(const herald_agent_priv_t *p, uint32_t qid)
 {
-    return moved_slot((herald_agent_priv_t *)(uintptr_t)p, qid);
+    size_t i = moved_index(p, qid);
+    return i < HERALD_ROTATE_SLOTS ? &p->moved[i] : NULL;
 }
 
 void herald_agent_moved_forget(herald_agent_priv_t *p, uint32_t qid)
@@ -57,18 +66,19 @@ static int is_platform_error(herald_status_t st)
     return st <= HERALD_E_PLATFORM_BAD_REQUEST && st >= HERALD_E_PLATFORM_UNKNOWN;
 }
 
-void herald_agent_emit(herald_agent_priv_t *p, uint32_t qid, uint32_t attempts, herald_status_t st, int with_error)
+void herald_agent_emit(herald_agent_priv_t *p, uint32_t qid, uint32_t attempts, herald_status_t st,
+                       int with_error)
 {
     herald_outcome_t o;
     const herald_moved_t *m = herald_agent_moved(p, qid);
-    int sent = st == HERALD_OK || st == HERALD_E_ACCEPTED_UNREADABLE;
+    int accepted = st == HERALD_OK || st == HERALD_E_ACCEPTED_UNREADABLE;
     o.handle = (m != NULL) ? m->handle : qid;
     o.status = st;
     o.attempts = attempts;
-    o.result = sent ? &p->result : NULL;
+    o.result = accepted ? &p->result : NULL;
     o.error = with_error ? &p->error : NULL;
     o.detail = st == HERALD_E_ACCEPTED_UNREADABLE ? p->unreadable_cause : HERALD_OK;
-    o.http_status = with_error || sent ? herald_hx_response(&p->hx)->status : 0;
+    o.http_status = with_error || accepted ? herald_hx_response(&p->hx)->status : 0;
     p->last_status = st;
     if (p->cfg.on_result) {
         p->cfg.on_result(p->cfg.result_ctx, &o);
@@ -141,7 +151,7 @@ static int rotate(herald_agent_priv_t *p)
     slot->qid = meta.seq | (p->head.qid & HERALD_ALERT_BIT);
     slot->used = 1u;
     if (p->cur->retire(p->cur->ctx, p->rec.seq) != HERALD_OK) {
-        warn(p, HERALD_E_FLASH); /* the original stays queued too: at least once */
+        WARN(p, HERALD_E_FLASH); /* the original stays queued too: at least once */
     }
     p->counters.rotated++;
     if (p->cfg.on_rotate) {
@@ -167,10 +177,19 @@ static int should_rotate(const herald_agent_priv_t *p, herald_status_t st, int64
 
 /* ---- the classes ----------------------------------------------------------------- */
 
-typedef enum { CLASS_SENT, CLASS_REFUSED, CLASS_HOLD, CLASS_RETRY, CLASS_LOCAL } herald_class_t;
+/* What the end of an attempt on a status means: status.h's class column,
+ * as a table indexed by the status's magnitude (statuses run 0 to -108;
+ * any not listed is a retry). */
+typedef enum { CLASS_RETRY = 0, CLASS_SENT, CLASS_REFUSED, CLASS_HOLD, CLASS_LOCAL } herald_class_t;
 
 static herald_class_t class_of(herald_status_t st, int http_status)
 {
+    static const uint8_t classes[] = {
+#define HERALD_X_CLASS(name, value, cls, text) [-(value)] = (uint8_t)CLASS_##cls,
+        HERALD_STATUS_LIST(HERALD_X_CLASS)
+#undef HERALD_X_CLASS
+    };
+    size_t i = (size_t)(-(int32_t)st);
     /* Request Timeout and Too Early come from proxies and mean "again
      * later", whatever the body says. */
     if (http_status == 408 || http_status == 425) {
@@ -179,12 +198,7 @@ static herald_class_t class_of(herald_status_t st, int http_status)
     if (st == HERALD_E_PLATFORM_UNKNOWN && http_status >= 400 && http_status < 500 && http_status != 429) {
         return CLASS_REFUSED;
     }
-    switch (st) {
-#define HERALD_X_CLASS(name, value, cls, text) case (name): return CLASS_##cls;
-        HERALD_STATUS_LIST(HERALD_X_CLASS)
-#undef HERALD_X_CLASS
-    }
-    return CLASS_RETRY;
+    return (st <= HERALD_OK && i < sizeof classes) ? (herald_class_t)classes[i] : CLASS_RETRY;
 }
 
 /* A transient failure: try again later, unless attempts are used up. */
@@ -220,7 +234,7 @@ static void sent(herald_agent_priv_t *p, herald_status_t st, herald_status_t cau
     p->counters.sent++;
     p->rotate_armed = 1u; /* the platform takes others: a failing head may move again */
     if (st != HERALD_OK) {
-        warn(p, cause);
+        WARN(p, cause);
         p->counters.unreadable++;
         p->unreadable_cause = cause;
     }
@@ -244,7 +258,8 @@ static int64_t server_wait(const herald_agent_priv_t *p, const herald_http_respo
 
 void herald_agent_answered(herald_agent_priv_t *p, const herald_http_response_t *r)
 {
-    herald_status_t st = herald_response_read(&p->json, r->status, r->body, r->body_len, &p->result, &p->error);
+    herald_status_t st =
+        herald_response_read(&p->json, r->status, r->body, r->body_len, &p->result, &p->error);
     if (st == HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED || st == HERALD_E_PLATFORM_NOT_FOUND) {
         herald_sync_want_all(&p->sync); /* our copy of the templates is stale */
     }
@@ -301,7 +316,7 @@ void herald_agent_failed(herald_agent_priv_t *p)
     if (x->body_failed && head_dropped(p)) {
         return;
     }
-    warn(p, x->error);
+    WARN(p, x->error);
     /* A kept-alive connection the server closed while idle fails before any
      * answer: resend once at once on a fresh connection, without counting it. */
     if (herald_hx_stale(x) && !p->head.resent) {

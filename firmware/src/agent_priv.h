@@ -39,19 +39,19 @@ typedef struct {
     herald_sync_t sync;
     herald_budget_t budget;
     herald_coalesce_t coalesce;
-    herald_json_arena_t json;    /* cJSON parses answers and template lists here */
+    herald_json_arena_t json; /* cJSON parses answers and template lists here */
     uint64_t now_ms;
-    uint64_t next_try_ms;        /* earliest time to start the next request */
-    uint8_t paused_auth;         /* 401/403 seen: hold the queues until new credentials */
-    uint8_t req_sync;            /* the latest request was a template sync */
-    uint8_t sync_resent;         /* its free resend after a stale keep-alive is used */
-    uint8_t rotate_armed;        /* a head may move: none moved since the last success */
-    herald_queue_t *cur;         /* the queue of the head */
-    herald_queue_rec_t rec;      /* the head's record */
+    uint64_t next_try_ms;   /* earliest time to start the next request */
+    uint8_t paused_auth;    /* 401/403 seen: hold the queues until new credentials */
+    uint8_t req_sync;       /* the latest request was a template sync */
+    uint8_t sync_resent;    /* its free resend after a stale keep-alive is used */
+    uint8_t rotate_armed;   /* a head may move: none moved since the last success */
+    herald_queue_t *cur;    /* the queue of the head */
+    herald_queue_rec_t rec; /* the head's record */
     herald_head_state_t head;
     herald_head_state_t held[2]; /* routine and alert heads, parked between turns */
     herald_moved_t moved[HERALD_ROTATE_SLOTS];
-    uint32_t alert_run;          /* alerts sent in a row while routine ones waited */
+    uint32_t alert_run; /* alerts sent in a row while routine ones waited */
     herald_status_t last_status;
     herald_status_t unreadable_cause;
     herald_send_result_t result;
@@ -71,7 +71,8 @@ static inline const herald_agent_priv_t *herald_cpriv(const herald_agent_t *a)
 
 /* Outcomes (agent_outcome.c). */
 int64_t herald_agent_wall(const herald_agent_priv_t *p);
-void herald_agent_emit(herald_agent_priv_t *p, uint32_t qid, uint32_t attempts, herald_status_t st, int with_error);
+void herald_agent_emit(herald_agent_priv_t *p, uint32_t qid, uint32_t attempts, herald_status_t st,
+                       int with_error);
 void herald_agent_moved_forget(herald_agent_priv_t *p, uint32_t qid);
 const herald_moved_t *herald_agent_moved(const herald_agent_priv_t *p, uint32_t qid);
 void herald_agent_retire(herald_agent_priv_t *p);

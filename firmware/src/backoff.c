@@ -2,7 +2,8 @@
 #include <stddef.h>
 #include "backoff.h"
 
-uint32_t herald_backoff_wait(const herald_backoff_t *b, uint32_t base_ms, uint32_t cap_ms, const uint32_t *random)
+uint32_t herald_backoff_wait(const herald_backoff_t *b, uint32_t base_ms, uint32_t cap_ms,
+                             const uint32_t *random)
 {
     uint64_t ceiling = base_ms;
     for (uint32_t i = 1u; i < b->attempts && ceiling < cap_ms; i++) {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 typedef struct {
-    uint32_t attempts;           /* sends that ended in a transient failure */
+    uint32_t attempts; /* sends that ended in a transient failure */
 } herald_backoff_t;
 
 static inline void herald_backoff_reset(herald_backoff_t *b)
@@ -24,6 +24,7 @@ static inline void herald_backoff_failed(herald_backoff_t *b)
 
 /* The milliseconds to wait after the latest failure: random (NULL: none)
  * picks within the ceiling base * 2^(attempts-1), capped at cap. */
-uint32_t herald_backoff_wait(const herald_backoff_t *b, uint32_t base_ms, uint32_t cap_ms, const uint32_t *random);
+uint32_t herald_backoff_wait(const herald_backoff_t *b, uint32_t base_ms, uint32_t cap_ms,
+                             const uint32_t *random);
 
 #endif

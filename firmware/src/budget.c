@@ -42,7 +42,8 @@ void herald_budget_take(herald_budget_t *b)
     b->units = b->units >= UNIT ? b->units - UNIT : 0u;
 }
 
-void herald_budget_sync(herald_budget_t *b, uint64_t now_ms, int64_t remaining, int64_t reset_s, int64_t now_s)
+void herald_budget_sync(herald_budget_t *b, uint64_t now_ms, int64_t remaining, int64_t reset_s,
+                        int64_t now_s)
 {
     if (remaining < 0) {
         return;

@@ -22,7 +22,8 @@ static int is_hex(char c)
 /* [0-9A-Za-z._-]: what an app id may hold. */
 static int is_id_char(char c)
 {
-    return is_dec(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("-_.", c) != NULL);
+    return is_dec(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c != '\0' && strchr("-_.", c) != NULL);
 }
 
 /* Header values go on the wire verbatim, so anything that could split or end

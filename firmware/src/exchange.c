@@ -66,7 +66,7 @@ herald_status_t herald_hx_set_endpoint(herald_exchange_t *x, const char *base_ur
     if (x->phase != HERALD_HX_IDLE) {
         return HERALD_E_BUSY; /* the request in flight names the old endpoint */
     }
-    if (write_head(&ep, scratch, sizeof scratch, "POST", "", "", 0xFFFFFFFF) == 0u) {
+    if (write_head(&ep, scratch, sizeof scratch, "POST", "", "", (int64_t)0xFFFFFFFFu) == 0u) {
         return HERALD_E_INVALID_ARG; /* host, app id or key too long for the head buffer */
     }
     x->ep = ep;

@@ -50,8 +50,8 @@ typedef enum {
 } herald_hx_phase_t;
 
 typedef struct {
-    uint32_t requests;           /* requests written */
-    uint32_t connects;           /* connections opened */
+    uint32_t requests; /* requests written */
+    uint32_t connects; /* connections opened */
     uint64_t bytes_sent;
     uint64_t bytes_received;
 } herald_hx_stats_t;
@@ -59,14 +59,14 @@ typedef struct {
 typedef struct {
     herald_net_t *net;
     herald_endpoint_t ep;
-    uint32_t step_ms;            /* each connect, send and receive step */
-    uint32_t whole_ms;           /* the whole request, however it trickles */
+    uint32_t step_ms;  /* each connect, send and receive step */
+    uint32_t whole_ms; /* the whole request, however it trickles */
     herald_hx_phase_t phase;
     int connected;
-    int reused;                  /* the request runs on a kept-alive connection */
-    int answered;                /* a byte of the answer has arrived */
-    int body_failed;             /* the failure was the body source's */
-    herald_status_t error;       /* why the latest request failed */
+    int reused;            /* the request runs on a kept-alive connection */
+    int answered;          /* a byte of the answer has arrived */
+    int body_failed;       /* the failure was the body source's */
+    herald_status_t error; /* why the latest request failed */
     uint64_t now_ms;
     uint64_t deadline_ms;
     uint64_t end_ms;

@@ -19,7 +19,7 @@ enum {
 #define F_HTTP10 1
 #define F_CLOSE 2
 #define F_KEEPALIVE 4
-#define F_FOLD 8       /* inside an obs-fold: its leading white space is skipped */
+#define F_FOLD 8 /* inside an obs-fold: its leading white space is skipped */
 
 static char lower(char c)
 {
@@ -102,8 +102,7 @@ static void reset_response(herald_http_reader_t *r)
     r->state = ST_STATUS;
 }
 
-void herald_http_reader_init(herald_http_reader_t *r, char *hdr, size_t hdr_cap,
-                             char *body, size_t body_cap)
+void herald_http_reader_init(herald_http_reader_t *r, char *hdr, size_t hdr_cap, char *body, size_t body_cap)
 {
     r->hdr = hdr;
     r->hdr_cap = hdr_cap;
@@ -371,7 +370,8 @@ static int chunk_end_byte(herald_http_reader_t *r, char c)
 static int status_prefix_ok(const herald_http_reader_t *r, char c)
 {
     static const char STATUS_PREFIX[] = "HTTP/1.";
-    return r->state != ST_STATUS || r->line_len >= sizeof STATUS_PREFIX - 1u || c == STATUS_PREFIX[r->line_len];
+    return r->state != ST_STATUS || r->line_len >= sizeof STATUS_PREFIX - 1u ||
+           c == STATUS_PREFIX[r->line_len];
 }
 
 /* The first byte of the line after a pending header line: white space is an

@@ -10,13 +10,27 @@ size_t herald_json_escape_one(unsigned char c, char *out)
     char e;
 
     switch (c) {
-    case '"':  e = '"';  break;
-    case '\\': e = '\\'; break;
-    case '\b': e = 'b';  break;
-    case '\f': e = 'f';  break;
-    case '\n': e = 'n';  break;
-    case '\r': e = 'r';  break;
-    case '\t': e = 't';  break;
+    case '"':
+        e = '"';
+        break;
+    case '\\':
+        e = '\\';
+        break;
+    case '\b':
+        e = 'b';
+        break;
+    case '\f':
+        e = 'f';
+        break;
+    case '\n':
+        e = 'n';
+        break;
+    case '\r':
+        e = 'r';
+        break;
+    case '\t':
+        e = 't';
+        break;
     default:
         out[0] = '\\';
         out[1] = 'u';

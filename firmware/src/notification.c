@@ -24,8 +24,10 @@ herald_status_t herald_mode_parse(const char *s, herald_mode_t *out)
 const char *herald_mode_str(herald_mode_t m)
 {
     switch (m) {
-    case HERALD_MODE_REALTIME: return "realtime";
-    case HERALD_MODE_BATCH:    return "batch";
+    case HERALD_MODE_REALTIME:
+        return "realtime";
+    case HERALD_MODE_BATCH:
+        return "batch";
     }
     return NULL;
 }

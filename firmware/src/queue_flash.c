@@ -5,6 +5,7 @@
  * queue_flash_priv.h, the log in queue_flash_log.c, recovery in
  * queue_flash_recover.c and the flash access in queue_flash_io.c. */
 #include <string.h>
+#include "herald/config.h"
 #include "herald/le.h"
 #include "crc32.h"
 #include "queue_flash_priv.h"
@@ -25,7 +26,8 @@ static herald_status_t make_room(herald_flash_queue_t *q, uint32_t size)
     return herald_fq_open_next(q);
 }
 
-static void start_record(herald_flash_queue_t *q, const herald_queue_rec_t *meta, const uint8_t *h, uint32_t size)
+static void start_record(herald_flash_queue_t *q, const herald_queue_rec_t *meta, const uint8_t *h,
+                         uint32_t size)
 {
     q->woff += size; /* taken even if the record is aborted */
     q->next_seq++;
@@ -357,7 +359,8 @@ static uint32_t fq_damaged(void *ctx)
 
 #if HERALD_ENABLE_QUEUE_WALK
 
-static void walk_gave(herald_flash_queue_t *q, uint32_t addr, const herald_queue_rec_t *meta, herald_queue_rec_t *out)
+static void walk_gave(herald_flash_queue_t *q, uint32_t addr, const herald_queue_rec_t *meta,
+                      herald_queue_rec_t *out)
 {
     q->wk_addr = addr;
     q->wk_meta = *meta;
@@ -409,7 +412,8 @@ static size_t bytes_free(const herald_flash_queue_t *q, uint32_t wend)
         return (size_t)area * q->sector_count;
     }
     n = TAIL_OFF(q) - wend;
-    for (uint32_t s = herald_fq_next_sec(q, q->wsec); s != q->wsec && s != hsec; s = herald_fq_next_sec(q, s)) {
+    for (uint32_t s = herald_fq_next_sec(q, q->wsec); s != q->wsec && s != hsec;
+         s = herald_fq_next_sec(q, s)) {
         n += area;
     }
     return n;
@@ -452,14 +456,17 @@ static herald_status_t fq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *
     return st;
 }
 
+#define FQ_WALK fq_walk
+#define FQ_STATS fq_stats
 #else
-#define fq_walk NULL
-#define fq_stats NULL
+#define FQ_WALK NULL
+#define FQ_STATS NULL
 #endif
 
 /* ---- init ------------------------------------------------------------------------ */
 
-herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out)
+herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash,
+                                        herald_queue_t *out)
 {
     return herald_flash_queue_init_ex(q, flash, out, 0u);
 }
@@ -471,8 +478,8 @@ static int geometry_ok(const herald_flash_geometry_t *g)
            g->sector_size % u == 0u && (uint64_t)g->sector_size * g->sector_count <= 0xFFFFFFFFu;
 }
 
-herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out,
-                                           unsigned flags)
+herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald_flash_t *flash,
+                                           herald_queue_t *out, unsigned flags)
 {
     herald_status_t st;
     if (!q || !flash || !out || !geometry_ok(&flash->geometry)) {
@@ -489,9 +496,18 @@ herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald
     }
     st = herald_fq_recover(q);
     if (st == HERALD_OK) {
-        *out = (herald_queue_t){ .begin = fq_begin, .write = fq_write, .commit = fq_commit, .abort = fq_abort,
-                                 .peek = fq_peek, .read = fq_read, .retire = fq_retire, .count = fq_count,
-                                 .ctx = q, .damaged = fq_damaged, .walk = fq_walk, .stats = fq_stats };
+        *out = (herald_queue_t){ .begin = fq_begin,
+                                 .write = fq_write,
+                                 .commit = fq_commit,
+                                 .abort = fq_abort,
+                                 .peek = fq_peek,
+                                 .read = fq_read,
+                                 .retire = fq_retire,
+                                 .count = fq_count,
+                                 .ctx = q,
+                                 .damaged = fq_damaged,
+                                 .walk = FQ_WALK,
+                                 .stats = FQ_STATS };
     }
     return st;
 }

@@ -50,8 +50,8 @@ herald_status_t herald_fq_read_mark(const herald_flash_queue_t *q, uint32_t addr
 }
 
 /* In pieces, so that a body of any length needs no buffer of its size. */
-herald_status_t herald_fq_read_range(const herald_flash_queue_t *q, uint32_t addr, uint32_t len, uint32_t *crc,
-                                     int *blank)
+herald_status_t herald_fq_read_range(const herald_flash_queue_t *q, uint32_t addr, uint32_t len,
+                                     uint32_t *crc, int *blank)
 {
     uint8_t chunk[64];
     *blank = 1;
@@ -195,7 +195,8 @@ static herald_status_t read_slot_head(const herald_flash_queue_t *q, uint32_t ad
  * a torn header (the length cannot be trusted; r->damaged says whether its
  * marks, which sit at fixed offsets, show a committed, unretired record), or
  * a record (see slot_t). */
-herald_status_t herald_fq_scan(const herald_flash_queue_t *q, uint32_t sec, uint32_t off, slot_t *r, int *kind)
+herald_status_t herald_fq_scan(const herald_flash_queue_t *q, uint32_t sec, uint32_t off, slot_t *r,
+                               int *kind)
 {
     uint8_t h[32];
     uint8_t m[48];
@@ -233,8 +234,8 @@ herald_status_t herald_fq_scan(const herald_flash_queue_t *q, uint32_t sec, uint
 }
 
 /* The magic matches in one resync window that hold a whole record. */
-static herald_status_t resync_window(const herald_flash_queue_t *q, uint32_t sec, uint32_t p, const uint8_t *buf,
-                                     uint32_t *off, slot_t *r, int *kind)
+static herald_status_t resync_window(const herald_flash_queue_t *q, uint32_t sec, uint32_t p,
+                                     const uint8_t *buf, uint32_t *off, slot_t *r, int *kind)
 {
     uint32_t last = q->sector_size - BODY_OFF(q); /* no record starts after this */
     /* p + i <= last leaves a whole header after i, so buf holds its magic */
@@ -256,7 +257,8 @@ static herald_status_t resync_window(const herald_flash_queue_t *q, uint32_t sec
 /* After a torn header at *off: the next place in the sector that holds a
  * whole record (magic, header CRC, commit mark and record CRC all check), or
  * SLOT_END.  Only magic matches are looked at closely. */
-herald_status_t herald_fq_resync(const herald_flash_queue_t *q, uint32_t sec, uint32_t *off, slot_t *r, int *kind)
+herald_status_t herald_fq_resync(const herald_flash_queue_t *q, uint32_t sec, uint32_t *off, slot_t *r,
+                                 int *kind)
 {
     uint8_t buf[RESYNC_STEP + 4u];
     *kind = SLOT_END;
@@ -273,8 +275,8 @@ herald_status_t herald_fq_resync(const herald_flash_queue_t *q, uint32_t sec, ui
     return HERALD_OK;
 }
 
-herald_status_t herald_fq_still_there(const herald_flash_queue_t *q, uint32_t addr, const herald_queue_rec_t *meta,
-                                      int *yes)
+herald_status_t herald_fq_still_there(const herald_flash_queue_t *q, uint32_t addr,
+                                      const herald_queue_rec_t *meta, int *yes)
 {
     uint8_t h[32];
     uint8_t m[48];
@@ -287,6 +289,7 @@ herald_status_t herald_fq_still_there(const herald_flash_queue_t *q, uint32_t ad
     }
     rec_meta(h, &now);
     *yes = now.seq == meta->seq && now.body_len == meta->body_len &&
-           mark_set(m + (COMMIT_OFF(q) - CRC_OFF(q)), q->unit) && !mark_set(m + (RETIRE_OFF(q) - CRC_OFF(q)), q->unit);
+           mark_set(m + (COMMIT_OFF(q) - CRC_OFF(q)), q->unit) &&
+           !mark_set(m + (RETIRE_OFF(q) - CRC_OFF(q)), q->unit);
     return HERALD_OK;
 }

@@ -33,7 +33,8 @@ static int is_pending(const herald_flash_queue_t *q, uint32_t addr)
 void herald_fq_lost_to_damage(herald_flash_queue_t *q, uint32_t addr)
 {
     if (herald_fq_is_dud(q, addr)) {
-        (void)herald_fq_prog(q, addr + RETIRE_OFF(q), herald_fq_zeros, q->unit); /* abort's try may have failed */
+        (void)herald_fq_prog(q, addr + RETIRE_OFF(q), herald_fq_zeros,
+                             q->unit); /* abort's try may have failed */
         return;
     }
     if (is_pending(q, addr)) {
@@ -70,8 +71,8 @@ herald_status_t herald_flash_queue_mark_damaged(herald_flash_queue_t *q)
     return kept == 0u ? HERALD_OK : HERALD_E_FLASH;
 }
 
-herald_status_t herald_fq_next_slot(herald_flash_queue_t *q, herald_fq_pos_t *p, slot_t *r, int *kind, int account,
-                                    int *gap)
+herald_status_t herald_fq_next_slot(herald_flash_queue_t *q, herald_fq_pos_t *p, slot_t *r, int *kind,
+                                    int account, int *gap)
 {
     herald_status_t st = herald_fq_scan(q, p->sec, p->off, r, kind);
     while (st == HERALD_OK && *kind == SLOT_TORN) {
@@ -199,7 +200,8 @@ herald_status_t herald_fq_in_log(herald_flash_queue_t *q, uint32_t sec, int *yes
 /* The slot at *p, for a walk of the log; with `account`, damage found is
  * counted, and the write sector closed behind a header damaged since it
  * was written (nothing more may be appended behind it). */
-static herald_status_t log_slot(herald_flash_queue_t *q, herald_fq_pos_t *p, int account, slot_t *r, int *kind)
+static herald_status_t log_slot(herald_flash_queue_t *q, herald_fq_pos_t *p, int account, slot_t *r,
+                                int *kind)
 {
     int gap = 0;
     herald_status_t st = herald_fq_next_slot(q, p, r, kind, account, &gap);
@@ -212,7 +214,8 @@ static herald_status_t log_slot(herald_flash_queue_t *q, herald_fq_pos_t *p, int
     return st;
 }
 
-herald_status_t herald_fq_log_next(herald_flash_queue_t *q, herald_fq_pos_t *p, int account, slot_t *r, int *found)
+herald_status_t herald_fq_log_next(herald_flash_queue_t *q, herald_fq_pos_t *p, int account, slot_t *r,
+                                   int *found)
 {
     int kind;
     int ok = 1;

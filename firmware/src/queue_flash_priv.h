@@ -105,10 +105,10 @@
 
 /* Where things are, for program size u = q->unit (see the layout above). */
 #define AL(q, n) (((n) + (q)->unit - 1u) & ~((q)->unit - 1u))
-#define MARK_OFF (2u * SEC_FIELDS)          /* in a sector: the erase mark */
-#define FIRST_REC(q) (MARK_OFF + (q)->unit) /* in a sector: the first record */
+#define MARK_OFF (2u * SEC_FIELDS)                          /* in a sector: the erase mark */
+#define FIRST_REC(q) (MARK_OFF + (q)->unit)                 /* in a sector: the first record */
 #define TAIL_OFF(q) ((q)->sector_size - AL(q, TAIL_FIELDS)) /* in a sector: the tail; records end here */
-#define CRC_OFF(q) AL(q, REC_FIELDS)        /* in a record: */
+#define CRC_OFF(q) AL(q, REC_FIELDS)                        /* in a record: */
 #define COMMIT_OFF(q) (CRC_OFF(q) + AL(q, 4u))
 #define RETIRE_OFF(q) (COMMIT_OFF(q) + (q)->unit)
 #define BODY_OFF(q) (RETIRE_OFF(q) + (q)->unit)
@@ -160,8 +160,8 @@ herald_status_t herald_fq_prog(const herald_flash_queue_t *q, uint32_t addr, con
 /* Is the mark unit at addr set? */
 herald_status_t herald_fq_read_mark(const herald_flash_queue_t *q, uint32_t addr, int *set);
 /* Continue *crc over a range and say whether it is all 0xFF. */
-herald_status_t herald_fq_read_range(const herald_flash_queue_t *q, uint32_t addr, uint32_t len, uint32_t *crc,
-                                     int *blank);
+herald_status_t herald_fq_read_range(const herald_flash_queue_t *q, uint32_t addr, uint32_t len,
+                                     uint32_t *crc, int *blank);
 /* A sector header: *copies that check out (0, 1 or 2), epoch and next_seq
  * from the first that does. */
 herald_status_t herald_fq_read_sec_hdr(const herald_flash_queue_t *q, uint32_t sec, uint32_t *epoch,
@@ -173,21 +173,23 @@ herald_status_t herald_fq_write_tail(const herald_flash_queue_t *q, uint32_t sec
 /* The REC_FIELDS bytes of a record's header. */
 void herald_fq_rec_hdr(uint8_t *h, const herald_queue_rec_t *meta);
 /* The slot at (sec, off): SLOT_END, SLOT_TORN or SLOT_REC (see slot_t). */
-herald_status_t herald_fq_scan(const herald_flash_queue_t *q, uint32_t sec, uint32_t off, slot_t *r, int *kind);
+herald_status_t herald_fq_scan(const herald_flash_queue_t *q, uint32_t sec, uint32_t off, slot_t *r,
+                               int *kind);
 /* After a torn header at *off: the next place in sec that holds a whole
  * record, or SLOT_END. */
-herald_status_t herald_fq_resync(const herald_flash_queue_t *q, uint32_t sec, uint32_t *off, slot_t *r, int *kind);
+herald_status_t herald_fq_resync(const herald_flash_queue_t *q, uint32_t sec, uint32_t *off, slot_t *r,
+                                 int *kind);
 /* Whether the record at addr is still committed, unretired and as meta says
  * (its header only: the body's CRC is read's to check). */
-herald_status_t herald_fq_still_there(const herald_flash_queue_t *q, uint32_t addr, const herald_queue_rec_t *meta,
-                                      int *yes);
+herald_status_t herald_fq_still_there(const herald_flash_queue_t *q, uint32_t addr,
+                                      const herald_queue_rec_t *meta, int *yes);
 
 /* ---- queue_flash_log.c */
 /* The next record at or after p->off in p->sec, over torn headers (those
  * that were waiting records go to lost_to_damage when `account`); *gap set
  * when one was stepped over.  *kind is SLOT_END or SLOT_REC. */
-herald_status_t herald_fq_next_slot(herald_flash_queue_t *q, herald_fq_pos_t *p, slot_t *r, int *kind, int account,
-                                    int *gap);
+herald_status_t herald_fq_next_slot(herald_flash_queue_t *q, herald_fq_pos_t *p, slot_t *r, int *kind,
+                                    int account, int *gap);
 int herald_fq_is_dud(const herald_flash_queue_t *q, uint32_t addr);
 void herald_fq_lost_to_damage(herald_flash_queue_t *q, uint32_t addr);
 herald_status_t herald_fq_seqs_of(herald_flash_queue_t *q, uint32_t sec, uint32_t *n, uint32_t *first,
@@ -195,7 +197,8 @@ herald_status_t herald_fq_seqs_of(herald_flash_queue_t *q, uint32_t sec, uint32_
 herald_status_t herald_fq_in_log(herald_flash_queue_t *q, uint32_t sec, int *yes);
 /* The first waiting record at or after *p, up to the end of the write
  * sector: *found 0 when there is none; *p is left on it. */
-herald_status_t herald_fq_log_next(herald_flash_queue_t *q, herald_fq_pos_t *p, int account, slot_t *r, int *found);
+herald_status_t herald_fq_log_next(herald_flash_queue_t *q, herald_fq_pos_t *p, int account, slot_t *r,
+                                   int *found);
 void herald_fq_set_head(herald_flash_queue_t *q, uint32_t addr, const herald_queue_rec_t *meta);
 herald_status_t herald_fq_drop_head(herald_flash_queue_t *q);
 herald_status_t herald_fq_open_next(herald_flash_queue_t *q);

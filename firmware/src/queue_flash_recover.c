@@ -5,10 +5,10 @@
 
 /* What the walk over the log found, for what follows it. */
 typedef struct {
-    uint32_t last;  /* the number of the last record in the write sector */
+    uint32_t last; /* the number of the last record in the write sector */
     int have_last;
-    int gap;        /* a bad header in the write sector was stepped over */
-    uint32_t end;   /* where the records of the write sector end */
+    int gap;      /* a bad header in the write sector was stepped over */
+    uint32_t end; /* where the records of the write sector end */
 } found_t;
 
 /* The newest sector with a valid header is the write sector; *copies: how
@@ -133,7 +133,8 @@ static herald_status_t settle_next_seq(herald_flash_queue_t *q, const found_t *f
     uint32_t last;
     int ordered;
     herald_status_t st;
-    q->next_seq = (f->have_last ? f->last + 1u : q->w_seq) + (f->gap ? q->sector_size / herald_fq_rec_size(q, 0u) : 0u);
+    q->next_seq =
+        (f->have_last ? f->last + 1u : q->w_seq) + (f->gap ? q->sector_size / herald_fq_rec_size(q, 0u) : 0u);
     st = herald_fq_seqs_of(q, herald_fq_next_sec(q, q->wsec), &n, &first, &last, &ordered);
     if (st == HERALD_OK && n > 0u && !herald_fq_after(q->next_seq, last)) {
         q->next_seq = last + 1u;
@@ -152,8 +153,8 @@ static herald_status_t settle_woff(herald_flash_queue_t *q, const found_t *f, in
     herald_status_t st = HERALD_OK;
     q->woff = q->sector_size;
     if (!f->gap && w_copies >= 2 && f->end < TAIL_OFF(q)) {
-        st = herald_fq_read_range(q, herald_fq_sec_addr(q, q->wsec) + f->end, TAIL_OFF(q) - f->end, &unused_crc,
-                                  &blank);
+        st = herald_fq_read_range(q, herald_fq_sec_addr(q, q->wsec) + f->end, TAIL_OFF(q) - f->end,
+                                  &unused_crc, &blank);
     }
     if (st == HERALD_OK && blank) {
         q->woff = f->end;

@@ -5,6 +5,7 @@
  * offset 0 (rare, and bounded by the buffer size).  Fields are little-endian,
  * byte by byte: the caller's buffer need not be aligned. */
 #include <string.h>
+#include "herald/config.h"
 #include "herald/le.h"
 #include "herald/queue.h"
 
@@ -186,9 +187,11 @@ static herald_status_t rq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *
     return HERALD_OK;
 }
 
+#define RQ_WALK rq_walk
+#define RQ_STATS rq_stats
 #else
-#define rq_walk NULL
-#define rq_stats NULL
+#define RQ_WALK NULL
+#define RQ_STATS NULL
 #endif
 
 size_t herald_ram_queue_need(size_t body_len)
@@ -220,7 +223,7 @@ herald_status_t herald_ram_queue_init(herald_ram_queue_t *q, void *buf, size_t c
     out->count = rq_count;
     out->ctx = q;
     out->damaged = NULL; /* RAM does not rot */
-    out->walk = rq_walk;
-    out->stats = rq_stats;
+    out->walk = RQ_WALK;
+    out->stats = RQ_STATS;
     return HERALD_OK;
 }

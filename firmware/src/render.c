@@ -20,7 +20,7 @@ typedef struct {
  * so one pass both renders and measures. */
 typedef struct {
     herald_span_t span;
-    size_t total;             /* bytes produced so far */
+    size_t total; /* bytes produced so far */
 } fill_t;
 
 static herald_status_t fill_put(void *ctx, const char *data, size_t len)
@@ -53,7 +53,7 @@ static const char *find_pair(const char *p, const char *end, char c)
         if (hit[1] == c) {
             return hit;
         }
-        p = hit + 2;  /* hit[1] is not c, so no pair can start there */
+        p = hit + 2; /* hit[1] is not c, so no pair can start there */
     }
     return end;
 }
@@ -125,8 +125,8 @@ static herald_status_t walk(const job_t *j, herald_sink_t *o)
     return HERALD_OK;
 }
 
-static herald_status_t job_init(job_t *j, herald_str_t tmpl, const herald_var_t *vars,
-                                size_t nvars, herald_render_mode_t mode)
+static herald_status_t job_init(job_t *j, herald_str_t tmpl, const herald_var_t *vars, size_t nvars,
+                                herald_render_mode_t mode)
 {
     if ((!tmpl.ptr && tmpl.len > 0u) || (!vars && nvars > 0u) ||
         (mode != HERALD_RENDER_RAW && mode != HERALD_RENDER_JSON)) {
@@ -172,7 +172,7 @@ herald_status_t herald_render(herald_str_t tmpl, const herald_var_t *vars, size_
         }
     }
     if (st != HERALD_OK && cap > 0u) {
-        out[0] = '\0';   /* never leave a prefix that looks like a result */
+        out[0] = '\0'; /* never leave a prefix that looks like a result */
     }
     return st;
 }
@@ -193,7 +193,7 @@ herald_status_t herald_render_stream(herald_str_t tmpl, const herald_var_t *vars
     herald_sink_init(&o, sink, ctx, window, window_len, SIZE_MAX);
     st = job_init(&j, tmpl, vars, nvars, mode);
     if (st == HERALD_OK) {
-        st = walk(&j, NULL);     /* a bad template must emit nothing */
+        st = walk(&j, NULL); /* a bad template must emit nothing */
     }
     if (st == HERALD_OK) {
         st = walk(&j, &o);

@@ -13,11 +13,16 @@ static herald_status_t by_http_status(int http)
         return HERALD_E_ACCEPTED_UNREADABLE; /* the platform has it all the same */
     }
     switch (http) {
-    case 401: return HERALD_E_PLATFORM_UNAUTHORIZED;
-    case 403: return HERALD_E_PLATFORM_FORBIDDEN;
-    case 404: return HERALD_E_PLATFORM_NOT_FOUND;
-    case 429: return HERALD_E_PLATFORM_RATE_LIMITED;
-    default: break;
+    case 401:
+        return HERALD_E_PLATFORM_UNAUTHORIZED;
+    case 403:
+        return HERALD_E_PLATFORM_FORBIDDEN;
+    case 404:
+        return HERALD_E_PLATFORM_NOT_FOUND;
+    case 429:
+        return HERALD_E_PLATFORM_RATE_LIMITED;
+    default:
+        break;
     }
     if (http >= 500 && http <= 599) {
         return HERALD_E_PLATFORM_SERVER;
@@ -65,7 +70,8 @@ static herald_status_t read_success(const cJSON *root, herald_send_result_t *res
         id = field(obj, "notificationId");
     }
     copy_field(res->notification_id, sizeof res->notification_id, id, cut, HERALD_CUT_NOTIFICATION_ID);
-    copy_field(res->template_key, sizeof res->template_key, field(obj, "templateKey"), cut, HERALD_CUT_TEMPLATE_KEY);
+    copy_field(res->template_key, sizeof res->template_key, field(obj, "templateKey"), cut,
+               HERALD_CUT_TEMPLATE_KEY);
     copy_field(res->mode, sizeof res->mode, field(obj, "mode"), cut, HERALD_CUT_MODE);
     copy_field(res->title, sizeof res->title, field(obj, "title"), cut, HERALD_CUT_TITLE);
     copy_field(res->tag, sizeof res->tag, field(obj, "tag"), cut, HERALD_CUT_TAG);
@@ -74,7 +80,8 @@ static herald_status_t read_success(const cJSON *root, herald_send_result_t *res
     ch = field(obj, "channels");
     if (cJSON_IsArray(ch)) {
         const cJSON *it;
-        cJSON_ArrayForEach(it, ch) {
+        cJSON_ArrayForEach(it, ch)
+        {
             if (!cJSON_IsString(it)) {
                 continue; /* not a channel name: ignored like any unknown data */
             }
@@ -156,14 +163,16 @@ static herald_status_t parse_failure(const char *body, size_t len, int exhausted
     (void)len;
     return HERALD_E_JSON_PARSE; /* the check found the depth; cJSON's own limits remain (a number over 63 characters) */
 #else
-    return herald_json_depth(body, len) > (size_t)CJSON_NESTING_LIMIT ? HERALD_E_JSON_DEPTH : HERALD_E_JSON_PARSE;
+    return herald_json_depth(body, len) > (size_t)CJSON_NESTING_LIMIT ? HERALD_E_JSON_DEPTH
+                                                                      : HERALD_E_JSON_PARSE;
 #endif
 }
 
 /* The body as a cJSON tree, or NULL with err->cause saying why not.  cJSON
  * takes some text that is not JSON: only what passes the strict check
  * reaches it (HERALD_E_JSON_PARSE / _DEPTH otherwise). */
-static cJSON *parse_body(herald_json_arena_t *arena, const char *body, size_t len, herald_platform_error_t *err)
+static cJSON *parse_body(herald_json_arena_t *arena, const char *body, size_t len,
+                         herald_platform_error_t *err)
 {
     unsigned flags = 0u;
     int exhausted = 0;
@@ -183,7 +192,8 @@ static cJSON *parse_body(herald_json_arena_t *arena, const char *body, size_t le
 }
 
 /* An error envelope: its mapped status, except on a 2xx. */
-static herald_status_t envelope(cJSON *env, int ok2xx, herald_send_result_t *result, herald_platform_error_t *err)
+static herald_status_t envelope(cJSON *env, int ok2xx, herald_send_result_t *result,
+                                herald_platform_error_t *err)
 {
     herald_status_t st;
     (void)memset(result, 0, sizeof *result);
@@ -198,8 +208,8 @@ static herald_status_t envelope(cJSON *env, int ok2xx, herald_send_result_t *res
     return st;
 }
 
-herald_status_t herald_response_read(herald_json_arena_t *arena, int http_status, const char *body, size_t len,
-                                     herald_send_result_t *result, herald_platform_error_t *err)
+herald_status_t herald_response_read(herald_json_arena_t *arena, int http_status, const char *body,
+                                     size_t len, herald_send_result_t *result, herald_platform_error_t *err)
 {
     cJSON *root = NULL;
     cJSON *env;

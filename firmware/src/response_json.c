@@ -66,10 +66,14 @@ static void put_truncated(herald_sink_t *w, int cut)
         int bit;
         const char *name;
     } NAMES[] = {
-        { HERALD_CUT_NOTIFICATION_ID, "\"notificationId\"" }, { HERALD_CUT_TEMPLATE_KEY, "\"templateKey\"" },
-        { HERALD_CUT_CHANNELS, "\"channels\"" }, { HERALD_CUT_MODE, "\"mode\"" },
-        { HERALD_CUT_TITLE, "\"title\"" }, { HERALD_CUT_TAG, "\"tag\"" },
-        { HERALD_CUT_SENT_FROM, "\"sentFrom\"" }, { HERALD_CUT_CREATED_AT, "\"createdAt\"" },
+        { HERALD_CUT_NOTIFICATION_ID, "\"notificationId\"" },
+        { HERALD_CUT_TEMPLATE_KEY, "\"templateKey\"" },
+        { HERALD_CUT_CHANNELS, "\"channels\"" },
+        { HERALD_CUT_MODE, "\"mode\"" },
+        { HERALD_CUT_TITLE, "\"title\"" },
+        { HERALD_CUT_TAG, "\"tag\"" },
+        { HERALD_CUT_SENT_FROM, "\"sentFrom\"" },
+        { HERALD_CUT_CREATED_AT, "\"createdAt\"" },
     };
     const char *sep = ",\"truncated\":[";
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {

@@ -79,7 +79,8 @@ int herald_span_finish(herald_span_t *s)
     return 0;
 }
 
-void herald_sink_init(herald_sink_t *w, herald_sink_fn write, void *ctx, char *stage, size_t cap, size_t direct)
+void herald_sink_init(herald_sink_t *w, herald_sink_fn write, void *ctx, char *stage, size_t cap,
+                      size_t direct)
 {
     w->write = write;
     w->ctx = ctx;

@@ -45,8 +45,8 @@ typedef struct {
     herald_status_t st; /* the first error; every later put is skipped */
     char *stage;        /* may be NULL (cap 0): every piece goes to write */
     size_t cap;
-    size_t len;         /* bytes waiting in the stage */
-    size_t direct;      /* a piece at least this long skips the stage */
+    size_t len;    /* bytes waiting in the stage */
+    size_t direct; /* a piece at least this long skips the stage */
 } herald_sink_t;
 
 /* Pieces shorter than direct are copied into stage (cap bytes), and the stage
@@ -54,7 +54,8 @@ typedef struct {
  * passes cap bytes; longer pieces flush the stage and go to write straight
  * from the caller's memory.  direct SIZE_MAX: everything is staged (a
  * streaming window); stage NULL: nothing is. */
-void herald_sink_init(herald_sink_t *w, herald_sink_fn write, void *ctx, char *stage, size_t cap, size_t direct);
+void herald_sink_init(herald_sink_t *w, herald_sink_fn write, void *ctx, char *stage, size_t cap,
+                      size_t direct);
 void herald_sink_put_slow(herald_sink_t *w, const char *p, size_t n);
 void herald_sink_str(herald_sink_t *w, const char *str);
 void herald_sink_u32(herald_sink_t *w, uint32_t v);

@@ -7,7 +7,9 @@
 const char *herald_status_str(herald_status_t st)
 {
     switch (st) {
-#define HERALD_X_STR(name, value, cls, text) case (name): return (text);
+#define HERALD_X_STR(name, value, cls, text) \
+    case (name): \
+        return (text);
         HERALD_STATUS_LIST(HERALD_X_STR)
 #undef HERALD_X_STR
     }
@@ -17,7 +19,9 @@ const char *herald_status_str(herald_status_t st)
 const char *herald_status_name(herald_status_t st)
 {
     switch (st) {
-#define HERALD_X_NAME(name, value, cls, text) case (name): return #name;
+#define HERALD_X_NAME(name, value, cls, text) \
+    case (name): \
+        return #name;
         HERALD_STATUS_LIST(HERALD_X_NAME)
 #undef HERALD_X_NAME
     }

@@ -16,8 +16,8 @@
 
 enum { SYNC_IDLE = 0, SYNC_ONE = 1, SYNC_LIST = 2 };
 
-void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, herald_json_arena_t *arena, uint32_t period_ms,
-                      void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx)
+void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, herald_json_arena_t *arena,
+                      uint32_t period_ms, void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx)
 {
     (void)memset(s, 0, sizeof *s);
     s->cache = cache;
@@ -159,7 +159,8 @@ void herald_sync_complete(herald_sync_t *s, const herald_http_response_t *r, uin
         finish(s, now_ms);
         return;
     }
-    if (r->status != 200 || herald_tjson_merge(s->cache, s->arena, r->body, r->body_len, &updated, &seen) != HERALD_OK) {
+    if (r->status != 200 ||
+        herald_tjson_merge(s->cache, s->arena, r->body, r->body_len, &updated, &seen) != HERALD_OK) {
         herald_sync_failed(s, now_ms);
         return;
     }
@@ -179,8 +180,8 @@ void herald_sync_complete(herald_sync_t *s, const herald_http_response_t *r, uin
 
 /* Sync compiled out: the agent works from the templates it was given, and
  * nothing of the fetching (nor the JSON merge with cJSON) is linked. */
-void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, herald_json_arena_t *arena, uint32_t period_ms,
-                      void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx)
+void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, herald_json_arena_t *arena,
+                      uint32_t period_ms, void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx)
 {
     (void)cache;
     (void)arena;

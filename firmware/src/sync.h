@@ -11,24 +11,24 @@
 #include "exchange.h"
 
 typedef struct {
-    herald_tcache_t *cache;      /* NULL: sync is off */
-    herald_json_arena_t *arena;  /* the agent's, for the list's JSON */
-    uint32_t period_ms;          /* full refresh this often; 0: only when asked */
+    herald_tcache_t *cache;     /* NULL: sync is off */
+    herald_json_arena_t *arena; /* the agent's, for the list's JSON */
+    uint32_t period_ms;         /* full refresh this often; 0: only when asked */
     void (*on_templates)(void *ctx, herald_tcache_t *cache);
     void *ctx;
-    uint8_t state;               /* idle, fetching one template, or the list */
-    uint8_t want_all;            /* a full refresh is due */
+    uint8_t state;    /* idle, fetching one template, or the list */
+    uint8_t want_all; /* a full refresh is due */
     uint32_t page;
     char key[HERALD_NAME_MAX_LEN + 1];      /* a template to fetch next; "" none */
     char inflight[HERALD_NAME_MAX_LEN + 1]; /* the one being fetched */
-    uint64_t next_ms;            /* next periodic refresh */
-    uint32_t refreshes;          /* full refreshes completed */
-    uint32_t updated;            /* templates that came in newer */
+    uint64_t next_ms;                       /* next periodic refresh */
+    uint32_t refreshes;                     /* full refreshes completed */
+    uint32_t updated;                       /* templates that came in newer */
     uint32_t failures;
 } herald_sync_t;
 
-void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, herald_json_arena_t *arena, uint32_t period_ms,
-                      void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx);
+void herald_sync_init(herald_sync_t *s, herald_tcache_t *cache, herald_json_arena_t *arena,
+                      uint32_t period_ms, void (*on_templates)(void *ctx, herald_tcache_t *cache), void *ctx);
 
 /* Fetch this template (key or id) at the next chance; the latest miss wins. */
 void herald_sync_want(herald_sync_t *s, const char *ref);

@@ -32,17 +32,18 @@ static int prv_str_same(herald_str_t a, herald_str_t b)
 /* The template's own fields, its variables aside. */
 static int prv_fields_ok(const herald_template_t *t)
 {
-    return t->key.len > 0u && prv_str_ok(t->key, HERALD_NAME_MAX_LEN) && prv_str_ok(t->id, HERALD_NAME_MAX_LEN) &&
-           (unsigned)t->status <= HERALD_TSTATUS_ARCHIVED && t->nvars <= HERALD_MAX_VARS &&
-           (t->nvars == 0u || t->vars != NULL) && prv_str_ok(t->push_title, SIZE_MAX) &&
-           prv_str_ok(t->push_body, SIZE_MAX);
+    return t->key.len > 0u && prv_str_ok(t->key, HERALD_NAME_MAX_LEN) &&
+           prv_str_ok(t->id, HERALD_NAME_MAX_LEN) && (unsigned)t->status <= HERALD_TSTATUS_ARCHIVED &&
+           t->nvars <= HERALD_MAX_VARS && (t->nvars == 0u || t->vars != NULL) &&
+           prv_str_ok(t->push_title, SIZE_MAX) && prv_str_ok(t->push_body, SIZE_MAX);
 }
 
 /* Variable i: a name that is set, fits and comes first, and a known type. */
 static int prv_var_ok(const herald_template_t *t, size_t i)
 {
     const herald_tvar_t *v = &t->vars[i];
-    if (v->name.len == 0u || !prv_str_ok(v->name, HERALD_NAME_MAX_LEN) || (unsigned)v->type > HERALD_VTYPE_ACTION) {
+    if (v->name.len == 0u || !prv_str_ok(v->name, HERALD_NAME_MAX_LEN) ||
+        (unsigned)v->type > HERALD_VTYPE_ACTION) {
         return 0;
     }
     for (size_t j = 0; j < i; j++) {
@@ -90,10 +91,22 @@ static void prv_pack(uint8_t *p, const herald_template_t *t)
     herald_le16_put(&p[12], (uint16_t)t->push_title.len);
     herald_le16_put(&p[14], (uint16_t)t->push_body.len);
     p += ENTRY_HDR;
-    if (t->key.len > 0u) { (void)memcpy(p, t->key.ptr, t->key.len); p += t->key.len; }
-    if (t->id.len > 0u) { (void)memcpy(p, t->id.ptr, t->id.len); p += t->id.len; }
-    if (t->push_title.len > 0u) { (void)memcpy(p, t->push_title.ptr, t->push_title.len); p += t->push_title.len; }
-    if (t->push_body.len > 0u) { (void)memcpy(p, t->push_body.ptr, t->push_body.len); p += t->push_body.len; }
+    if (t->key.len > 0u) {
+        (void)memcpy(p, t->key.ptr, t->key.len);
+        p += t->key.len;
+    }
+    if (t->id.len > 0u) {
+        (void)memcpy(p, t->id.ptr, t->id.len);
+        p += t->id.len;
+    }
+    if (t->push_title.len > 0u) {
+        (void)memcpy(p, t->push_title.ptr, t->push_title.len);
+        p += t->push_title.len;
+    }
+    if (t->push_body.len > 0u) {
+        (void)memcpy(p, t->push_body.ptr, t->push_body.len);
+        p += t->push_body.len;
+    }
     for (size_t i = 0; i < t->nvars; i++) {
         *p = (uint8_t)t->vars[i].name.len;
         p++;

@@ -189,7 +189,7 @@ herald_status_t herald_timage_load(herald_tcache_t *c, const uint8_t *img, size_
     if (plen > len - IMG_HDR) {
         return HERALD_E_IMAGE_TRUNCATED;
     }
-    if (herald_crc32(0u, &img[IMG_HDR], plen)  != herald_le32_get(&img[12])) {
+    if (herald_crc32(0u, &img[IMG_HDR], plen) != herald_le32_get(&img[12])) {
         return HERALD_E_IMAGE_CORRUPT;
     }
     st = prv_records(c, &img[IMG_HDR], plen, count, 0);

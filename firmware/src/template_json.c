@@ -180,7 +180,8 @@ static herald_status_t prv_vars(const cJSON *schema, herald_template_t *t, heral
     const cJSON *v;
     t->vars = vars;
     t->nvars = 0;
-    cJSON_ArrayForEach(v, schema) {
+    cJSON_ArrayForEach(v, schema)
+    {
         herald_str_t type;
         if (t->nvars == HERALD_MAX_VARS || !cJSON_IsObject(v) || v->string == NULL ||
             prv_opt_string(v, "type", &type) != 1) {
@@ -238,8 +239,7 @@ static herald_status_t prv_template(const cJSON *o, herald_template_t *t, herald
     if (r < 0 || (r == 1 && !prv_parse_time(s, &t->updated_at))) {
         return HERALD_E_JSON_SHAPE;
     }
-    if (prv_opt_object(o, "variableSchema", &schema) < 0 ||
-        prv_vars(schema, t, vars) != HERALD_OK) {
+    if (prv_opt_object(o, "variableSchema", &schema) < 0 || prv_vars(schema, t, vars) != HERALD_OK) {
         return HERALD_E_JSON_SHAPE;
     }
     return prv_push(o, t);
@@ -327,14 +327,14 @@ static herald_status_t prv_load(herald_tcache_t *c, herald_json_arena_t *arena, 
     return st;
 }
 
-herald_status_t herald_tjson_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
-                                  size_t *loaded)
+herald_status_t herald_tjson_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json,
+                                  size_t len, size_t *loaded)
 {
     return prv_load(c, arena, json, len, PRV_INSERT, loaded, NULL);
 }
 
-herald_status_t herald_tjson_merge(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
-                                   size_t *updated, size_t *seen)
+herald_status_t herald_tjson_merge(herald_tcache_t *c, herald_json_arena_t *arena, const char *json,
+                                   size_t len, size_t *updated, size_t *seen)
 {
     if (seen != NULL) {
         *seen = 0;

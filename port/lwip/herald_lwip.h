@@ -17,10 +17,10 @@ struct pbuf;
 /* One TCP stream.  Owned by the caller (static); the fields are private to
  * net_lwip.c. */
 typedef struct herald_lwip_net {
-    struct tcp_pcb *pcb;        /* NULL when closed or after lwIP freed it */
-    struct pbuf *rx;            /* received, not yet read */
+    struct tcp_pcb *pcb; /* NULL when closed or after lwIP freed it */
+    struct pbuf *rx;     /* received, not yet read */
     int state;
-    int fail;                   /* the status a failed stream keeps giving */
+    int fail; /* the status a failed stream keeps giving */
 } herald_lwip_net_t;
 
 /* Make n a closed stream and fill *out with the seam over it.

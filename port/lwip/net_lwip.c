@@ -133,7 +133,9 @@ static int net_send(void *ctx, const uint8_t *buf, size_t len)
         return HERALD_E_INVALID_ARG;
     }
     if (n->state != ST_OPEN) {
-        return n->state == ST_PEER_CLOSED ? HERALD_E_NET_CLOSED : n->state == ST_FAILED ? n->fail : HERALD_E_NET;
+        return n->state == ST_PEER_CLOSED ? HERALD_E_NET_CLOSED
+               : n->state == ST_FAILED    ? n->fail
+                                          : HERALD_E_NET;
     }
     size_t room = tcp_sndbuf(n->pcb);
     if (room == 0 || tcp_sndqueuelen(n->pcb) >= TCP_SND_QUEUELEN) {

@@ -22,7 +22,8 @@
 /* The structs below must have the layout the library was built with, and the
  * port takes its randomness through PSA's external RNG. */
 #if !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
-#error "herald_tls.h: build with the board's Mbed TLS config (MBEDTLS_USER_CONFIG_FILE), which must define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG"
+#error \
+    "herald_tls.h: build with the board's Mbed TLS config (MBEDTLS_USER_CONFIG_FILE), which must define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG"
 #endif
 
 /* ---- process-wide setup ------------------------------------------------ */
@@ -87,9 +88,9 @@ typedef struct {
 typedef struct {
     uint32_t full_handshakes;
     uint32_t resumed_handshakes;
-    uint64_t bytes_sent;        /* on the lower transport, all connections */
+    uint64_t bytes_sent; /* on the lower transport, all connections */
     uint64_t bytes_received;
-    uint32_t handshake_sent;    /* lower-transport bytes of the last completed handshake */
+    uint32_t handshake_sent; /* lower-transport bytes of the last completed handshake */
     uint32_t handshake_received;
 } herald_tls_stats_t;
 
@@ -97,20 +98,20 @@ typedef struct {
 typedef struct herald_tls {
     const herald_net_t *lower;
     int state;
-    int fail;                    /* the status a failed stream keeps giving */
-    int lower_err;               /* the lower transport's error, passed up */
-    int fixed_name;              /* 1: host[] came from the config */
-    char host[256];              /* the name being verified */
-    unsigned char ip[16];        /* host as an address, when it is an IP literal */
-    size_t ip_len;               /* 4 or 16 for an IP literal, 0 for a host name */
+    int fail;             /* the status a failed stream keeps giving */
+    int lower_err;        /* the lower transport's error, passed up */
+    int fixed_name;       /* 1: host[] came from the config */
+    char host[256];       /* the name being verified */
+    unsigned char ip[16]; /* host as an address, when it is an IP literal */
+    size_t ip_len;        /* 4 or 16 for an IP literal, 0 for a host name */
     mbedtls_ssl_config conf;
-    mbedtls_ssl_context ssl;     /* set up per connection, freed by close */
+    mbedtls_ssl_context ssl; /* set up per connection, freed by close */
     int ssl_live;
     mbedtls_x509_crt ca;
-    mbedtls_ssl_session saved;   /* for resumption on the next connect */
+    mbedtls_ssl_session saved; /* for resumption on the next connect */
     int have_saved;
-    uint32_t certs_verified;     /* verify callbacks in this handshake */
-    uint32_t verify_flags;       /* MBEDTLS_X509_BADCERT_* of the last failure */
+    uint32_t certs_verified; /* verify callbacks in this handshake */
+    uint32_t verify_flags;   /* MBEDTLS_X509_BADCERT_* of the last failure */
     int last_mbedtls_err;
     uint64_t hs_sent0, hs_received0;
     herald_tls_stats_t stats;
@@ -141,8 +142,8 @@ typedef struct herald_tls {
  * its NUL; HERALD_E_NOT_SUPPORTED for a version this build lacks;
  * HERALD_E_NOSPACE when the CAs do not fit in the static heap; HERALD_E_TLS
  * when no CA could be parsed. */
-int herald_tls_init(herald_tls_t *t, const herald_tls_config_t *cfg,
-                    const herald_net_t *lower, herald_net_t *out);
+int herald_tls_init(herald_tls_t *t, const herald_tls_config_t *cfg, const herald_net_t *lower,
+                    herald_net_t *out);
 
 /* Close and give everything back to the static heap. */
 void herald_tls_free(herald_tls_t *t);

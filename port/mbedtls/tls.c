@@ -31,9 +31,8 @@ enum { ST_IDLE, ST_TCP, ST_HANDSHAKE, ST_OPEN, ST_FAILED };
 static int g_ready;
 static herald_rng_t g_rng;
 
-psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context,
-                                             uint8_t *output, size_t output_size,
-                                             size_t *output_length)
+psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context, uint8_t *output,
+                                             size_t output_size, size_t *output_length)
 {
     (void)context;
     if (g_rng.fill == NULL || g_rng.fill(g_rng.ctx, output, output_size) != 0) {
@@ -162,8 +161,7 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 static int has_ip_san(const herald_tls_t *t, const mbedtls_x509_crt *crt)
 {
     /* Without the extension the list is one empty entry, which never matches. */
-    for (const mbedtls_x509_sequence *san = &crt->subject_alt_names; san != NULL;
-         san = san->next) {
+    for (const mbedtls_x509_sequence *san = &crt->subject_alt_names; san != NULL; san = san->next) {
         int type = san->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK;
         if (type == MBEDTLS_X509_SAN_IP_ADDRESS && san->buf.len == t->ip_len &&
             memcmp(san->buf.p, t->ip, t->ip_len) == 0) {
@@ -211,8 +209,7 @@ void herald_tls_forget_session(herald_tls_t *t)
 }
 
 #define USAGE_FLAGS \
-    (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | \
-     MBEDTLS_X509_BADCERT_NS_CERT_TYPE)
+    (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | MBEDTLS_X509_BADCERT_NS_CERT_TYPE)
 
 /* The status for a refused certificate: its key usage only when that is
  * all that is wrong (trust, dates and name come first). */
@@ -231,8 +228,8 @@ static int fail(herald_tls_t *t, int ret)
     /* Mbed TLS checks the key usage after the chain and verify_cb, so a
      * certificate refused only for it shows in the verify result alone. */
     uint32_t vr = t->state == ST_HANDSHAKE ? mbedtls_ssl_get_verify_result(&t->ssl) : 0xFFFFFFFFu;
-    if (vr != 0xFFFFFFFFu && (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
-                              ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE)) {
+    if (vr != 0xFFFFFFFFu &&
+        (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE)) {
         t->verify_flags |= vr;
     }
     if (t->lower_err != 0) {
@@ -474,13 +471,13 @@ static int tls_version(herald_tls_version_t v, mbedtls_ssl_protocol_version *out
     }
 }
 
-int herald_tls_init(herald_tls_t *t, const herald_tls_config_t *cfg,
-                    const herald_net_t *lower, herald_net_t *out)
+int herald_tls_init(herald_tls_t *t, const herald_tls_config_t *cfg, const herald_net_t *lower,
+                    herald_net_t *out)
 {
     mbedtls_ssl_protocol_version vmin, vmax;
-    if (t == NULL || cfg == NULL || lower == NULL || out == NULL || !g_ready ||
-        cfg->ca_pem == NULL || cfg->ca_pem_len == 0 ||
-        cfg->ca_pem[cfg->ca_pem_len - 1] != '\0' || cfg->min_version > cfg->max_version ||
+    if (t == NULL || cfg == NULL || lower == NULL || out == NULL || !g_ready || cfg->ca_pem == NULL ||
+        cfg->ca_pem_len == 0 || cfg->ca_pem[cfg->ca_pem_len - 1] != '\0' ||
+        cfg->min_version > cfg->max_version ||
         (cfg->server_name != NULL && strlen(cfg->server_name) >= sizeof t->host)) {
         return HERALD_E_INVALID_ARG;
     }
@@ -559,7 +556,8 @@ const char *herald_tls_verify_reason(const herald_tls_t *t)
         { MBEDTLS_X509_BADCERT_CN_MISMATCH, "host name mismatch" },
         { MBEDTLS_X509_BADCERT_REVOKED, "revoked" },
         { MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
-              MBEDTLS_X509_BADCERT_NS_CERT_TYPE, "wrong key usage" },
+              MBEDTLS_X509_BADCERT_NS_CERT_TYPE,
+          "wrong key usage" },
         { MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY,
           "weak algorithm or key" },
         { MBEDTLS_X509_BADCERT_MISSING | MBEDTLS_X509_BADCERT_SKIP_VERIFY, "no certificate" },

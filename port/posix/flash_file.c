@@ -212,8 +212,9 @@ static const char HDR_MAGIC[8] = { 'H', 'E', 'R', 'A', 'L', 'D', 'Q', 'F' };
 static int geometry_ok(const herald_flash_geometry_t *geo)
 {
     uint32_t ps = geo->program_size;
-    return (ps == 1u || ps == 4u || ps == 8u || ps == 16u) && geo->sector_size != 0u && geo->sector_size % ps == 0u &&
-           geo->sector_count != 0u && (uint64_t)geo->sector_size * geo->sector_count <= 0xFFFFFFFFu;
+    return (ps == 1u || ps == 4u || ps == 8u || ps == 16u) && geo->sector_size != 0u &&
+           geo->sector_size % ps == 0u && geo->sector_count != 0u &&
+           (uint64_t)geo->sector_size * geo->sector_count <= 0xFFFFFFFFu;
 }
 
 /* Whether the header block h says "a herald queue image of this format";
@@ -355,7 +356,8 @@ static herald_status_t open_file_headed(herald_flash_file_t *f, const char *path
     if (fstat(f->fd, &st) != 0) {
         return HERALD_E_FLASH;
     }
-    if ((uint64_t)st.st_size < sizeof h || pread(f->fd, h, sizeof h, 0) != (ssize_t)sizeof h || !header_ok(h, &geo) ||
+    if ((uint64_t)st.st_size < sizeof h || pread(f->fd, h, sizeof h, 0) != (ssize_t)sizeof h ||
+        !header_ok(h, &geo) ||
         (uint64_t)st.st_size != sizeof h + (uint64_t)geo.sector_size * geo.sector_count) {
         return HERALD_E_QUEUE_FOREIGN;
     }
@@ -404,8 +406,9 @@ static herald_status_t open_file(herald_flash_file_t *f, const char *path)
     return rc;
 }
 
-herald_status_t herald_flash_file_open(herald_flash_file_t *f, const char *path, const herald_flash_geometry_t *geo,
-                                       unsigned flags, herald_flash_t *out)
+herald_status_t herald_flash_file_open(herald_flash_file_t *f, const char *path,
+                                       const herald_flash_geometry_t *geo, unsigned flags,
+                                       herald_flash_t *out)
 {
     herald_status_t rc;
     if (!f || !geo || !out) {
@@ -475,7 +478,8 @@ void herald_flash_file_cut(herald_flash_file_t *f, uint64_t after_ops, herald_fl
     }
 }
 
-void herald_flash_file_fail_once(herald_flash_file_t *f, uint64_t after_ops, herald_flash_cut_t how, uint32_t seed)
+void herald_flash_file_fail_once(herald_flash_file_t *f, uint64_t after_ops, herald_flash_cut_t how,
+                                 uint32_t seed)
 {
     herald_flash_file_cut(f, after_ops, how, seed);
     f->cut_stays_on = 1;

@@ -27,7 +27,7 @@ typedef enum {
 } herald_flash_cut_t;
 
 typedef struct {
-    uint64_t ops;              /* program + erase operations that reached the device */
+    uint64_t ops; /* program + erase operations that reached the device */
     uint64_t programs;
     uint64_t erases;
     uint64_t bytes_programmed; /* sum of program lengths */
@@ -39,24 +39,24 @@ typedef struct {
  * tests may read stats and sector_erases, and read or damage mem directly. */
 typedef struct herald_flash_file {
     herald_flash_geometry_t geo;
-    uint8_t *mem;              /* the image: mmap of the file, or heap memory */
+    uint8_t *mem; /* the image: mmap of the file, or heap memory */
     size_t size;
-    int fd;                    /* -1 in memory mode */
-    int sync;                  /* msync after every operation (file mode) */
-    int ecc;                   /* HERALD_FLASH_FILE_ECC */
-    uint32_t *sector_erases;   /* erase count per sector */
+    int fd;                  /* -1 in memory mode */
+    int sync;                /* msync after every operation (file mode) */
+    int ecc;                 /* HERALD_FLASH_FILE_ECC */
+    uint32_t *sector_erases; /* erase count per sector */
     herald_flash_stats_t stats;
     int cut_armed;
-    int cut_stays_on;          /* fail_once: the device stays on */
-    uint64_t cut_left;         /* operations that still succeed before the cut */
+    int cut_stays_on;  /* fail_once: the device stays on */
+    uint64_t cut_left; /* operations that still succeed before the cut */
     herald_flash_cut_t cut_how;
     uint32_t rng;
-    int off;                   /* power is off: every operation fails */
-    size_t hdr;                /* bytes of file header before the image (HEADER mode) */
+    int off;    /* power is off: every operation fails */
+    size_t hdr; /* bytes of file header before the image (HEADER mode) */
     struct {
         uint32_t addr;
-        uint8_t mask;          /* these bits of the byte at addr... */
-        uint8_t value;         /* ...read as these, whatever is programmed or erased */
+        uint8_t mask;  /* these bits of the byte at addr... */
+        uint8_t value; /* ...read as these, whatever is programmed or erased */
     } stuck[8];
     unsigned nstuck;
 } herald_flash_file_t;
@@ -92,8 +92,9 @@ typedef struct herald_flash_file {
  * file of another size; HERALD_E_QUEUE_FOREIGN (HEADER): the file is not
  * one of these images; HERALD_E_FLASH: the file could not be opened, sized
  * or mapped; HERALD_E_NOSPACE: out of memory. */
-herald_status_t herald_flash_file_open(herald_flash_file_t *f, const char *path, const herald_flash_geometry_t *geo,
-                                       unsigned flags, herald_flash_t *out);
+herald_status_t herald_flash_file_open(herald_flash_file_t *f, const char *path,
+                                       const herald_flash_geometry_t *geo, unsigned flags,
+                                       herald_flash_t *out);
 
 /* Unmap or free the image and close the file (releasing any lock). */
 void herald_flash_file_close(herald_flash_file_t *f);
@@ -107,7 +108,8 @@ void herald_flash_file_cut(herald_flash_file_t *f, uint64_t after_ops, herald_fl
 /* Arm a one-off failure instead: like herald_flash_file_cut(), but the
  * device stays on, so the caller carries on after the failed operation (a
  * program or erase error that left its range half done). */
-void herald_flash_file_fail_once(herald_flash_file_t *f, uint64_t after_ops, herald_flash_cut_t how, uint32_t seed);
+void herald_flash_file_fail_once(herald_flash_file_t *f, uint64_t after_ops, herald_flash_cut_t how,
+                                 uint32_t seed);
 
 /* "Reboot": power on with no cut armed.  The image keeps what landed. */
 void herald_flash_file_power_on(herald_flash_file_t *f);

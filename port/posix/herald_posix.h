@@ -17,10 +17,10 @@ struct addrinfo;
 /* One TCP stream.  Owned by the caller (static or on the stack); the fields
  * are private to net_posix.c. */
 typedef struct herald_posix_net {
-    int fd;                      /* -1 when closed */
-    int connected;               /* 1 once the connect completed */
-    struct addrinfo *addrs;      /* resolved addresses while connecting */
-    struct addrinfo *next_addr;  /* the next one to try */
+    int fd;                     /* -1 when closed */
+    int connected;              /* 1 once the connect completed */
+    struct addrinfo *addrs;     /* resolved addresses while connecting */
+    struct addrinfo *next_addr; /* the next one to try */
 } herald_posix_net_t;
 
 /* Make n a closed stream and fill *out with the seam over it.

@@ -54,8 +54,7 @@ static int start_next(herald_posix_net_t *n)
             continue;
         }
         int fl = fcntl(n->fd, F_GETFL);
-        if (fl < 0 || fcntl(n->fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-            fcntl(n->fd, F_SETFD, FD_CLOEXEC) < 0) {
+        if (fl < 0 || fcntl(n->fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(n->fd, F_SETFD, FD_CLOEXEC) < 0) {
             continue;
         }
         if (connect(n->fd, ai->ai_addr, ai->ai_addrlen) == 0) {

@@ -14,15 +14,19 @@
 #define MAX_RESPONSES 4
 
 typedef struct {
-    int st;                      /* feed's final status, or eof's */
-    size_t end;                  /* input offset just after this response */
+    int st;     /* feed's final status, or eof's */
+    size_t end; /* input offset just after this response */
     herald_http_response_t resp;
-    char *body;                  /* copy of the body (body_len + 1 bytes) */
+    char *body; /* copy of the body (body_len + 1 bytes) */
 } result_t;
 
 static const int FEED_STATUSES[] = {
-    HERALD_OK, HERALD_HTTP_MORE, HERALD_E_HTTP_MALFORMED, HERALD_E_HTTP_HEADER_TOO_LARGE,
-    HERALD_E_HTTP_BODY_TOO_LARGE, HERALD_E_HTTP_CHUNK,
+    HERALD_OK,
+    HERALD_HTTP_MORE,
+    HERALD_E_HTTP_MALFORMED,
+    HERALD_E_HTTP_HEADER_TOO_LARGE,
+    HERALD_E_HTTP_BODY_TOO_LARGE,
+    HERALD_E_HTTP_CHUNK,
 };
 
 static void check_reader(const herald_http_reader_t *r)
@@ -61,8 +65,8 @@ static uint32_t next_rand(uint32_t *s)
 
 /* Read up to MAX_RESPONSES responses from data, in pieces of 1..maxpiece
  * bytes (each its own heap block, so ASan sees a read past a piece). */
-static size_t run(const uint8_t *data, size_t len, size_t hdr_cap, size_t body_cap,
-                  size_t maxpiece, uint32_t seed, result_t *res)
+static size_t run(const uint8_t *data, size_t len, size_t hdr_cap, size_t body_cap, size_t maxpiece,
+                  uint32_t seed, result_t *res)
 {
     size_t pos = 0, nres = 0;
     while (nres < MAX_RESPONSES) {

@@ -38,15 +38,15 @@ typedef struct {
     uint8_t *mem;
     size_t size;
     herald_flash_t dev;
-    long cut_in;        /* operations until the power cut; -1: none armed */
-    uint32_t rng;       /* how the cut operation lands */
-    int stay_on;        /* the cut is a one-off device error instead */
-    int dead;           /* power is off: every operation fails */
-    int failed;         /* an operation failed since the last boot */
-    unsigned cuts;      /* operations the armed cut hit (a mark it hit may read either way) */
-    int flipped;        /* bits were flipped since the last boot */
-    unsigned writes;    /* programs and erases since the last boot */
-    unsigned marks;     /* of them: one program unit of zeros */
+    long cut_in;     /* operations until the power cut; -1: none armed */
+    uint32_t rng;    /* how the cut operation lands */
+    int stay_on;     /* the cut is a one-off device error instead */
+    int dead;        /* power is off: every operation fails */
+    int failed;      /* an operation failed since the last boot */
+    unsigned cuts;   /* operations the armed cut hit (a mark it hit may read either way) */
+    int flipped;     /* bits were flipped since the last boot */
+    unsigned writes; /* programs and erases since the last boot */
+    unsigned marks;  /* of them: one program unit of zeros */
 } flash_t;
 
 static uint32_t next_rand(uint32_t *s)
@@ -170,7 +170,7 @@ static void fl_init(flash_t *f, const herald_flash_geometry_t *g, const uint8_t 
 
 /* ---- the model ---------------------------------------------------------- */
 
-enum { SURE, MAYBE };   /* MAYBE: a cut hit its commit or its retire */
+enum { SURE, MAYBE }; /* MAYBE: a cut hit its commit or its retire */
 
 typedef struct {
     herald_queue_rec_t meta;
@@ -181,7 +181,7 @@ typedef struct {
 typedef struct {
     entry_t e[MAX_RECS];
     size_t n;
-    int valid;          /* 0 after bit flips: checked again from the next boot */
+    int valid; /* 0 after bit flips: checked again from the next boot */
 } model_t;
 
 static uint8_t body_byte(uint32_t seq, uint32_t i)
@@ -189,7 +189,8 @@ static uint8_t body_byte(uint32_t seq, uint32_t i)
     return (uint8_t)(seq * 131u + i * 7u + 1u);
 }
 
-static const int BEGIN_ST[] = { HERALD_OK, HERALD_E_BUSY, HERALD_E_NOSPACE, HERALD_E_QUEUE_FULL, HERALD_E_FLASH };
+static const int BEGIN_ST[] = { HERALD_OK, HERALD_E_BUSY, HERALD_E_NOSPACE, HERALD_E_QUEUE_FULL,
+                                HERALD_E_FLASH };
 static const int RW_ST[] = { HERALD_OK, HERALD_E_INVALID_ARG, HERALD_E_FLASH };
 static const int PEEK_ST[] = { HERALD_OK, HERALD_E_QUEUE_EMPTY, HERALD_E_FLASH };
 #define IN(st, set) fz_status_in((st), (set), sizeof(set) / sizeof((set)[0]))
@@ -244,7 +245,8 @@ static void walk_copy(herald_queue_t *q, const flash_t *c, model_t *out)
         prev = m;
     }
     FZ_CHECK(st == HERALD_E_QUEUE_EMPTY && c->writes == writes);
-    FZ_CHECK(q->stats(q->ctx, &s, NULL, 0) == HERALD_OK && s.records == out->n && s.records == q->count(q->ctx));
+    FZ_CHECK(q->stats(q->ctx, &s, NULL, 0) == HERALD_OK && s.records == out->n &&
+             s.records == q->count(q->ctx));
 }
 
 /* Boot from a copy of the flash and drain it: what a reboot would deliver
@@ -280,7 +282,8 @@ static void drain_copy(const flash_t *f, model_t *out, int pure)
         FZ_CHECK(q.retire(q.ctx, m.seq) == HERALD_OK);
         FZ_CHECK(q.count(q.ctx) == --left);
         FZ_CHECK(out->n < walked->n && walked->e[out->n].meta.seq == m.seq &&
-                 walked->e[out->n].meta.body_len == m.body_len && walked->e[out->n].meta.expires_s == m.expires_s &&
+                 walked->e[out->n].meta.body_len == m.body_len &&
+                 walked->e[out->n].meta.expires_s == m.expires_s &&
                  walked->e[out->n].meta.priority == m.priority &&
                  walked->e[out->n].body_crc == out->e[out->n].body_crc);
         out->n++;
@@ -323,8 +326,8 @@ typedef struct {
     herald_flash_queue_t fq;
     herald_queue_t q;
     model_t model;
-    int pure;           /* started blank and never flipped */
-    uint32_t last_seq;  /* newest seq handed out since boot, for `pure` */
+    int pure;          /* started blank and never flipped */
+    uint32_t last_seq; /* newest seq handed out since boot, for `pure` */
 } run_t;
 
 static void boot(run_t *r)
@@ -501,7 +504,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_input_t in = { data, size };
     uint8_t geo = fz_byte(&in), flags = fz_byte(&in);
     size_t script_len = fz_byte(&in);
-    herald_flash_geometry_t g = { SECTOR_SIZES[(geo >> 2) & 3u], 2u + ((geo >> 4) & 3u), PROGRAM_SIZES[geo & 3u] };
+    herald_flash_geometry_t g = { SECTOR_SIZES[(geo >> 2) & 3u], 2u + ((geo >> 4) & 3u),
+                                  PROGRAM_SIZES[geo & 3u] };
     fz_input_t script = { in.p, script_len < in.n ? script_len : in.n };
     uint8_t *image = malloc((size_t)g.sector_size * g.sector_count);
     run_t *r = calloc(1, sizeof *r);
@@ -513,7 +517,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in.n -= script.n;
     memset(image, 0xFF, (size_t)g.sector_size * g.sector_count);
     if (flags & 1u) {
-        memcpy(image, in.p, in.n < (size_t)g.sector_size * g.sector_count ? in.n : (size_t)g.sector_size * g.sector_count);
+        memcpy(image, in.p,
+               in.n < (size_t)g.sector_size * g.sector_count ? in.n : (size_t)g.sector_size * g.sector_count);
     }
     fl_init(&r->f, &g, image);
     free(image);

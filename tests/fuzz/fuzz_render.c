@@ -17,8 +17,8 @@
 #define MAX_OUT (1u << 20)
 
 typedef struct {
-    int st;          /* HERALD_OK when the template is valid */
-    char *out;       /* the rendering (len + 1 bytes) when valid */
+    int st;    /* HERALD_OK when the template is valid */
+    char *out; /* the rendering (len + 1 bytes) when valid */
     size_t len;
 } rendered_t;
 

@@ -23,12 +23,21 @@ static herald_json_arena_t answer_arena; /* zero bytes: ready */
 static herald_json_arena_t json_arena; /* zero bytes: ready */
 
 static const int STATUSES[] = {
-    HERALD_OK, HERALD_E_RESPONSE_INVALID, HERALD_E_HTTP_STATUS,
-    HERALD_E_PLATFORM_BAD_REQUEST, HERALD_E_PLATFORM_INVALID_VARIABLES,
-    HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED, HERALD_E_PLATFORM_TARGET_LIMIT,
-    HERALD_E_PLATFORM_INVALID_MODE, HERALD_E_PLATFORM_UNAUTHORIZED, HERALD_E_PLATFORM_FORBIDDEN,
-    HERALD_E_PLATFORM_NOT_FOUND, HERALD_E_PLATFORM_RATE_LIMITED, HERALD_E_PLATFORM_SERVER,
-    HERALD_E_PLATFORM_UNKNOWN, HERALD_E_ACCEPTED_UNREADABLE,
+    HERALD_OK,
+    HERALD_E_RESPONSE_INVALID,
+    HERALD_E_HTTP_STATUS,
+    HERALD_E_PLATFORM_BAD_REQUEST,
+    HERALD_E_PLATFORM_INVALID_VARIABLES,
+    HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED,
+    HERALD_E_PLATFORM_TARGET_LIMIT,
+    HERALD_E_PLATFORM_INVALID_MODE,
+    HERALD_E_PLATFORM_UNAUTHORIZED,
+    HERALD_E_PLATFORM_FORBIDDEN,
+    HERALD_E_PLATFORM_NOT_FOUND,
+    HERALD_E_PLATFORM_RATE_LIMITED,
+    HERALD_E_PLATFORM_SERVER,
+    HERALD_E_PLATFORM_UNKNOWN,
+    HERALD_E_ACCEPTED_UNREADABLE,
 };
 
 /* field[cap] against the JSON member it was copied from; returns 1 when it
@@ -77,7 +86,8 @@ static void check_success(const herald_send_result_t *res, const cJSON *root)
     cut |= COPY(res->created_at, member(obj, "createdAt"));
     ch = member(obj, "channels");
     if (cJSON_IsArray(ch)) {
-        cJSON_ArrayForEach(it, ch) {
+        cJSON_ArrayForEach(it, ch)
+        {
             if (!cJSON_IsString(it)) {
                 continue;
             }
@@ -129,7 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK((res.truncated & ~0xFF) == 0); /* HERALD_CUT_* bits only */
     /* A 2xx is never a refusal or a retry: the platform has it. */
     FZ_CHECK(!(http >= 200 && http <= 299) || st == HERALD_OK || st == HERALD_E_ACCEPTED_UNREADABLE);
-    FZ_CHECK(st != HERALD_E_ACCEPTED_UNREADABLE || (http >= 200 && http <= 299 && res.notification_id[0] == '\0'));
+    FZ_CHECK(st != HERALD_E_ACCEPTED_UNREADABLE ||
+             (http >= 200 && http <= 299 && res.notification_id[0] == '\0'));
     FZ_CHECK(res.nchannels <= HERALD_RESULT_MAX_CHANNELS);
 
     /* Details, when whole, are JSON (checked before the reference parse

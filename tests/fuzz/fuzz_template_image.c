@@ -14,8 +14,12 @@
 #include "util.h"
 
 static const int STATUSES[] = {
-    HERALD_OK, HERALD_E_IMAGE_MAGIC, HERALD_E_IMAGE_VERSION, HERALD_E_IMAGE_TRUNCATED,
-    HERALD_E_IMAGE_CORRUPT, HERALD_E_CACHE_FULL,
+    HERALD_OK,
+    HERALD_E_IMAGE_MAGIC,
+    HERALD_E_IMAGE_VERSION,
+    HERALD_E_IMAGE_TRUNCATED,
+    HERALD_E_IMAGE_CORRUPT,
+    HERALD_E_CACHE_FULL,
 };
 
 static const size_t ARENAS[] = { 4096, 1024, 256, 65535 };
@@ -37,8 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *img = fz_dup(in.p, in.n);
     herald_tcache_t c, before;
     herald_template_t t = {
-        HERALD_STR_LIT("alert"), HERALD_STR_LIT("tpl_9"), HERALD_TSTATUS_APPROVED, 0, NULL, 0,
-        HERALD_STR_LIT("Alert"), HERALD_STR_LIT("Something happened"),
+        HERALD_STR_LIT("alert"),
+        HERALD_STR_LIT("tpl_9"),
+        HERALD_TSTATUS_APPROVED,
+        0,
+        NULL,
+        0,
+        HERALD_STR_LIT("Alert"),
+        HERALD_STR_LIT("Something happened"),
     };
     size_t loaded = 12345;
     int st;
@@ -49,8 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             put_le32(&img[8], (uint32_t)(in.n - 16));
         }
         if (flags & 1u) {
-            uint32_t plen = (uint32_t)img[8] | (uint32_t)img[9] << 8 | (uint32_t)img[10] << 16 |
-                            (uint32_t)img[11] << 24;
+            uint32_t plen =
+                (uint32_t)img[8] | (uint32_t)img[9] << 8 | (uint32_t)img[10] << 16 | (uint32_t)img[11] << 24;
             if (plen <= in.n - 16) {
                 put_le32(&img[12], herald_crc32(0, &img[16], plen));
             }

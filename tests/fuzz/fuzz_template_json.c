@@ -26,8 +26,14 @@ static void seed_cache(herald_tcache_t *c)
         { HERALD_STR_LIT("orderId"), HERALD_VTYPE_STRING },
     };
     herald_template_t t = {
-        HERALD_STR_LIT("order-confirmation"), HERALD_STR_LIT("tpl_1"), HERALD_TSTATUS_APPROVED,
-        1705311000, vars, 2, HERALD_STR_LIT("Order {{orderId}}"), HERALD_STR_LIT("Hi {{customerName}}"),
+        HERALD_STR_LIT("order-confirmation"),
+        HERALD_STR_LIT("tpl_1"),
+        HERALD_TSTATUS_APPROVED,
+        1705311000,
+        vars,
+        2,
+        HERALD_STR_LIT("Order {{orderId}}"),
+        HERALD_STR_LIT("Hi {{customerName}}"),
     };
     FZ_CHECK(herald_tcache_put(c, &t) == HERALD_OK);
     t.key = HERALD_STR_LIT("alert");

@@ -154,8 +154,8 @@ void fz_check_cache(herald_tcache_t *c)
 static int same_view(const herald_tview_t *a, const herald_tview_t *b)
 {
     if (!str_same(a->key, b->key) || !str_same(a->id, b->id) || a->status != b->status ||
-        a->updated_at != b->updated_at || a->nvars != b->nvars ||
-        !str_same(a->push_title, b->push_title) || !str_same(a->push_body, b->push_body)) {
+        a->updated_at != b->updated_at || a->nvars != b->nvars || !str_same(a->push_title, b->push_title) ||
+        !str_same(a->push_body, b->push_body)) {
         return 0;
     }
     for (size_t j = 0; j < a->nvars; j++) {
@@ -220,14 +220,30 @@ long fz_json_string_decode(const char *s, size_t n, char *out)
             return -1;
         }
         switch (s[i]) {
-        case '"': out[o++] = '"'; break;
-        case '\\': out[o++] = '\\'; break;
-        case '/': out[o++] = '/'; break;
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'n': out[o++] = '\n'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 't': out[o++] = '\t'; break;
+        case '"':
+            out[o++] = '"';
+            break;
+        case '\\':
+            out[o++] = '\\';
+            break;
+        case '/':
+            out[o++] = '/';
+            break;
+        case 'b':
+            out[o++] = '\b';
+            break;
+        case 'f':
+            out[o++] = '\f';
+            break;
+        case 'n':
+            out[o++] = '\n';
+            break;
+        case 'r':
+            out[o++] = '\r';
+            break;
+        case 't':
+            out[o++] = '\t';
+            break;
         case 'u': {
             int v = 0;
             if (n - i < 5) {

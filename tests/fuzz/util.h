@@ -33,9 +33,9 @@ typedef struct {
     size_t len;
     size_t cap;
     size_t calls;
-    size_t last_call;      /* length of the latest call */
-    size_t short_calls;    /* calls shorter than `window` */
-    size_t window;         /* 0: do not count short calls */
+    size_t last_call;   /* length of the latest call */
+    size_t short_calls; /* calls shorter than `window` */
+    size_t window;      /* 0: do not count short calls */
 } fz_sink_t;
 herald_status_t fz_sink(void *ctx, const char *data, size_t len);
 void fz_sink_free(fz_sink_t *s);

@@ -25,12 +25,11 @@ static size_t nresponses;
 const char *resp(int status, const char *headers, const char *body)
 {
     char *r = malloc(2048);
-    snprintf(r, 2048, "HTTP/1.1 %d X\r\n%sContent-Length: %zu\r\n\r\n%s", status, headers, strlen(body), body);
+    snprintf(r, 2048, "HTTP/1.1 %d X\r\n%sContent-Length: %zu\r\n\r\n%s", status, headers, strlen(body),
+             body);
     responses[nresponses++] = r;
     return r;
 }
-
-
 
 fixture_t *fx;
 
@@ -72,7 +71,8 @@ int setup(void **state)
     cfg.base_url = "https://127.0.0.1:8443";
     cfg.transport = &fx->transport;
     cfg.queue = &fx->queue;
-    assert_int_equal(herald_ram_queue_init(&fx->arq, fx->aqbuf, sizeof fx->aqbuf, &fx->alert_queue), HERALD_OK);
+    assert_int_equal(herald_ram_queue_init(&fx->arq, fx->aqbuf, sizeof fx->aqbuf, &fx->alert_queue),
+                     HERALD_OK);
     cfg.alert_queue = &fx->alert_queue;
     cfg.rng = &fx->rng;
     cfg.on_result = on_result;
@@ -109,8 +109,13 @@ int teardown(void **state)
 const herald_var_t seed_vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
 const char *const seed_target[] = { "user-jane-123" };
 const herald_notification_t seed = {
-    .template_key = "order-confirmation", .vars = seed_vars, .nvars = 2, .targets = seed_target, .ntargets = 1,
-    .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed",
+    .template_key = "order-confirmation",
+    .vars = seed_vars,
+    .nvars = 2,
+    .targets = seed_target,
+    .ntargets = 1,
+    .mode = HERALD_MODE_REALTIME,
+    .title = "Order Confirmed",
 };
 
 /* Poll at a fixed time until the agent waits on a timer or is idle. */

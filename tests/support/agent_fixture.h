@@ -27,7 +27,7 @@ typedef struct {
     uint64_t now;
     int64_t wall;
     herald_clock_t clock;
-    herald_config_t cfg;         /* what the agent was set up with */
+    herald_config_t cfg; /* what the agent was set up with */
 } fixture_t;
 
 extern fixture_t *fx;

@@ -13,21 +13,21 @@
 #define MOCK_SILENT "<silent>"
 
 typedef struct {
-    const char *script[32];   /* responses, one per request */
+    const char *script[32]; /* responses, one per request */
     size_t nscript;
-    int connect_result;       /* what connect returns (default 1) */
-    size_t max_send;          /* accept at most this many bytes per send (0: all) */
-    int drip;                 /* answer one byte per poll */
+    int connect_result; /* what connect returns (default 1) */
+    size_t max_send;    /* accept at most this many bytes per send (0: all) */
+    int drip;           /* answer one byte per poll */
     int drip_gap;
     /* observed */
     char sent[262144];
     size_t sent_len;
-    size_t req_start;         /* where the current request starts in sent[] */
+    size_t req_start; /* where the current request starts in sent[] */
     size_t requests;
     size_t connects;
     size_t closes;
     int open;
-    int peer_closed;          /* the peer closed after its answer */
+    int peer_closed; /* the peer closed after its answer */
     const char *reply;
     size_t reply_len, reply_off;
     int close_after_reply;

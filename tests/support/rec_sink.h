@@ -11,7 +11,7 @@ typedef struct {
     char buf[512];
     size_t len;
     size_t calls;
-    size_t fail_at;     /* 1-based call to fail with HERALD_E_NET, 0 never */
+    size_t fail_at; /* 1-based call to fail with HERALD_E_NET, 0 never */
 } rec_t;
 
 /* A herald_sink_fn over a rec_t (asserts the bytes fit). */

@@ -61,8 +61,7 @@ int tls_peer_start(tls_peer_t *p, const char *src_dir, const char *cert_dir, con
         if (plain) {
             execlp("python3", "python3", script, "--plain", (char *)NULL);
         } else {
-            execlp("python3", "python3", script, "--cert", cert, "--key", key, "--tls", tls,
-                   (char *)NULL);
+            execlp("python3", "python3", script, "--cert", cert, "--key", key, "--tls", tls, (char *)NULL);
         }
         _exit(127);
     }

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 typedef struct {
-    pid_t pid;        /* -1 when not running */
+    pid_t pid; /* -1 when not running */
     uint16_t port;
 } tls_peer_t;
 

@@ -11,8 +11,8 @@
 #include <cmocka.h>
 #include "herald/herald.h"
 #include "agent_fixture.h"
-#include "firmware/src/exchange.h" /* the endpoint, under test here */
-
+#include "firmware/src/exchange.h"   /* the endpoint, under test here */
+#include "firmware/src/agent_priv.h" /* the storage check */
 
 static void test_seed_request_bytes_and_answer(void **state)
 {
@@ -82,8 +82,9 @@ static void test_server_error_retried_with_jittered_backoff(void **state)
 static void test_permanent_error_retired_and_next_goes_on(void **state)
 {
     fixture_t *f = *state;
-    f->net.script[0] = resp(400, "", "{\"error\":{\"code\":\"ERR_INVALID_VARIABLES\",\"message\":\"bad\","
-                                     "\"details\":{\"orderId\":\"required\"}}}");
+    f->net.script[0] = resp(400, "",
+                            "{\"error\":{\"code\":\"ERR_INVALID_VARIABLES\",\"message\":\"bad\","
+                            "\"details\":{\"orderId\":\"required\"}}}");
     f->net.script[1] = resp(200, "", OK_BODY);
     f->net.nscript = 2;
     herald_notify(&f->agent, &seed, NULL);
@@ -225,7 +226,7 @@ static void test_expiry_while_queued_is_reported_and_retired(void **state)
     n.expires_at = (uint32_t)f->wall + 30u;
     assert_int_equal(herald_notify(&f->agent, &n, NULL), HERALD_OK);
     assert_int_equal(herald_notify(&f->agent, &seed, NULL), HERALD_OK); /* queued behind it, no expiry */
-    assert_int_equal(run(f), 60000); /* 503 + Retry-After: 60 */
+    assert_int_equal(run(f), 60000);                                    /* 503 + Retry-After: 60 */
     f->now += 60000;
     f->wall += 60;
     run(f);
@@ -308,12 +309,13 @@ static void test_init_endpoints(void **state)
     static const char *bad[] = { "http://x", "https://", "https://h:0", "https://h:65536", "https://h/path",
                                  "https://h:12x", "ftp://h",
                                  /* numbers the resolver reads as 127.0.0.1 but TLS as names */
-                                 "https://127.1", "https://0x7f.1", "https://2130706433", "https://0177.0.0.1",
-                                 "https://127.0.0.01", "https://127.0.0.1.", "https://256.0.0.1",
-                                 "https://1.2.3.4.5", "https://[fe80::1%25lo]", "https://[example.com]",
-                                 "https://[127.0.0.1]", "https://fe80%lo" };
-    static const char *good[] = { "https://127.0.0.1:8443", "https://10.0.2.2", "https://[::ffff:127.0.0.1]",
-                                  "https://1password.example", "https://cafe.beef", "https://a-1.b2.example" };
+                                 "https://127.1", "https://0x7f.1", "https://2130706433",
+                                 "https://0177.0.0.1", "https://127.0.0.01", "https://127.0.0.1.",
+                                 "https://256.0.0.1", "https://1.2.3.4.5", "https://[fe80::1%25lo]",
+                                 "https://[example.com]", "https://[127.0.0.1]", "https://fe80%lo" };
+    static const char *good[] = { "https://127.0.0.1:8443",     "https://10.0.2.2",
+                                  "https://[::ffff:127.0.0.1]", "https://1password.example",
+                                  "https://cafe.beef",          "https://a-1.b2.example" };
     memset(&cfg, 0, sizeof cfg);
     cfg.app_id = "myapp";
     cfg.api_key = "k";
@@ -371,9 +373,19 @@ static void test_queue_damage_is_counted(void **state)
     assert_int_equal(herald_counters(&f->agent)->damaged, 3u);
 }
 
+/* The opaque storage holds the private state and is aligned for it. */
+static void test_agent_storage_fits_and_is_aligned(void **state)
+{
+    (void)state;
+    assert_true(sizeof(herald_agent_priv_t) <= sizeof(herald_agent_t));
+    assert_true(sizeof(herald_agent_t) - sizeof(herald_agent_priv_t) <= 256u);
+    assert_true(_Alignof(herald_agent_priv_t) <= _Alignof(herald_agent_t));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_agent_storage_fits_and_is_aligned),
         cmocka_unit_test_setup_teardown(test_seed_request_bytes_and_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_damage_is_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keep_alive_reuses_one_connection, setup, teardown),
@@ -384,7 +396,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stale_keep_alive_resent_on_fresh_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silent_server_times_out_and_retries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_failure_is_transient, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_dripping_answer_cannot_hold_a_request_forever, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_dripping_answer_cannot_hold_a_request_forever, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_local_refusal_never_queues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expiry_while_queued_is_reported_and_retired, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expiry_needs_a_wall_clock, setup, teardown),

@@ -29,7 +29,8 @@ static const char *big_head(size_t head_bytes)
 /* A 200 whose body is body_bytes long (over the 8 KB native body buffer). */
 static const char *big_body(size_t body_bytes)
 {
-    int n = snprintf(big, sizeof big, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n{\"notificationId\":\"n1\",\"p\":\"",
+    int n = snprintf(big, sizeof big,
+                     "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n{\"notificationId\":\"n1\",\"p\":\"",
                      body_bytes);
     memset(big + n, 'x', body_bytes);
     big[(size_t)n + body_bytes] = '\0';
@@ -263,7 +264,8 @@ static void test_rate_limit_does_not_rotate(void **state)
     fixture_t *f = *state;
     uint32_t h[2];
     for (int i = 0; i < 3; i++) {
-        f->net.script[i] = resp(429, "Retry-After: 1\r\n", "{\"error\":{\"code\":\"ERR_TOO_MANY_REQUESTS\"}}");
+        f->net.script[i] =
+            resp(429, "Retry-After: 1\r\n", "{\"error\":{\"code\":\"ERR_TOO_MANY_REQUESTS\"}}");
     }
     f->net.script[3] = resp(200, "", OK_BODY);
     f->net.script[4] = resp(200, "", OK_BODY);

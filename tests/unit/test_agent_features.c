@@ -154,7 +154,7 @@ static void test_push_data_takes_part_in_coalescing(void **state)
     split.nvars = 1;
     split.push_data = as_push;
     split.npush_data = 1;
-    assert_int_equal(herald_notify(&f->agent, &c, NULL), HERALD_OK);  /* none */
+    assert_int_equal(herald_notify(&f->agent, &c, NULL), HERALD_OK); /* none */
     assert_int_equal(herald_notify(&f->agent, &a, NULL), HERALD_OK);
     assert_int_equal(herald_notify(&f->agent, &b, NULL), HERALD_OK);
     assert_int_equal(herald_notify(&f->agent, &split, NULL), HERALD_OK);
@@ -197,7 +197,8 @@ static void test_ratelimit_headers_hold_sending_until_reset(void **state)
 {
     fixture_t *f = *state;
     char hdr[128];
-    snprintf(hdr, sizeof hdr, "X-RateLimit-Limit: 500\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: %lld\r\n",
+    snprintf(hdr, sizeof hdr,
+             "X-RateLimit-Limit: 500\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: %lld\r\n",
              (long long)f->wall + 5);
     f->net.script[0] = resp(200, hdr, OK_BODY);
     f->net.nscript = 1;

@@ -251,7 +251,8 @@ static void deliver_sized(size_t target_len)
     qbuf = malloc(need);
     assert_non_null(qbuf);
     assert_int_equal(herald_ram_queue_init(&rq, qbuf, need - 4u, &queue), HERALD_OK);
-    assert_int_equal(queue.begin(queue.ctx, &(herald_queue_rec_t){ .body_len = (uint32_t)len }), HERALD_E_NOSPACE);
+    assert_int_equal(queue.begin(queue.ctx, &(herald_queue_rec_t){ .body_len = (uint32_t)len }),
+                     HERALD_E_NOSPACE);
     assert_int_equal(herald_ram_queue_init(&rq, qbuf, need, &queue), HERALD_OK);
 
     memset(&net, 0, sizeof net);

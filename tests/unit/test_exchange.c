@@ -19,7 +19,7 @@ typedef struct {
     herald_net_t transport;
     herald_exchange_t x;
     char body[3000];
-    int fail_at;                 /* the body source fails from this offset (-1: never) */
+    int fail_at; /* the body source fails from this offset (-1: never) */
 } hx_fixture_t;
 
 static hx_fixture_t f;

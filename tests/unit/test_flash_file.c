@@ -259,7 +259,9 @@ static void test_bad_geometry(void **state)
 {
     herald_flash_file_t f;
     herald_flash_t fl;
-    const herald_flash_geometry_t bad[] = { { 256u, 4u, 2u }, { 250u, 4u, 4u }, { 256u, 0u, 4u }, { 0u, 4u, 1u } };
+    const herald_flash_geometry_t bad[] = {
+        { 256u, 4u, 2u }, { 250u, 4u, 4u }, { 256u, 0u, 4u }, { 0u, 4u, 1u }
+    };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(herald_flash_file_open(&f, NULL, &bad[i], 0u, &fl), HERALD_E_INVALID_ARG);

@@ -32,12 +32,12 @@
 #define TICK_MS 10u
 #define BASE_MS 1000u
 #define CAP_MS 16000u
-#define STAGGER_MS 10u       /* agent i raises its notification at i * 10 ms */
+#define STAGGER_MS 10u         /* agent i raises its notification at i * 10 ms */
 #define REFUSE_UNTIL_MS 60000u /* first the platform's host refuses connections, */
-#define UP_AT_MS 120000u     /* then it answers 503, and from here on 200 */
-#define HORIZON_MS 600000u   /* a fleet still busy by then is stuck */
+#define UP_AT_MS 120000u       /* then it answers 503, and from here on 200 */
+#define HORIZON_MS 600000u     /* a fleet still busy by then is stuck */
 #define MAX_BINS 600u
-#define FLEETS 8             /* jittered fleets, each with its own seed */
+#define FLEETS 8 /* jittered fleets, each with its own seed */
 
 static const char OK_REPLY[] =
     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 37\r\n\r\n"
@@ -49,22 +49,22 @@ static const char DOWN_REPLY[] =
 /* ---- the simulated platform, and each agent's connection to it ---------- */
 
 typedef struct {
-    uint64_t now_ms;          /* the simulated clock */
+    uint64_t now_ms;           /* the simulated clock */
     uint64_t arrivals[AGENTS]; /* when each accepted request arrived */
     size_t narrivals;
-    uint32_t refused;         /* connections refused while the host was down */
-    uint32_t unavailable;     /* requests answered 503 */
+    uint32_t refused;     /* connections refused while the host was down */
+    uint32_t unavailable; /* requests answered 503 */
 } platform_t;
 
 static platform_t platform;
 
 typedef struct {
     int open;
-    char head[512];           /* the request head as it arrives */
+    char head[512]; /* the request head as it arrives */
     size_t head_len;
-    size_t body_left;         /* body bytes still due once the head is complete */
+    size_t body_left; /* body bytes still due once the head is complete */
     int in_body;
-    const char *reply;        /* the answer being read back, or NULL */
+    const char *reply; /* the answer being read back, or NULL */
     size_t reply_len, reply_off;
 } conn_t;
 
@@ -176,7 +176,7 @@ typedef struct {
     uint8_t qbuf[1024];
     uint32_t rng_state;
     herald_rng_t rng;
-    uint64_t wake_ms;         /* when herald_poll next needs to run */
+    uint64_t wake_ms; /* when herald_poll next needs to run */
     int raised;
     unsigned outcomes;
     herald_status_t status;
@@ -206,13 +206,17 @@ static void on_result(void *ctx, const herald_outcome_t *o)
 
 static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
 static const char *const target[] = { "user-jane-123" };
-static const herald_notification_t note = { .template_key = "order-confirmation", .vars = vars, .nvars = 2,
-                                            .targets = target, .ntargets = 1, .mode = HERALD_MODE_REALTIME };
+static const herald_notification_t note = { .template_key = "order-confirmation",
+                                            .vars = vars,
+                                            .nvars = 2,
+                                            .targets = target,
+                                            .ntargets = 1,
+                                            .mode = HERALD_MODE_REALTIME };
 
 typedef struct {
-    double recovery_s;        /* from the platform's return to the last arrival */
-    double mean_per_s;        /* arrivals / recovery_s */
-    unsigned peak_per_s;      /* the busiest whole second of the recovery */
+    double recovery_s;   /* from the platform's return to the last arrival */
+    double mean_per_s;   /* arrivals / recovery_s */
+    unsigned peak_per_s; /* the busiest whole second of the recovery */
     uint32_t retried, refused, unavailable;
 } figures_t;
 

@@ -103,15 +103,14 @@ static outcome_t run_all_splits(const char *wire, int eof)
     return whole;
 }
 
-static const char NORMAL[] =
-    "HTTP/1.1 201 Created\r\n"
-    "Content-Type: application/json\r\n"
-    "content-length:   27  \r\n"
-    "X-RateLimit-Limit: 500\r\n"
-    "X-RATELIMIT-REMAINING:\t499\r\n"
-    "x-ratelimit-reset: 1700000060\r\n"
-    "\r\n"
-    "{\"notificationId\":\"n_1234\"}";
+static const char NORMAL[] = "HTTP/1.1 201 Created\r\n"
+                             "Content-Type: application/json\r\n"
+                             "content-length:   27  \r\n"
+                             "X-RateLimit-Limit: 500\r\n"
+                             "X-RATELIMIT-REMAINING:\t499\r\n"
+                             "x-ratelimit-reset: 1700000060\r\n"
+                             "\r\n"
+                             "{\"notificationId\":\"n_1234\"}";
 
 static void test_normal_response_any_split(void **state)
 {
@@ -133,20 +132,19 @@ static void test_normal_response_any_split(void **state)
 
 static void test_chunked_with_extensions_and_trailers(void **state)
 {
-    static const char wire[] =
-        "HTTP/1.1 200 OK\r\n"
-        "Transfer-Encoding: Chunked\r\n"
-        "Content-Length: 99999\r\n" /* chunked wins, so this is not too large */
-        "\r\n"
-        "5;name=value\r\n"
-        "hello\r\n"
-        "1A ; x=\"y\"\r\n"
-        "abcdefghijklmnopqrstuvwxyz\r\n"
-        "000\r\n"
-        "X-Trailer: yes\r\n"
-        "Another: 2\r\n"
-        "\r\n"
-        "LEFTOVER";
+    static const char wire[] = "HTTP/1.1 200 OK\r\n"
+                               "Transfer-Encoding: Chunked\r\n"
+                               "Content-Length: 99999\r\n" /* chunked wins, so this is not too large */
+                               "\r\n"
+                               "5;name=value\r\n"
+                               "hello\r\n"
+                               "1A ; x=\"y\"\r\n"
+                               "abcdefghijklmnopqrstuvwxyz\r\n"
+                               "000\r\n"
+                               "X-Trailer: yes\r\n"
+                               "Another: 2\r\n"
+                               "\r\n"
+                               "LEFTOVER";
     outcome_t o = run_all_splits(wire, 0);
     (void)state;
     assert_int_equal(o.rc, HERALD_OK);
@@ -222,25 +220,36 @@ static void test_interim_responses_skipped(void **state)
 static void test_connection_close_and_versions(void **state)
 {
     (void)state;
-    assert_int_equal(run_s("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 1);
-    assert_int_equal(run_s("HTTP/1.1 200 OK\r\nCONNECTION:  Keep-Alive , CLOSE \r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 1);
-    assert_int_equal(run_s("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 0);
+    assert_int_equal(
+        run_s("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 1);
+    assert_int_equal(run_s("HTTP/1.1 200 OK\r\nCONNECTION:  Keep-Alive , CLOSE \r\nContent-Length: 0\r\n\r\n",
+                           1, 0)
+                         .resp.conn_close,
+                     1);
+    assert_int_equal(
+        run_s("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close,
+        0);
     assert_int_equal(run_s("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 0);
     assert_int_equal(run_s("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 1);
-    assert_int_equal(run_s("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 0);
-    assert_int_equal(run_s("HTTP/1.0 200 OK\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 1);
-    assert_int_equal(run_s("HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 0);
+    assert_int_equal(
+        run_s("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close,
+        0);
+    assert_int_equal(
+        run_s("HTTP/1.0 200 OK\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close,
+        1);
+    assert_int_equal(
+        run_s("HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 0\r\n\r\n", 1, 0).resp.conn_close, 0);
 }
 
 static void test_retry_after_and_rate_limits(void **state)
 {
-    outcome_t o = run_all_splits(
-        "HTTP/1.1 429 Too Many Requests\r\n"
-        "Retry-After: 120\r\n"
-        "X-RateLimit-Limit: 10000\r\n"
-        "X-RateLimit-Remaining: 0\r\n"
-        "X-RateLimit-Reset: 1705311060\r\n"
-        "Content-Length: 0\r\n\r\n", 0);
+    outcome_t o = run_all_splits("HTTP/1.1 429 Too Many Requests\r\n"
+                                 "Retry-After: 120\r\n"
+                                 "X-RateLimit-Limit: 10000\r\n"
+                                 "X-RateLimit-Remaining: 0\r\n"
+                                 "X-RateLimit-Reset: 1705311060\r\n"
+                                 "Content-Length: 0\r\n\r\n",
+                                 0);
     (void)state;
     assert_int_equal(o.rc, HERALD_OK);
     assert_int_equal(o.resp.status, 429);
@@ -251,7 +260,8 @@ static void test_retry_after_and_rate_limits(void **state)
     /* an HTTP-date, a negative or an overflowing value is ignored, not fatal */
     o = run_s("HTTP/1.1 503 x\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
               "X-RateLimit-Remaining: -1\r\nX-RateLimit-Reset: 99999999999999999999\r\n"
-              "Content-Length: 0\r\n\r\n", 1, 0);
+              "Content-Length: 0\r\n\r\n",
+              1, 0);
     assert_int_equal(o.rc, HERALD_OK);
     assert_int_equal(o.resp.retry_after_s, -1);
     assert_int_equal(o.resp.ratelimit_remaining, -1);
@@ -346,7 +356,8 @@ static void test_body_larger_than_buffer(void **state)
     /* chunked: the second chunk would pass the end, refused at its size line */
     o = run_s("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
               "40\r\n0123456789012345678901234567890123456789012345678901234567890123\r\n"
-              "40\r\n", 1, 0);
+              "40\r\n",
+              1, 0);
     assert_int_equal(o.rc, HERALD_E_HTTP_BODY_TOO_LARGE);
     o = run_s("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffff\r\n", 1, 0);
     assert_int_equal(o.rc, HERALD_E_HTTP_BODY_TOO_LARGE);
@@ -387,18 +398,10 @@ static void test_endless_chunked_body(void **state)
 static void test_malformed_status_lines(void **state)
 {
     static const char *const bad[] = {
-        "HTTP/1.1 abc\r\n\r\n",
-        "HTTP/1.1\r\n\r\n",
-        "HTTP/1.1 \r\n\r\n",
-        "HTTP/1.1 20 OK\r\n\r\n",
-        "HTTP/1.1 2000 OK\r\n\r\n",
-        "HTTP/1.1  200 OK\r\n\r\n",
-        "HTTP/1.1 099 Low\r\n\r\n",
-        "HTTP/1.1 600 High\r\n\r\n",
-        "HTTP/1.2 200 OK\r\n\r\n",
-        "HTTP/1.1\t200 OK\r\n\r\n",
-        "HTTP/1.1 200OK\r\n\r\n",
-        "HTTP/1.1 -20 OK\r\n\r\n",
+        "HTTP/1.1 abc\r\n\r\n",     "HTTP/1.1\r\n\r\n",          "HTTP/1.1 \r\n\r\n",
+        "HTTP/1.1 20 OK\r\n\r\n",   "HTTP/1.1 2000 OK\r\n\r\n",  "HTTP/1.1  200 OK\r\n\r\n",
+        "HTTP/1.1 099 Low\r\n\r\n", "HTTP/1.1 600 High\r\n\r\n", "HTTP/1.2 200 OK\r\n\r\n",
+        "HTTP/1.1\t200 OK\r\n\r\n", "HTTP/1.1 200OK\r\n\r\n",    "HTTP/1.1 -20 OK\r\n\r\n",
     };
     outcome_t o;
     size_t i;
@@ -506,8 +509,9 @@ static void test_bad_chunks(void **state)
 static void test_back_to_back_responses(void **state)
 {
     static const char first[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst";
-    static const char second[] = "HTTP/1.1 429 Slow Down\r\nTransfer-Encoding: chunked\r\nRetry-After: 3\r\n\r\n"
-                                 "6\r\nsecond\r\n0\r\n\r\n";
+    static const char second[] =
+        "HTTP/1.1 429 Slow Down\r\nTransfer-Encoding: chunked\r\nRetry-After: 3\r\n\r\n"
+        "6\r\nsecond\r\n0\r\n\r\n";
     char wire[sizeof first + sizeof second];
     herald_http_reader_t r;
     char hdr[HCAP], body[BCAP];

@@ -37,8 +37,11 @@ static void test_obs_fold_is_unfolded(void **state)
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         /* A folded advisory header and a folded Content-Length: each is read
          * as one line, the fold as a space. */
-        assert_int_equal(feed_in(&r, "HTTP/1.1 200 OK\r\nX-Note: a\r\n  \t b\r\nRetry-After:\r\n 7\r\n"
-                                     "Content-Length:\r\n\t2\r\n\r\n{}", steps[i]), HERALD_OK);
+        assert_int_equal(feed_in(&r,
+                                 "HTTP/1.1 200 OK\r\nX-Note: a\r\n  \t b\r\nRetry-After:\r\n 7\r\n"
+                                 "Content-Length:\r\n\t2\r\n\r\n{}",
+                                 steps[i]),
+                         HERALD_OK);
         assert_int_equal(r.resp.status, 200);
         assert_int_equal(r.resp.retry_after_s, 7);
         assert_int_equal(r.resp.content_length, 2);
@@ -47,8 +50,10 @@ static void test_obs_fold_is_unfolded(void **state)
         assert_int_equal(feed_in(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n 2\r\n\r\n", steps[i]),
                          HERALD_E_HTTP_MALFORMED);
         /* Connection tokens across a fold, and bare LF line ends. */
-        assert_int_equal(feed_in(&r, "HTTP/1.1 200 OK\nConnection: keep-alive,\n close\nContent-Length: 0\n\n",
-                                 steps[i]), HERALD_OK);
+        assert_int_equal(feed_in(&r,
+                                 "HTTP/1.1 200 OK\nConnection: keep-alive,\n close\nContent-Length: 0\n\n",
+                                 steps[i]),
+                         HERALD_OK);
         assert_int_equal(r.resp.conn_close, 1);
     }
     /* A continuation with no line before it is still malformed. */
@@ -75,7 +80,8 @@ static void test_status_survives_an_overflow(void **state)
                      HERALD_E_HTTP_BODY_TOO_LARGE);
     assert_int_equal(r.resp.status, 201);
     /* cut short by the peer */
-    assert_int_equal(feed_in(&r, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"notif", 4), HERALD_HTTP_MORE);
+    assert_int_equal(feed_in(&r, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"notif", 4),
+                     HERALD_HTTP_MORE);
     assert_int_equal(herald_http_eof(&r), HERALD_E_NET_CLOSED);
     assert_int_equal(r.resp.status, 200);
     /* an interim 1xx is not the answer; before any status line there is none */

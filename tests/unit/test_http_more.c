@@ -26,12 +26,14 @@ static void test_connection_token_lists(void **state)
     (void)state;
     /* Empty members, blanks and tabs around tokens, any case. */
     assert_int_equal(feed(&r, "HTTP/1.1 200 OK\r\nConnection: , keep-alive ,\tClose \r\n"
-                              "Content-Length: 0\r\n\r\n"), HERALD_OK);
+                              "Content-Length: 0\r\n\r\n"),
+                     HERALD_OK);
     assert_int_equal(r.resp.conn_close, 1);
     assert_int_equal(feed(&r, "HTTP/1.0 200 OK\r\nConnection: ,,Keep-Alive\t,\r\nContent-Length: 0\r\n\r\n"),
                      HERALD_OK);
     assert_int_equal(r.resp.conn_close, 0);
-    assert_int_equal(feed(&r, "HTTP/1.0 200 OK\r\nConnection: upgrade, keep-alivex\r\nContent-Length: 0\r\n\r\n"),
+    assert_int_equal(feed(&r,
+                          "HTTP/1.0 200 OK\r\nConnection: upgrade, keep-alivex\r\nContent-Length: 0\r\n\r\n"),
                      HERALD_OK);
     assert_int_equal(r.resp.conn_close, 1);
     assert_int_equal(feed(&r, "HTTP/1.1 200 OK\r\nConnection:\r\nContent-Length: 0\r\n\r\n"), HERALD_OK);
@@ -66,7 +68,8 @@ static void test_chunked_wins_on_a_response_without_body(void **state)
     assert_int_equal(r.resp.content_length, -1);
     /* The reader stops at the end of the head: the "0" is the next response's. */
     herald_http_reader_init(&r, hdr, sizeof hdr, body, sizeof body);
-    assert_int_equal(herald_http_feed(&r, "HTTP/1.1 304 x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 51, &used),
+    assert_int_equal(herald_http_feed(&r, "HTTP/1.1 304 x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 51,
+                                      &used),
                      HERALD_OK);
     assert_int_equal(used, 46);
     assert_int_equal(feed(&r, "HTTP/1.1 204\r\nContent-Length: 12\r\n\r\n"), HERALD_OK);

@@ -42,9 +42,21 @@ static const char *const hostile[] = {
 /* Not UTF-8: invalid lead bytes, overlong forms, a surrogate, above
  * U+10FFFF, truncated sequences, a stray continuation byte. */
 static const char *const bad_utf8[] = {
-    "\xff", "\xfe", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf", "\xed\xa0\x80",
-    "\xed\xbf\xbf", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xe2\x82", "\xf0\x9f\x98", "\x80",
-    "a\xc3", "\xc3(",
+    "\xff",
+    "\xfe",
+    "\xc0\xaf",
+    "\xc1\xbf",
+    "\xe0\x80\xaf",
+    "\xf0\x80\x80\xaf",
+    "\xed\xa0\x80",
+    "\xed\xbf\xbf",
+    "\xf4\x90\x80\x80",
+    "\xf8\x88\x80\x80\x80",
+    "\xe2\x82",
+    "\xf0\x9f\x98",
+    "\x80",
+    "a\xc3",
+    "\xc3(",
 };
 #define NBAD (sizeof bad_utf8 / sizeof bad_utf8[0])
 
@@ -189,15 +201,15 @@ static void test_hostile_text_in_each_field(void **state)
         n = base();
         n.vars = vars;
         n.nvars = 1u;
-        check_sent(&n);             /* a value */
+        check_sent(&n); /* a value */
         n.vars = vars + 1;
-        check_sent(&n);             /* a name */
+        check_sent(&n); /* a name */
         n = base();
         n.push_data = push;
         n.npush_data = 1u;
-        check_sent(&n);             /* a push data value */
+        check_sent(&n); /* a push data value */
         n.push_data = push + 1;
-        check_sent(&n);             /* a push data key */
+        check_sent(&n); /* a push data key */
         n = base();
         n.title = s;
         check_sent(&n);
@@ -259,7 +271,7 @@ static void test_every_ascii_byte_and_longest_values(void **state)
     n.targets = targets;
     n.ntargets = 2u;
     n.mode = HERALD_MODE_BATCH;
-    n.title = ctrl;        /* 256 bytes that each become six */
+    n.title = ctrl; /* 256 bytes that each become six */
     n.tag = all;
     check_sent(&n);
 }
@@ -446,9 +458,14 @@ static void test_header_splitting_credentials_are_refused(void **state)
         "app\r\nX-Injected: 1", "app\n", "app\r", "app id", "app\"", "app:1", "app/1", "",
     };
     static const char *const bad_urls[] = {
-        "https://127.0.0.1:8443\r\nX-Injected: 1", "https://127.0.0.1:8443/\r\n", "https://host\r\n.example",
-        "https://127.0.0.1\r\nX: 1:8443", "https://exa mple.com", "https://example.com/path",
-        "https://user@example.com", "http://127.0.0.1:8443",
+        "https://127.0.0.1:8443\r\nX-Injected: 1",
+        "https://127.0.0.1:8443/\r\n",
+        "https://host\r\n.example",
+        "https://127.0.0.1\r\nX: 1:8443",
+        "https://exa mple.com",
+        "https://example.com/path",
+        "https://user@example.com",
+        "http://127.0.0.1:8443",
     };
     fixture_t *f = *state;
     herald_config_t cfg = f->cfg;
@@ -464,7 +481,8 @@ static void test_header_splitting_credentials_are_refused(void **state)
         cfg = f->cfg;
         cfg.app_id = bad_app_ids[i];
         assert_int_equal(herald_init(&other, &cfg), HERALD_E_INVALID_ARG);
-        assert_int_equal(herald_set_credentials(&f->agent, bad_app_ids[i], "key-other"), HERALD_E_INVALID_ARG);
+        assert_int_equal(herald_set_credentials(&f->agent, bad_app_ids[i], "key-other"),
+                         HERALD_E_INVALID_ARG);
     }
     for (size_t i = 0u; i < sizeof bad_urls / sizeof bad_urls[0]; i++) {
         cfg = f->cfg;

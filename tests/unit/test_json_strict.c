@@ -65,8 +65,8 @@ static void test_what_cjson_wrongly_takes_is_refused(void **state)
         const char *v;
         size_t n;
     } bad[] = {
-        { T("-01") }, { T("01") }, { T("2.") }, { T("-2.") }, { T("0.e1") }, { T("2.e+3") },
-        { T("-.123") }, { T("\"a\tb\"") }, { T("\"a\nb\"") }, { T("\"a\x1f\"") },
+        { T("-01") },        { T("01") },      { T("2.") },       { T("-2.") },      { T("0.e1") },
+        { T("2.e+3") },      { T("-.123") },   { T("\"a\tb\"") }, { T("\"a\nb\"") }, { T("\"a\x1f\"") },
         { T("\"\\u00A\"") }, { T("[1,\f2]") }, { T("[1,\0 2]") }, { T("\"x\"\f") },
     };
     (void)state;
@@ -88,11 +88,26 @@ static void test_valid_values_pass_check_and_reader(void **state)
         const char *v;
         size_t n;
     } good[] = {
-        { T("0") }, { T("-0") }, { T("0e1") }, { T("0E+1") }, { T("1E400") }, { T("-1e-400") },
-        { T("1.5e-07") }, { T("123.456e78") }, { T("-0.0") }, { T("true") }, { T("false") },
-        { T("null") }, { T("\"\"") }, { T("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"") },
-        { T("\"\\uD834\\uDD1E\"") }, { T("\"\xF0\x9D\x84\x9E \xC3\xA9\"") },
-        { T("[]") }, { T("{}") }, { T("[[],{},[1,[2,{\"a\":[]}]]]") }, { T(" [ 1 , 2 ] ") },
+        { T("0") },
+        { T("-0") },
+        { T("0e1") },
+        { T("0E+1") },
+        { T("1E400") },
+        { T("-1e-400") },
+        { T("1.5e-07") },
+        { T("123.456e78") },
+        { T("-0.0") },
+        { T("true") },
+        { T("false") },
+        { T("null") },
+        { T("\"\"") },
+        { T("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"") },
+        { T("\"\\uD834\\uDD1E\"") },
+        { T("\"\xF0\x9D\x84\x9E \xC3\xA9\"") },
+        { T("[]") },
+        { T("{}") },
+        { T("[[],{},[1,[2,{\"a\":[]}]]]") },
+        { T(" [ 1 , 2 ] ") },
         { T("{\"a\":1,\"a\":2}") },
     };
     (void)state;
@@ -116,8 +131,8 @@ static void test_invalid_utf8_inside_a_string_passes(void **state)
         const char *s;
         size_t n;
     } odd[] = {
-        { T("\"\xC3\"") }, { T("\"\xC0\xAF\"") }, { T("\"\xED\xA0\x80\"") }, { T("\"\xFF\"") },
-        { T("[\"\xA0\"]") },
+        { T("\"\xC3\"") }, { T("\"\xC0\xAF\"") }, { T("\"\xED\xA0\x80\"") },
+        { T("\"\xFF\"") }, { T("[\"\xA0\"]") },
     };
     (void)state;
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
@@ -154,15 +169,53 @@ static void test_other_invalid_text_is_refused(void **state)
         const char *s;
         size_t n;
     } bad[] = {
-        { T("") }, { T(" ") }, { T("[") }, { T("[1") }, { T("[1,]") }, { T("[,1]") }, { T("[1 2]") },
-        { T("{") }, { T("{\"a\"}") }, { T("{\"a\":}") }, { T("{\"a\":1,}") }, { T("{a:1}") },
-        { T("{'a':1}") }, { T("{1:1}") }, { T("{\"a\" 1}") }, { T("[1]]") }, { T("[1}") },
-        { T("{\"a\":1]") }, { T("[1] x") }, { T("[1][2]") }, { T("{}}") }, { T("\"abc") },
-        { T("\"\\x\"") }, { T("\"\\u12\"") }, { T("\"\\uZZZZ\"") }, { T("\"\\\"") }, { T("\"\\'\"") },
-        { T("\"\\uD800\"") }, { T("\"\\uDC00\"") }, { T("\"\\uD800\\u0041\"") }, { T("\"\\uD800x\"") },
-        { T("+1") }, { T("1e") }, { T("1e+") }, { T("1.e1") }, { T(".1") }, { T("0x10") },
-        { T("Infinity") }, { T("NaN") }, { T("-") }, { T("1 000") }, { T("tru") }, { T("nulll") },
-        { T("True") }, { T("\xEF\xBB\xBF{}") }, { T("[1]\x00") }, { T("/* c */ 1") },
+        { T("") },
+        { T(" ") },
+        { T("[") },
+        { T("[1") },
+        { T("[1,]") },
+        { T("[,1]") },
+        { T("[1 2]") },
+        { T("{") },
+        { T("{\"a\"}") },
+        { T("{\"a\":}") },
+        { T("{\"a\":1,}") },
+        { T("{a:1}") },
+        { T("{'a':1}") },
+        { T("{1:1}") },
+        { T("{\"a\" 1}") },
+        { T("[1]]") },
+        { T("[1}") },
+        { T("{\"a\":1]") },
+        { T("[1] x") },
+        { T("[1][2]") },
+        { T("{}}") },
+        { T("\"abc") },
+        { T("\"\\x\"") },
+        { T("\"\\u12\"") },
+        { T("\"\\uZZZZ\"") },
+        { T("\"\\\"") },
+        { T("\"\\'\"") },
+        { T("\"\\uD800\"") },
+        { T("\"\\uDC00\"") },
+        { T("\"\\uD800\\u0041\"") },
+        { T("\"\\uD800x\"") },
+        { T("+1") },
+        { T("1e") },
+        { T("1e+") },
+        { T("1.e1") },
+        { T(".1") },
+        { T("0x10") },
+        { T("Infinity") },
+        { T("NaN") },
+        { T("-") },
+        { T("1 000") },
+        { T("tru") },
+        { T("nulll") },
+        { T("True") },
+        { T("\xEF\xBB\xBF{}") },
+        { T("[1]\x00") },
+        { T("/* c */ 1") },
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -213,7 +266,8 @@ static double number_of(const char *s, size_t n)
 
 static void test_long_numbers_are_read(void **state)
 {
-    static const char y[] = "[-0.000000000000000000000000000000000000000000000000000000000000000000000000000001]";
+    static const char y[] =
+        "[-0.000000000000000000000000000000000000000000000000000000000000000000000000000001]";
     char doc[256];
     int ex = 0;
     cJSON *root;
@@ -223,8 +277,10 @@ static void test_long_numbers_are_read(void **state)
     /* 1 followed by 70 zeros; 75 significant digits with a fraction; an exponent */
     snprintf(doc, sizeof doc, "[1%070d]", 0);
     assert_true(number_of(doc, strlen(doc)) == 1e70);
-    snprintf(doc, sizeof doc, "[%s]", "1234567890123456789012345678901234567890123456789012345678901234567.5e-60");
-    assert_true(number_of(doc, strlen(doc)) == 1234567890123456789012345678901234567890123456789012345678901234567.5e-60);
+    snprintf(doc, sizeof doc, "[%s]",
+             "1234567890123456789012345678901234567890123456789012345678901234567.5e-60");
+    assert_true(number_of(doc, strlen(doc)) ==
+                1234567890123456789012345678901234567890123456789012345678901234567.5e-60);
     snprintf(doc, sizeof doc, "[0.%066de-10]", 5); /* 0.000...05e-10 */
     assert_true(number_of(doc, strlen(doc)) == 5e-76);
     snprintf(doc, sizeof doc, "[-0.%070d]", 0);
@@ -293,12 +349,14 @@ static int run_suite(const char *dir)
         int parsed = syntax == HERALD_OK && herald_json_parse(&json_arena, buf, n, &ex) != NULL;
         if (name[0] == 'i') {
             printf("i_ %-8s %s%s\n", parsed ? "accepted" : "refused", name,
-                   syntax != HERALD_OK ? " (by the check)" : parsed ? "" : " (by cJSON)");
+                   syntax != HERALD_OK ? " (by the check)"
+                   : parsed            ? ""
+                                       : " (by cJSON)");
         } else if ((name[0] == 'y') == parsed) {
             pass++;
         } else {
-            printf("FAIL %s: %s (check %d, arena exhausted %d)\n", name,
-                   parsed ? "accepted" : "refused", syntax, ex);
+            printf("FAIL %s: %s (check %d, arena exhausted %d)\n", name, parsed ? "accepted" : "refused",
+                   syntax, ex);
             failed++;
         }
     }

@@ -34,7 +34,7 @@ static void test_mode_parse_and_str(void **state)
     assert_int_equal(herald_mode_parse("Realtime", &m), HERALD_E_MODE_INVALID);
     assert_int_equal(herald_mode_parse("batch ", &m), HERALD_E_MODE_INVALID);
     assert_int_equal(herald_mode_parse("", &m), HERALD_E_MODE_INVALID);
-    assert_int_equal(m, HERALD_MODE_BATCH);   /* untouched on error */
+    assert_int_equal(m, HERALD_MODE_BATCH); /* untouched on error */
     assert_int_equal(herald_mode_parse(NULL, &m), HERALD_E_INVALID_ARG);
     assert_int_equal(herald_mode_parse("batch", NULL), HERALD_E_INVALID_ARG);
     assert_string_equal(herald_mode_str(HERALD_MODE_REALTIME), "realtime");
@@ -60,7 +60,7 @@ static void test_shape_accepts_seed(void **state)
     (void)state;
     assert_int_equal(herald_check_shape(&n), HERALD_OK);
     n.tag = "orders";
-    n.title = "";   /* set but empty is fine */
+    n.title = ""; /* set but empty is fine */
     assert_int_equal(herald_check_shape(&n), HERALD_OK);
     n.template_key = NULL;
     n.template_id = "tpl_1";
@@ -144,7 +144,7 @@ static void test_shape_mode_and_targets(void **state)
     long_target[sizeof long_target - 1u] = '\0';
     n.targets = long_one;
     assert_int_equal(herald_check_shape(&n), HERALD_E_TARGET_INVALID);
-    long_target[HERALD_TARGET_MAX_LEN] = '\0';   /* exactly the limit */
+    long_target[HERALD_TARGET_MAX_LEN] = '\0'; /* exactly the limit */
     assert_int_equal(herald_check_shape(&n), HERALD_OK);
 }
 
@@ -153,7 +153,7 @@ static void test_shape_title_and_tag(void **state)
     char text[HERALD_TEXT_MAX_LEN + 2];
     herald_notification_t n = seed();
     (void)state;
-    n.title = "Order \xed\xa0\x80";   /* a surrogate */
+    n.title = "Order \xed\xa0\x80"; /* a surrogate */
     assert_int_equal(herald_check_shape(&n), HERALD_E_TEXT_INVALID);
     memset(text, 't', sizeof text - 1u);
     text[sizeof text - 1u] = '\0';
@@ -348,8 +348,7 @@ static void test_check_accepts_seed(void **state)
     assert_int_equal(herald_check(&cache, &n, &v), HERALD_OK);
     assert_true(herald_str_eq(v.key, "order-confirmation"));
     assert_int_equal(v.nvars, 2u);
-    assert_true(herald_str_eq(v.push_body,
-                              "Hi {{customerName}}, your order {{orderId}} is confirmed."));
+    assert_true(herald_str_eq(v.push_body, "Hi {{customerName}}, your order {{orderId}} is confirmed."));
     assert_int_equal(herald_check(&cache, &n, NULL), HERALD_OK);
     /* By id when no key is given; variable order does not matter. */
     {
@@ -380,7 +379,9 @@ static void test_check_refusals(void **state)
 {
     const herald_var_t missing[] = { { "customerName", "Jane", 0u } };
     const herald_var_t undeclared[] = {
-        { "customerName", "Jane", 0u }, { "orderId", "1", 0u }, { "coupon", "X", 0u },
+        { "customerName", "Jane", 0u },
+        { "orderId", "1", 0u },
+        { "coupon", "X", 0u },
     };
     const herald_var_t renamed[] = { { "customerName", "Jane", 0u }, { "orderID", "1", 0u } };
     herald_notification_t n = seed();

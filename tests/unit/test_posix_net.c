@@ -88,8 +88,8 @@ static int recv_all(herald_net_t *net, herald_posix_net_t *n, uint8_t *buf, size
 typedef struct {
     herald_posix_net_t n;
     herald_net_t net;
-    int lfd;       /* listener */
-    int peer;      /* accepted server side */
+    int lfd;  /* listener */
+    int peer; /* accepted server side */
     uint16_t port;
 } fixture_t;
 
@@ -336,14 +336,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connect_to_closed_port_is_an_error),
         cmocka_unit_test(test_misuse_and_unconnected_stream),
-        cmocka_unit_test_setup_teardown(test_round_trip_exact_bytes, setup_connected,
-                                        teardown_connected),
-        cmocka_unit_test_setup_teardown(test_would_block_is_zero, setup_connected,
-                                        teardown_connected),
+        cmocka_unit_test_setup_teardown(test_round_trip_exact_bytes, setup_connected, teardown_connected),
+        cmocka_unit_test_setup_teardown(test_would_block_is_zero, setup_connected, teardown_connected),
         cmocka_unit_test_setup_teardown(test_peer_close_is_net_closed_never_zero, setup_connected,
                                         teardown_connected),
-        cmocka_unit_test_setup_teardown(test_send_to_closed_peer_fails_without_sigpipe,
-                                        setup_connected, teardown_connected),
+        cmocka_unit_test_setup_teardown(test_send_to_closed_peer_fails_without_sigpipe, setup_connected,
+                                        teardown_connected),
         cmocka_unit_test(test_connect_by_name_and_ipv6_literal),
         cmocka_unit_test(test_clock),
         cmocka_unit_test(test_rng),

@@ -148,10 +148,8 @@ static void test_a_missing_file_says_why(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_regular_and_empty_files),
-        cmocka_unit_test(test_a_pipe_is_read_to_eof),
-        cmocka_unit_test(test_a_directory_is_refused),
-        cmocka_unit_test(test_the_bound_is_kept),
+        cmocka_unit_test(test_regular_and_empty_files), cmocka_unit_test(test_a_pipe_is_read_to_eof),
+        cmocka_unit_test(test_a_directory_is_refused),  cmocka_unit_test(test_the_bound_is_kept),
         cmocka_unit_test(test_a_missing_file_says_why),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);

@@ -26,20 +26,20 @@
 #include "herald/queue.h"
 #include "herald_flash_file.h"
 
-#define N_WORK 500u   /* notifications in the workload */
-#define N_POST 24u    /* written after the reboot, to show the queue still works */
+#define N_WORK 500u /* notifications in the workload */
+#define N_POST 24u  /* written after the reboot, to show the queue still works */
 #define N_ALL (N_WORK + N_POST)
 
 typedef struct {
-    uint8_t acked[N_ALL];    /* enqueue returned OK */
-    uint8_t before[N_ALL];   /* deliveries before the cut */
-    uint8_t retired[N_ALL];  /* retire returned OK */
-    uint8_t after[N_ALL];    /* deliveries after the reboot */
-    long commit_inflight;    /* the enqueue the cut interrupted, or -1 */
-    long retire_inflight;    /* the retire the cut interrupted, or -1 */
-    long last_after;         /* FIFO check after the reboot */
+    uint8_t acked[N_ALL];   /* enqueue returned OK */
+    uint8_t before[N_ALL];  /* deliveries before the cut */
+    uint8_t retired[N_ALL]; /* retire returned OK */
+    uint8_t after[N_ALL];   /* deliveries after the reboot */
+    long commit_inflight;   /* the enqueue the cut interrupted, or -1 */
+    long retire_inflight;   /* the retire the cut interrupted, or -1 */
+    long last_after;        /* FIFO check after the reboot */
     unsigned corrupt;
-    unsigned bad;            /* anything else wrong: order, phantom, resurrected, errors */
+    unsigned bad; /* anything else wrong: order, phantom, resurrected, errors */
 } rec_t;
 
 typedef struct {
@@ -286,8 +286,8 @@ enum { CUT, TRANSIENT, UNCUT };
 
 /* One run: operation k fails, landing as `how` says; with CUT the device is
  * then off until the reboot, with TRANSIENT only that operation fails. */
-static void run_once(const herald_flash_geometry_t *geo, int mode, uint64_t k, herald_flash_cut_t how, uint32_t seed,
-                     totals_t *t, uint64_t *ops)
+static void run_once(const herald_flash_geometry_t *geo, int mode, uint64_t k, herald_flash_cut_t how,
+                     uint32_t seed, totals_t *t, uint64_t *ops)
 {
     herald_flash_file_t ff;
     herald_flash_t fl;
@@ -359,12 +359,13 @@ static void run_every_cut(const herald_flash_geometry_t *geo)
         }
         erases += is_erase[k];
     }
-    printf("powerloss %ux%u program size %u: %llu operations (%llu erases) uncut; cuts tried %llu, lost %llu, "
-           "corrupt %llu, duplicated %llu, other failures %llu (%.1f s)\n",
-           geo->sector_count, geo->sector_size, geo->program_size, (unsigned long long)ops,
-           (unsigned long long)erases, (unsigned long long)t.cuts, (unsigned long long)t.lost,
-           (unsigned long long)t.corrupt, (unsigned long long)t.duplicated, (unsigned long long)t.bad,
-           (double)(clock() - c0) / CLOCKS_PER_SEC);
+    printf(
+        "powerloss %ux%u program size %u: %llu operations (%llu erases) uncut; cuts tried %llu, lost %llu, "
+        "corrupt %llu, duplicated %llu, other failures %llu (%.1f s)\n",
+        geo->sector_count, geo->sector_size, geo->program_size, (unsigned long long)ops,
+        (unsigned long long)erases, (unsigned long long)t.cuts, (unsigned long long)t.lost,
+        (unsigned long long)t.corrupt, (unsigned long long)t.duplicated, (unsigned long long)t.bad,
+        (double)(clock() - c0) / CLOCKS_PER_SEC);
     all.cuts += t.cuts;
     all.lost += t.lost;
     all.corrupt += t.corrupt;
@@ -403,9 +404,9 @@ static void test_every_cut_program_size_1(void **state)
  * and counted). */
 
 typedef struct {
-    unsigned i;      /* notification */
-    uint32_t addr;   /* where its record starts */
-    uint32_t size;   /* and its bytes */
+    unsigned i;    /* notification */
+    uint32_t addr; /* where its record starts */
+    uint32_t size; /* and its bytes */
 } placed_t;
 
 typedef struct {
@@ -439,8 +440,8 @@ static long take_head(herald_queue_t *q, herald_queue_rec_t *m)
     return q->retire(q->ctx, m->seq) == HERALD_OK ? r : -2;
 }
 
-static void damage_one(const herald_flash_geometry_t *geo, const uint8_t *img, const placed_t *want, size_t nwant,
-                       uint32_t pos, uint8_t mask, int stuck, dtotals_t *t)
+static void damage_one(const herald_flash_geometry_t *geo, const uint8_t *img, const placed_t *want,
+                       size_t nwant, uint32_t pos, uint8_t mask, int stuck, dtotals_t *t)
 {
     herald_flash_file_t ff;
     herald_flash_t fl;
@@ -586,7 +587,8 @@ static void run_every_damage(const herald_flash_geometry_t *geo)
         free(r);
     }
     lost_before = t.intact_lost;
-    printf("powerloss damage %ux%u program size %u: damage tried %llu (%llu flipped, %llu stuck bits) at %u points; "
+    printf("powerloss damage %ux%u program size %u: damage tried %llu (%llu flipped, %llu stuck bits) at %u "
+           "points; "
            "intact lost %llu, damaged records lost %llu, counted %llu, other failures %llu (%.1f s)\n",
            geo->sector_count, geo->sector_size, geo->program_size, (unsigned long long)t.tried,
            (unsigned long long)t.flips, (unsigned long long)t.stuck, DAMAGE_POINTS,
@@ -616,8 +618,9 @@ static void test_every_damage_program_size_1(void **state)
 static void test_summary(void **state)
 {
     (void)state;
-    printf("powerloss: cuts tried %llu, lost %llu, corrupt %llu, duplicated %llu\n", (unsigned long long)all.cuts,
-           (unsigned long long)all.lost, (unsigned long long)all.corrupt, (unsigned long long)all.duplicated);
+    printf("powerloss: cuts tried %llu, lost %llu, corrupt %llu, duplicated %llu\n",
+           (unsigned long long)all.cuts, (unsigned long long)all.lost, (unsigned long long)all.corrupt,
+           (unsigned long long)all.duplicated);
     assert_true(all.cuts > 0u);
     assert_int_equal(all.lost, 0u);
     assert_int_equal(all.corrupt, 0u);

@@ -21,7 +21,7 @@ static const char SEED_BODY[] =
     "\"title\":\"Order Confirmed\"}";
 
 typedef struct {
-    int flash;              /* 0: the RAM queue */
+    int flash; /* 0: the RAM queue */
     herald_flash_geometry_t geo;
 } qkind_t;
 
@@ -51,7 +51,8 @@ static int setup(void **state)
     fx_t *f = calloc(1, sizeof *f);
     f->kind = *state;
     if (f->kind->flash) {
-        assert_int_equal(herald_flash_file_open(&f->ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC, &f->flash),
+        assert_int_equal(herald_flash_file_open(&f->ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC,
+                                                &f->flash),
                          HERALD_OK);
         reopen(f);
     } else {
@@ -206,11 +207,11 @@ static void test_write_contract(void **state)
     assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_OK);
     assert_int_equal(f->q.begin(f->q.ctx, &m2), HERALD_E_BUSY);
     assert_int_equal(f->q.write(f->q.ctx, "abc", 3u), HERALD_OK);
-    assert_int_equal(f->q.commit(f->q.ctx), HERALD_E_INVALID_ARG); /* one byte short */
+    assert_int_equal(f->q.commit(f->q.ctx), HERALD_E_INVALID_ARG);          /* one byte short */
     assert_int_equal(f->q.write(f->q.ctx, "de", 2u), HERALD_E_INVALID_ARG); /* one too many */
     f->q.abort(f->q.ctx);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
-    f->q.abort(f->q.ctx); /* harmless when nothing is begun */
+    f->q.abort(f->q.ctx);           /* harmless when nothing is begun */
     put_ok(&f->q, "", 5u, 1u, &s1); /* an empty body is a record too */
     put_ok(&f->q, "after abort", 0u, 0u, &s2);
     if (f->kind->flash) {
@@ -315,7 +316,8 @@ static void test_exact_capacity(void **state)
     body_of(body, sizeof body, 12u, 32u);
     put_ok(&f->q, body, 0u, 0u, NULL);
     assert_int_equal(f->q.count(f->q.ctx), 10u);
-    assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_E_QUEUE_FULL); /* max body fits a sector, none is free */
+    assert_int_equal(f->q.begin(f->q.ctx, &m),
+                     HERALD_E_QUEUE_FULL); /* max body fits a sector, none is free */
     m.body_len = 173u;
     assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_E_NOSPACE);
     assert_int_equal(f->ff.stats.erases, 5u);
@@ -511,7 +513,7 @@ static void test_stuck_header_bit_then_flip_keeps_the_records(void **state)
         snprintf(body, sizeof body, "late-%u", i);
         put_ok(&f->q, body, 0u, 0u, &late[i]);
     }
-    assert_true(find_body(f, "late-0") < 512u); /* not in sector 3 */
+    assert_true(find_body(f, "late-0") < 512u);                  /* not in sector 3 */
     herald_flash_file_flip(&f->ff, 3u * 512u + 16u + 5u, 0x01u); /* copy 2 */
     reopen(f);
     late_records_come_out(f, s, late, 3u);
@@ -561,7 +563,7 @@ static void test_failed_commit_is_not_taken_off_the_count(void **state)
     assert_true(herald_flash_file_stick(&f->ff, 116u, 0x01u, 0x01u));
     assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_OK);
     assert_int_equal(f->q.write(f->q.ctx, "bbbbbbbb", 8u), HERALD_OK);
-    assert_int_equal(f->q.commit(f->q.ctx), HERALD_E_FLASH); /* read back: not as written */
+    assert_int_equal(f->q.commit(f->q.ctx), HERALD_E_FLASH);             /* read back: not as written */
     herald_flash_file_fail_once(&f->ff, 0u, HERALD_FLASH_CUT_CLEAN, 1u); /* abort's retire mark */
     f->q.abort(f->q.ctx);
     put_ok(&f->q, "intact-b", 0u, 0u, &sb);
@@ -816,7 +818,8 @@ static void test_wear_spread(void **state)
         lo = ff.sector_erases[s] < lo ? ff.sector_erases[s] : lo;
         hi = ff.sector_erases[s] > hi ? ff.sector_erases[s] : hi;
     }
-    printf("wear: 10000 cycles of a %zu-byte body on %ux%u (program size %u): %llu erases, per sector min %u max %u "
+    printf("wear: 10000 cycles of a %zu-byte body on %ux%u (program size %u): %llu erases, per sector min %u "
+           "max %u "
            "(max/min %.2f)\n",
            sizeof SEED_BODY - 1u, geo.sector_count, geo.sector_size, geo.program_size,
            (unsigned long long)ff.stats.erases, lo, hi, (double)hi / lo);
@@ -857,8 +860,12 @@ static void test_bytes_per_notification(void **state)
 static const qkind_t FL4_SMALL = { 1, { 256u, 4u, 4u } };
 
 /* One entry per queue kind, named "test (kind)" so a failure says which. */
-#define CONTRACT(fn, k) { #fn " (" #k ")", fn, setup, teardown, (void *)&(k) }
-#define CONTRACT_ALL(fn) CONTRACT(fn, RAM), CONTRACT(fn, FL1), CONTRACT(fn, FL4), CONTRACT(fn, FL8), CONTRACT(fn, FL16)
+#define CONTRACT(fn, k) \
+    { \
+#fn " (" #k ")", fn, setup, teardown, (void *)&(k) \
+    }
+#define CONTRACT_ALL(fn) \
+    CONTRACT(fn, RAM), CONTRACT(fn, FL1), CONTRACT(fn, FL4), CONTRACT(fn, FL8), CONTRACT(fn, FL16)
 #define FLASH_ALL(fn) CONTRACT(fn, FL1), CONTRACT(fn, FL4), CONTRACT(fn, FL8), CONTRACT(fn, FL16)
 
 int main(void)

@@ -41,7 +41,8 @@ static int setup(void **state)
     fx_t *f = calloc(1, sizeof *f);
     f->kind = *state;
     if (f->kind->flash) {
-        assert_int_equal(herald_flash_file_open(&f->ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC, &f->flash),
+        assert_int_equal(herald_flash_file_open(&f->ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC,
+                                                &f->flash),
                          HERALD_OK);
         assert_int_equal(herald_flash_queue_init(&f->fq, &f->flash, &f->q), HERALD_OK);
     } else {
@@ -305,7 +306,7 @@ static void test_unknown_erase_count(void **state)
     put(&f->q, 0u, 100u); /* opens sector 0 */
     assert_int_equal(f->q.stats(f->q.ctx, &s, counts, 4u), HERALD_OK);
     assert_int_equal(counts[0], 1u);
-    memset(f->ff.mem + ss - 12u, 0xFF, 12u); /* as format 1 left it */
+    memset(f->ff.mem + ss - 12u, 0xFF, 12u);             /* as format 1 left it */
     herald_flash_file_flip(&f->ff, 2u * ss - 7u, 0x10u); /* sector 1: damage where the tail goes */
     assert_int_equal(f->q.stats(f->q.ctx, &s, counts, 4u), HERALD_OK);
     assert_int_equal(counts[0], HERALD_QUEUE_ERASES_UNKNOWN);
@@ -490,7 +491,8 @@ static void test_walk_after_every_cut(void **state)
         herald_queue_stats_t s;
         size_t n = 0;
         herald_status_t st;
-        assert_int_equal(herald_flash_file_open(&ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC, &fl), HERALD_OK);
+        assert_int_equal(herald_flash_file_open(&ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC, &fl),
+                         HERALD_OK);
         herald_flash_file_cut(&ff, k, HERALD_FLASH_CUT_BITS, (uint32_t)k);
         assert_int_equal(herald_flash_queue_init(&fq, &fl, &q), HERALD_OK);
         for (unsigned i = 0; i < 30u; i++) {
@@ -525,7 +527,10 @@ static void test_walk_after_every_cut(void **state)
     printf("walk after power cuts: %u cuts tried, each listing whole\n", tried);
 }
 
-#define CASE(fn, k) { #fn " (" #k ")", fn, setup, teardown, (void *)&(k) }
+#define CASE(fn, k) \
+    { \
+#fn " (" #k ")", fn, setup, teardown, (void *)&(k) \
+    }
 
 int main(void)
 {

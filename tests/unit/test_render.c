@@ -8,7 +8,7 @@
 #include "herald/render.h"
 
 #define PUSH_BODY "Hi {{customerName}}, your order {{orderId}} is confirmed."
-#define PUSH_OUT  "Hi Jane, your order ORD-12345 is confirmed."
+#define PUSH_OUT "Hi Jane, your order ORD-12345 is confirmed."
 
 static const herald_var_t seed_vars[] = {
     { "customerName", "Jane", 0u },
@@ -44,7 +44,7 @@ static void test_exact_fit_and_one_short(void **state)
     assert_int_equal(render(PUSH_BODY, HERALD_RENDER_RAW, out, len + 1u, &needed), HERALD_OK);
     assert_string_equal(out, PUSH_OUT);
     assert_int_equal(needed, len);
-    assert_int_equal(out[len + 1u], 'x');   /* nothing written past cap */
+    assert_int_equal(out[len + 1u], 'x'); /* nothing written past cap */
 
     memset(out, 'x', sizeof out);
     assert_int_equal(render(PUSH_BODY, HERALD_RENDER_RAW, out, len, &needed), HERALD_E_NOSPACE);
@@ -79,7 +79,7 @@ static void test_bad_templates(void **state)
         herald_status_t st;
     } cases[] = {
         { "Hi {{name}}", HERALD_E_PLACEHOLDER_UNKNOWN },
-        { "Hi {{customername}}", HERALD_E_PLACEHOLDER_UNKNOWN },   /* case matters */
+        { "Hi {{customername}}", HERALD_E_PLACEHOLDER_UNKNOWN }, /* case matters */
         { "Hi {{customerName", HERALD_E_TEMPLATE_SYNTAX },
         { "Hi {{customerName}", HERALD_E_TEMPLATE_SYNTAX },
         { "Hi {{", HERALD_E_TEMPLATE_SYNTAX },
@@ -87,8 +87,8 @@ static void test_bad_templates(void **state)
         { "a {{ \t }} b", HERALD_E_TEMPLATE_SYNTAX },
         { "{{orderId}} then {{", HERALD_E_TEMPLATE_SYNTAX },
         { "{{orderId}} then {{nope}}", HERALD_E_PLACEHOLDER_UNKNOWN },
-        { "{{orderId}x}}", HERALD_E_PLACEHOLDER_UNKNOWN },   /* first "}}" closes */
-        { "{{{orderId}}}", HERALD_E_PLACEHOLDER_UNKNOWN },   /* no triple braces */
+        { "{{orderId}x}}", HERALD_E_PLACEHOLDER_UNKNOWN }, /* first "}}" closes */
+        { "{{{orderId}}}", HERALD_E_PLACEHOLDER_UNKNOWN }, /* no triple braces */
     };
     char out[64];
     size_t needed;
@@ -96,8 +96,7 @@ static void test_bad_templates(void **state)
     for (size_t i = 0u; i < sizeof cases / sizeof cases[0]; i++) {
         memset(out, 'x', sizeof out);
         needed = 99u;
-        assert_int_equal(render(cases[i].tmpl, HERALD_RENDER_RAW, out, sizeof out, &needed),
-                         cases[i].st);
+        assert_int_equal(render(cases[i].tmpl, HERALD_RENDER_RAW, out, sizeof out, &needed), cases[i].st);
         assert_string_equal(out, "");
         assert_int_equal(needed, 0u);
     }
@@ -107,15 +106,15 @@ static void test_spaces_and_lone_braces(void **state)
 {
     char out[128];
     (void)state;
-    assert_int_equal(render("[{{ customerName }}|{{\torderId \t}}|{{customerName }}]",
-                            HERALD_RENDER_RAW, out, sizeof out, NULL), HERALD_OK);
+    assert_int_equal(render("[{{ customerName }}|{{\torderId \t}}|{{customerName }}]", HERALD_RENDER_RAW, out,
+                            sizeof out, NULL),
+                     HERALD_OK);
     assert_string_equal(out, "[Jane|ORD-12345|Jane]");
     assert_int_equal(render("{ a } { {b} }} {", HERALD_RENDER_RAW, out, sizeof out, NULL), HERALD_OK);
     assert_string_equal(out, "{ a } { {b} }} {");
     assert_int_equal(render("}{{orderId}}}{", HERALD_RENDER_RAW, out, sizeof out, NULL), HERALD_OK);
     assert_string_equal(out, "}ORD-12345}{");
-    assert_int_equal(render("a{b{{orderId}}c}d}}{x{", HERALD_RENDER_RAW, out, sizeof out, NULL),
-                     HERALD_OK);
+    assert_int_equal(render("a{b{{orderId}}c}d}}{x{", HERALD_RENDER_RAW, out, sizeof out, NULL), HERALD_OK);
     assert_string_equal(out, "a{bORD-12345c}d}}{x{");
     assert_int_equal(render("", HERALD_RENDER_RAW, out, sizeof out, NULL), HERALD_OK);
     assert_string_equal(out, "");
@@ -126,8 +125,9 @@ static void test_values_are_not_re_expanded(void **state)
     static const herald_var_t vars[] = { { "a", "{{b}}", 0u }, { "b", "no", 0u } };
     char out[32];
     (void)state;
-    assert_int_equal(herald_render(HERALD_STR_LIT("<{{a}}>"), vars, 2u, HERALD_RENDER_RAW, out,
-                                   sizeof out, NULL), HERALD_OK);
+    assert_int_equal(herald_render(HERALD_STR_LIT("<{{a}}>"), vars, 2u, HERALD_RENDER_RAW, out, sizeof out,
+                                   NULL),
+                     HERALD_OK);
     assert_string_equal(out, "<{{b}}>");
 }
 
@@ -136,8 +136,9 @@ static void test_explicit_length_value(void **state)
     static const herald_var_t vars[] = { { "v", "abcdef", 3u } };
     char out[32];
     (void)state;
-    assert_int_equal(herald_render(HERALD_STR_LIT("<{{v}}>"), vars, 1u, HERALD_RENDER_RAW, out,
-                                   sizeof out, NULL), HERALD_OK);
+    assert_int_equal(herald_render(HERALD_STR_LIT("<{{v}}>"), vars, 1u, HERALD_RENDER_RAW, out, sizeof out,
+                                   NULL),
+                     HERALD_OK);
     assert_string_equal(out, "<abc>");
 }
 
@@ -148,13 +149,14 @@ static void test_json_mode_escapes_text_and_values(void **state)
     char out[128];
     size_t needed = 0u;
     (void)state;
-    assert_int_equal(herald_render(HERALD_STR_LIT("Say \"hi\"\t to {{who}}!"), vars, 1u,
-                                   HERALD_RENDER_JSON, out, sizeof out, &needed), HERALD_OK);
+    assert_int_equal(herald_render(HERALD_STR_LIT("Say \"hi\"\t to {{who}}!"), vars, 1u, HERALD_RENDER_JSON,
+                                   out, sizeof out, &needed),
+                     HERALD_OK);
     assert_string_equal(out, want);
     assert_int_equal(needed, sizeof want - 1u);
     /* NOSPACE measures the escaped length too. */
-    assert_int_equal(herald_render(HERALD_STR_LIT("Say \"hi\"\t to {{who}}!"), vars, 1u,
-                                   HERALD_RENDER_JSON, out, sizeof want - 1u, &needed),
+    assert_int_equal(herald_render(HERALD_STR_LIT("Say \"hi\"\t to {{who}}!"), vars, 1u, HERALD_RENDER_JSON,
+                                   out, sizeof want - 1u, &needed),
                      HERALD_E_NOSPACE);
     assert_int_equal(needed, sizeof want - 1u);
     assert_string_equal(out, "");
@@ -168,20 +170,22 @@ static void test_invalid_args(void **state)
     (void)state;
     assert_int_equal(herald_render(null_tmpl, seed_vars, 2u, HERALD_RENDER_RAW, out, sizeof out, NULL),
                      HERALD_E_INVALID_ARG);
-    assert_int_equal(herald_render(HERALD_STR_LIT("x"), NULL, 2u, HERALD_RENDER_RAW, out, sizeof out,
-                                   NULL), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_render(HERALD_STR_LIT("x"), NULL, 2u, HERALD_RENDER_RAW, out, sizeof out, NULL),
+                     HERALD_E_INVALID_ARG);
     assert_int_equal(herald_render(HERALD_STR_LIT("x"), seed_vars, 2u, (herald_render_mode_t)5, out,
-                                   sizeof out, NULL), HERALD_E_INVALID_ARG);
-    assert_int_equal(herald_render(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, NULL, 4u,
-                                   NULL), HERALD_E_INVALID_ARG);
-    assert_int_equal(herald_render_stream(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, win,
-                                          7u, herald_count_sink, &(size_t){ 0u }),
+                                   sizeof out, NULL),
                      HERALD_E_INVALID_ARG);
-    assert_int_equal(herald_render_stream(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, NULL,
-                                          8u, herald_count_sink, &(size_t){ 0u }),
+    assert_int_equal(herald_render(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, NULL, 4u, NULL),
                      HERALD_E_INVALID_ARG);
-    assert_int_equal(herald_render_stream(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, win,
-                                          8u, NULL, NULL), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_render_stream(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, win, 7u,
+                                          herald_count_sink, &(size_t){ 0u }),
+                     HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_render_stream(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, NULL, 8u,
+                                          herald_count_sink, &(size_t){ 0u }),
+                     HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_render_stream(HERALD_STR_LIT("x"), seed_vars, 2u, HERALD_RENDER_RAW, win, 8u,
+                                          NULL, NULL),
+                     HERALD_E_INVALID_ARG);
 }
 
 /* ---- streaming */
@@ -190,8 +194,8 @@ typedef struct {
     char buf[16384];
     size_t len;
     size_t calls;
-    size_t max_call;          /* largest single write seen */
-    size_t fail_at;           /* 1-based call to fail, 0 never */
+    size_t max_call; /* largest single write seen */
+    size_t fail_at;  /* 1-based call to fail, 0 never */
 } rec_t;
 
 static herald_status_t rec_sink(void *ctx, const char *data, size_t len)
@@ -269,16 +273,17 @@ static void test_stream_bad_template_emits_nothing(void **state)
     (void)state;
     memcpy(tmpl + n, "{{unknown}}", 11u);
     memset(r, 0, sizeof *r);
-    assert_int_equal(herald_render_stream((herald_str_t){ tmpl, n + 11u }, big_vars, 2u,
-                                          HERALD_RENDER_RAW, window, sizeof window, rec_sink, r),
+    assert_int_equal(herald_render_stream((herald_str_t){ tmpl, n + 11u }, big_vars, 2u, HERALD_RENDER_RAW,
+                                          window, sizeof window, rec_sink, r),
                      HERALD_E_PLACEHOLDER_UNKNOWN);
-    assert_int_equal(herald_render_stream((herald_str_t){ tmpl, n + 2u }, big_vars, 2u,
-                                          HERALD_RENDER_RAW, window, sizeof window, rec_sink, r),
+    assert_int_equal(herald_render_stream((herald_str_t){ tmpl, n + 2u }, big_vars, 2u, HERALD_RENDER_RAW,
+                                          window, sizeof window, rec_sink, r),
                      HERALD_E_TEMPLATE_SYNTAX);
     assert_int_equal(r->calls, 0u);
     /* Empty output: no call at all. */
-    assert_int_equal(herald_render_stream(HERALD_STR_LIT(""), big_vars, 2u, HERALD_RENDER_RAW,
-                                          window, sizeof window, rec_sink, r), HERALD_OK);
+    assert_int_equal(herald_render_stream(HERALD_STR_LIT(""), big_vars, 2u, HERALD_RENDER_RAW, window,
+                                          sizeof window, rec_sink, r),
+                     HERALD_OK);
     assert_int_equal(r->calls, 0u);
     test_free(r);
 }
@@ -292,14 +297,15 @@ static void test_stream_sink_error_propagates(void **state)
     for (size_t at = 1u; at <= 3u; at++) {
         memset(&r, 0, sizeof r);
         r.fail_at = at;
-        assert_int_equal(herald_render_stream(HERALD_STR_LIT(PUSH_BODY), seed_vars, 2u,
-                                              HERALD_RENDER_JSON, window, sizeof window, rec_sink, &r),
+        assert_int_equal(herald_render_stream(HERALD_STR_LIT(PUSH_BODY), seed_vars, 2u, HERALD_RENDER_JSON,
+                                              window, sizeof window, rec_sink, &r),
                          HERALD_E_NET);
         assert_int_equal(r.calls, at);
     }
     memset(&r, 0, sizeof r);
-    assert_int_equal(herald_render_stream(HERALD_STR_LIT(PUSH_BODY), seed_vars, 2u, HERALD_RENDER_RAW,
-                                          window, sizeof window, rec_sink, &r), HERALD_OK);
+    assert_int_equal(herald_render_stream(HERALD_STR_LIT(PUSH_BODY), seed_vars, 2u, HERALD_RENDER_RAW, window,
+                                          sizeof window, rec_sink, &r),
+                     HERALD_OK);
     assert_int_equal(r.calls, 3u);
     assert_memory_equal(r.buf, PUSH_OUT, strlen(PUSH_OUT));
 }

@@ -19,11 +19,13 @@ static void test_null_and_empty_templates(void **state)
     (void)state;
     memcpy(out, "junk", 5);
     assert_int_equal(herald_render((herald_str_t){ NULL, 0 }, NULL, 0, HERALD_RENDER_RAW, out, sizeof out,
-                                   &needed), HERALD_OK);
+                                   &needed),
+                     HERALD_OK);
     assert_string_equal(out, "");
     assert_int_equal(needed, 0);
     assert_int_equal(herald_render_stream((herald_str_t){ NULL, 0 }, NULL, 0, HERALD_RENDER_JSON, win,
-                                          sizeof win, rec_sink, &r), HERALD_OK);
+                                          sizeof win, rec_sink, &r),
+                     HERALD_OK);
     assert_int_equal(r.calls, 0);
     /* Measuring only: no buffer at all. */
     assert_int_equal(herald_render(HERALD_STR_LIT("abc"), NULL, 0, HERALD_RENDER_RAW, NULL, 0, &needed),
@@ -42,7 +44,8 @@ static void test_unnamed_and_prefix_variables_are_skipped(void **state)
     char out[32];
     (void)state;
     assert_int_equal(herald_render(HERALD_STR_LIT("[{{orderId}}|{{order}}]"), vars, 4, HERALD_RENDER_RAW, out,
-                                   sizeof out, NULL), HERALD_OK);
+                                   sizeof out, NULL),
+                     HERALD_OK);
     assert_string_equal(out, "[ORD-1|short]");
 }
 
@@ -56,7 +59,8 @@ static void test_length_overflow_is_nospace(void **state)
     (void)state;
     memcpy(out, "junk", 5);
     assert_int_equal(herald_render(HERALD_STR_LIT("x{{a}}"), huge, 1, HERALD_RENDER_RAW, out, sizeof out,
-                                   &needed), HERALD_E_NOSPACE);
+                                   &needed),
+                     HERALD_E_NOSPACE);
     assert_string_equal(out, "");
     assert_int_equal(needed, 0);
 }
@@ -68,11 +72,14 @@ static void test_stream_refuses_bad_arguments_before_any_output(void **state)
     rec_t r = { .len = 0 };
     (void)state;
     assert_int_equal(herald_render_stream(HERALD_STR_LIT("{{a}}"), vars, 1, (herald_render_mode_t)2, win,
-                                          sizeof win, rec_sink, &r), HERALD_E_INVALID_ARG);
+                                          sizeof win, rec_sink, &r),
+                     HERALD_E_INVALID_ARG);
     assert_int_equal(herald_render_stream((herald_str_t){ NULL, 2 }, vars, 1, HERALD_RENDER_RAW, win,
-                                          sizeof win, rec_sink, &r), HERALD_E_INVALID_ARG);
+                                          sizeof win, rec_sink, &r),
+                     HERALD_E_INVALID_ARG);
     assert_int_equal(herald_render_stream(HERALD_STR_LIT("{{a}}"), NULL, 1, HERALD_RENDER_RAW, win,
-                                          sizeof win, rec_sink, &r), HERALD_E_INVALID_ARG);
+                                          sizeof win, rec_sink, &r),
+                     HERALD_E_INVALID_ARG);
     assert_int_equal(r.calls, 0);
 }
 
@@ -86,8 +93,9 @@ static void test_stream_sink_fails_inside_a_value(void **state)
     for (size_t at = 1; at <= 3; at++) {
         for (int mode = HERALD_RENDER_RAW; mode <= HERALD_RENDER_JSON; mode++) {
             rec_t r = { .fail_at = at };
-            assert_int_equal(herald_render_stream(HERALD_STR_LIT("<{{v}}>"), vars, 1, (herald_render_mode_t)mode,
-                                                  win, sizeof win, rec_sink, &r), HERALD_E_NET);
+            assert_int_equal(herald_render_stream(HERALD_STR_LIT("<{{v}}>"), vars, 1,
+                                                  (herald_render_mode_t)mode, win, sizeof win, rec_sink, &r),
+                             HERALD_E_NET);
             assert_int_equal(r.calls, at);
             assert_int_equal(r.len, 8 * (at - 1));
             assert_memory_equal(r.buf, "<abcdefghijklmnopqrst>", r.len);

@@ -10,9 +10,9 @@
 #include "herald/coalesce.h"
 #include "herald/request.h"
 
-#define SEED_BODY                                                                              \
-    "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\","  \
-    "\"orderId\":\"ORD-12345\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\","       \
+#define SEED_BODY \
+    "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\"," \
+    "\"orderId\":\"ORD-12345\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\"," \
     "\"title\":\"Order Confirmed\"}"
 
 static herald_notification_t seed(void)
@@ -155,10 +155,10 @@ static void test_values_are_escaped_with_explicit_length(void **state)
                              "\"mode\":\"realtime\"}");
 }
 
-#define PUSH_BODY                                                                              \
-    "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\","  \
-    "\"orderId\":\"ORD-12345\"},\"notificationPushData\":{\"deepLink\":\"app://orders/1\","      \
-    "\"priority\":\"high\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\","             \
+#define PUSH_BODY \
+    "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\"," \
+    "\"orderId\":\"ORD-12345\"},\"notificationPushData\":{\"deepLink\":\"app://orders/1\"," \
+    "\"priority\":\"high\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\"," \
     "\"title\":\"Order Confirmed\"}"
 
 static void test_push_data_exact_bytes(void **state)
@@ -247,7 +247,7 @@ static void test_sink_error_propagates_from_every_call(void **state)
     for (size_t at = 1u; at <= ok.calls; at++) {
         rec_t r = { .len = 0u, .fail_at = at, .fail_st = HERALD_E_NET_CLOSED };
         assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_NET_CLOSED);
-        assert_int_equal(r.calls, at);   /* nothing written after the error */
+        assert_int_equal(r.calls, at); /* nothing written after the error */
     }
 }
 
@@ -279,12 +279,13 @@ static void test_strings_of_every_length_keep_order(void **state)
         root = parse(buf, out_len);
         assert_member_string(root, "title", text);
         assert_member_string(root, "tag", text + len / 2u);
-        assert_member_string(cJSON_GetObjectItemCaseSensitive(
-                                 cJSON_GetObjectItemCaseSensitive(root, "template"), "variables"),
-                             "v", text);
+        assert_member_string(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "template"), "variables"),
+            "v", text);
         {
-            const cJSON *pd = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(root, "template"), "notificationPushData");
+            const cJSON *pd =
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "template"),
+                                                 "notificationPushData");
             assert_member_string(pd, "p", text);
             assert_member_string(pd, "q", text + len / 3u);
         }
@@ -319,14 +320,14 @@ static void test_invalid_args(void **state)
     n.nvars = 1u;
     assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
     n = seed();
-    n.npush_data = 1u;   /* with no push_data array */
+    n.npush_data = 1u; /* with no push_data array */
     assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
     assert_int_equal(herald_request_length(&n, &len), HERALD_E_INVALID_ARG);
     n.push_data = null_value;
     assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
     n.push_data = null_name;
     assert_int_equal(herald_request_write(&n, rec_sink, &r), HERALD_E_INVALID_ARG);
-    assert_int_equal(r.calls, 0u);   /* refused before any byte */
+    assert_int_equal(r.calls, 0u); /* refused before any byte */
 }
 
 static void json_string(const char *s, size_t len, char *buf, size_t cap)
@@ -399,8 +400,7 @@ static void test_control_chars_roundtrip_through_cjson(void **state)
     n.nvars = 1u;
     len = write_body(&n, buf, sizeof buf);
     root = parse(buf, len);
-    v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "template"),
-                                         "variables");
+    v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "template"), "variables");
     assert_int_equal(cJSON_GetArraySize(v), 1);
     assert_member_string(v, "v", "\x01\x1f\t\n\"\\\x7f");
     cJSON_Delete(root);
@@ -439,8 +439,8 @@ static void test_measure_length_and_hash(void **state)
     n.title = "another title";
     n.tag = "a tag";
     assert_int_equal(herald_request_measure(&n, &len, &h2), HERALD_OK);
-    assert_true(h2 == h);                       /* title and tag aside */
-    assert_true(len > sizeof SEED_BODY - 1u);   /* but counted */
+    assert_true(h2 == h);                     /* title and tag aside */
+    assert_true(len > sizeof SEED_BODY - 1u); /* but counted */
     n = seed();
     n.mode = HERALD_MODE_BATCH;
     assert_int_equal(herald_request_measure(&n, NULL, &h2), HERALD_OK);

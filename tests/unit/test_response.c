@@ -176,23 +176,28 @@ static void test_documented_error_codes(void **state)
         assert_string_equal(res.notification_id, "");
         if (cases[i].http == 200) { /* what the envelope said is the cause */
             assert_int_equal(err.cause, strcmp(cases[i].code, "ERR_INVALID_MODE") == 0
-                                            ? HERALD_E_PLATFORM_INVALID_MODE : HERALD_E_PLATFORM_RATE_LIMITED);
+                                            ? HERALD_E_PLATFORM_INVALID_MODE
+                                            : HERALD_E_PLATFORM_RATE_LIMITED);
         }
     }
     /* an envelope with only a message, or an odd details value */
-    assert_int_equal(parse(400, "{\"error\":{\"message\":\"nope\",\"details\":null}}"), HERALD_E_PLATFORM_BAD_REQUEST);
+    assert_int_equal(parse(400, "{\"error\":{\"message\":\"nope\",\"details\":null}}"),
+                     HERALD_E_PLATFORM_BAD_REQUEST);
     assert_string_equal(err.code, "");
     assert_string_equal(err.message, "nope");
     assert_string_equal(err.details, "");
-    assert_int_equal(parse(401, "{\"error\":{\"code\":5,\"details\":\"see docs\"}}"), HERALD_E_PLATFORM_UNAUTHORIZED);
+    assert_int_equal(parse(401, "{\"error\":{\"code\":5,\"details\":\"see docs\"}}"),
+                     HERALD_E_PLATFORM_UNAUTHORIZED);
     assert_string_equal(err.code, "");
     assert_string_equal(err.details, "\"see docs\"");
-    assert_int_equal(parse(200, "{\"error\":{\"message\":\"odd\"}}"), HERALD_E_ACCEPTED_UNREADABLE); /* a 2xx without a code */
+    assert_int_equal(parse(200, "{\"error\":{\"message\":\"odd\"}}"),
+                     HERALD_E_ACCEPTED_UNREADABLE); /* a 2xx without a code */
 }
 
 static void test_unknown_code_keeps_text(void **state)
 {
-    static const char body[] = "{\"error\":{\"code\":\"ERR_QUOTA_EXHAUSTED\",\"message\":\"Monthly quota used up\"}}";
+    static const char body[] =
+        "{\"error\":{\"code\":\"ERR_QUOTA_EXHAUSTED\",\"message\":\"Monthly quota used up\"}}";
     (void)state;
     assert_int_equal(parse(400, body), HERALD_E_PLATFORM_UNKNOWN);
     assert_string_equal(err.code, "ERR_QUOTA_EXHAUSTED");
@@ -213,17 +218,22 @@ static void test_statuses_without_envelope(void **state)
         int http;
         herald_status_t st;
     } cases[] = {
-        { 400, HERALD_E_PLATFORM_BAD_REQUEST }, { 401, HERALD_E_PLATFORM_UNAUTHORIZED },
-        { 403, HERALD_E_PLATFORM_FORBIDDEN },   { 404, HERALD_E_PLATFORM_NOT_FOUND },
-        { 405, HERALD_E_PLATFORM_BAD_REQUEST }, { 418, HERALD_E_PLATFORM_BAD_REQUEST },
+        { 400, HERALD_E_PLATFORM_BAD_REQUEST },  { 401, HERALD_E_PLATFORM_UNAUTHORIZED },
+        { 403, HERALD_E_PLATFORM_FORBIDDEN },    { 404, HERALD_E_PLATFORM_NOT_FOUND },
+        { 405, HERALD_E_PLATFORM_BAD_REQUEST },  { 418, HERALD_E_PLATFORM_BAD_REQUEST },
         { 429, HERALD_E_PLATFORM_RATE_LIMITED }, { 500, HERALD_E_PLATFORM_SERVER },
-        { 502, HERALD_E_PLATFORM_SERVER },      { 503, HERALD_E_PLATFORM_SERVER },
-        { 599, HERALD_E_PLATFORM_SERVER },      { 301, HERALD_E_HTTP_STATUS },
-        { 101, HERALD_E_HTTP_STATUS },          { 600, HERALD_E_HTTP_STATUS },
+        { 502, HERALD_E_PLATFORM_SERVER },       { 503, HERALD_E_PLATFORM_SERVER },
+        { 599, HERALD_E_PLATFORM_SERVER },       { 301, HERALD_E_HTTP_STATUS },
+        { 101, HERALD_E_HTTP_STATUS },           { 600, HERALD_E_HTTP_STATUS },
     };
     static const char *const bodies[] = {
-        NULL, "", "<html><body>502 Bad Gateway</body></html>", "{\"message\":\"Unauthorized\"}",
-        "[]", "{\"error\":", "{\"notificationId\":\"n1\"}",
+        NULL,
+        "",
+        "<html><body>502 Bad Gateway</body></html>",
+        "{\"message\":\"Unauthorized\"}",
+        "[]",
+        "{\"error\":",
+        "{\"notificationId\":\"n1\"}",
     };
     size_t i, j;
     (void)state;
@@ -243,7 +253,10 @@ static void test_long_strings_cut_safely(void **state)
         const char *unit; /* one character, 1 to 4 bytes of UTF-8 */
         size_t kept;      /* bytes that fit in the 128-byte title */
     } units[] = {
-        { "a", 127 }, { "\xc3\xa9", 126 }, { "\xe2\x82\xac", 126 }, { "\xf0\x9f\x98\x80", 124 },
+        { "a", 127 },
+        { "\xc3\xa9", 126 },
+        { "\xe2\x82\xac", 126 },
+        { "\xf0\x9f\x98\x80", 124 },
     };
     char body[1200], title[700];
     size_t i, k;
@@ -263,17 +276,21 @@ static void test_long_strings_cut_safely(void **state)
     /* a value of exactly the room left is not cut */
     memset(title, 'x', 63);
     title[63] = '\0';
-    snprintf(body, sizeof body, "{\"notificationId\":\"%s\",\"channels\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"]}", title);
+    snprintf(body, sizeof body,
+             "{\"notificationId\":\"%s\",\"channels\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"]}", title);
     assert_int_equal(parse(201, body), HERALD_OK);
     assert_string_equal(res.notification_id, title);
     assert_int_equal(res.nchannels, 6);
     assert_int_equal(res.truncated, 0);
     /* too many channels, a channel too long, an id too long */
-    assert_int_equal(parse(201, "{\"notificationId\":\"n\",\"channels\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\"]}"), HERALD_OK);
+    assert_int_equal(
+        parse(201, "{\"notificationId\":\"n\",\"channels\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\"]}"),
+        HERALD_OK);
     assert_int_equal(res.nchannels, 6);
     assert_string_equal(res.channels[5], "f");
     assert_int_equal(res.truncated, HERALD_CUT_CHANNELS);
-    assert_int_equal(parse(201, "{\"notificationId\":\"n\",\"channels\":[\"whatsapp-business-api\"]}"), HERALD_OK);
+    assert_int_equal(parse(201, "{\"notificationId\":\"n\",\"channels\":[\"whatsapp-business-api\"]}"),
+                     HERALD_OK);
     assert_string_equal(res.channels[0], "whatsapp-busine");
     assert_int_equal(res.truncated, HERALD_CUT_CHANNELS);
     /* an escaped code point longer than the field */
@@ -283,7 +300,9 @@ static void test_long_strings_cut_safely(void **state)
     assert_int_equal(parse(200, body), HERALD_OK);
     assert_int_equal(strlen(res.notification_id), 63);
     assert_int_equal(res.truncated, HERALD_CUT_NOTIFICATION_ID);
-    assert_int_equal(parse(200, "{\"notificationId\":\"n\",\"sentFrom\":\"0123456789012345678901234567890\\u20ac\"}"), HERALD_OK);
+    assert_int_equal(
+        parse(200, "{\"notificationId\":\"n\",\"sentFrom\":\"0123456789012345678901234567890\\u20ac\"}"),
+        HERALD_OK);
     assert_string_equal(res.sent_from, "0123456789012345678901234567890");
     assert_int_equal(res.truncated, HERALD_CUT_SENT_FROM);
 }
@@ -298,12 +317,13 @@ static void test_long_error_text_and_details_cut(void **state)
     }
     msg[300] = '\0';
     for (i = 0; i < 40; i++) {
-        n += (size_t)snprintf(details + n, sizeof details - n, "%s\"field%02zu\":\"\xc3\xa9t\xc3\xa9 required\"",
-                              i ? "," : "{", i);
+        n += (size_t)snprintf(details + n, sizeof details - n,
+                              "%s\"field%02zu\":\"\xc3\xa9t\xc3\xa9 required\"", i ? "," : "{", i);
     }
     snprintf(details + n, sizeof details - n, "}");
-    snprintf(body, sizeof body, "{\"error\":{\"code\":\"ERR_INVALID_VARIABLES\",\"message\":\"%s\",\"details\":%s}}",
-             msg, details);
+    snprintf(body, sizeof body,
+             "{\"error\":{\"code\":\"ERR_INVALID_VARIABLES\",\"message\":\"%s\",\"details\":%s}}", msg,
+             details);
     assert_int_equal(parse(400, body), HERALD_E_PLATFORM_INVALID_VARIABLES);
     assert_int_equal(strlen(err.message), 159 / 3 * 3);
     assert_memory_equal(err.message, msg, strlen(err.message));

@@ -74,7 +74,8 @@ static void test_accepted_without_a_readable_id(void **state)
     assert_string_equal(res.notification_id, "");
     assert_string_equal(res.title, "Order");
     assert_string_equal(res.mode, "realtime");
-    assert_int_equal(parse(201, "{\"data\":{\"notificationId\":\"\",\"tag\":\"t\"}}"), HERALD_E_ACCEPTED_UNREADABLE);
+    assert_int_equal(parse(201, "{\"data\":{\"notificationId\":\"\",\"tag\":\"t\"}}"),
+                     HERALD_E_ACCEPTED_UNREADABLE);
     assert_string_equal(res.tag, "t");
     assert_int_equal(parse(202, "not json"), HERALD_E_ACCEPTED_UNREADABLE);
     assert_int_equal(err.cause, HERALD_E_JSON_PARSE);
@@ -119,7 +120,8 @@ static void test_cut_fields_are_named(void **state)
     (void)state;
     memset(title, 'T', 200);
     title[200] = '\0';
-    snprintf(body, sizeof body, "{\"notificationId\":\"n1\",\"title\":\"%s\",\"tag\":\"%.100s\"}", title, title);
+    snprintf(body, sizeof body, "{\"notificationId\":\"n1\",\"title\":\"%s\",\"tag\":\"%.100s\"}", title,
+             title);
     assert_int_equal(parse(200, body), HERALD_OK);
     assert_int_equal(res.truncated, HERALD_CUT_TITLE | HERALD_CUT_TAG);
     line = cJSON_Parse(write_json());
@@ -139,11 +141,14 @@ static void test_json_line_is_valid_whatever_the_bytes(void **state)
     (void)state;
     /* cJSON hands invalid UTF-8 through: a lone continuation byte, a lead
      * byte without its tail, an overlong form, a surrogate, FF */
-    assert_int_equal(parse(200, "{\"notificationId\":\"n\x80" "1\",\"title\":\"a\xc3 b\xe0\x80\x80 c\xed\xa0\x80\xff\","
-                                "\"tag\":\"\xf0\x9f\x98\x80 ok\",\"mode\":\"\\u0001\\n\"}"), HERALD_OK);
+    assert_int_equal(parse(200, "{\"notificationId\":\"n\x80"
+                                "1\",\"title\":\"a\xc3 b\xe0\x80\x80 c\xed\xa0\x80\xff\","
+                                "\"tag\":\"\xf0\x9f\x98\x80 ok\",\"mode\":\"\\u0001\\n\"}"),
+                     HERALD_OK);
     write_json();
     assert_true(herald_utf8_valid(out, out_len));
-    assert_string_equal(out, "{\"notificationId\":\"n\xef\xbf\xbd" "1\",\"mode\":\"\\u0001\\n\","
+    assert_string_equal(out, "{\"notificationId\":\"n\xef\xbf\xbd"
+                             "1\",\"mode\":\"\\u0001\\n\","
                              "\"title\":\"a\xef\xbf\xbd b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd c"
                              "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\","
                              "\"tag\":\"\xf0\x9f\x98\x80 ok\"}");

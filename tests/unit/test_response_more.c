@@ -46,7 +46,8 @@ static void test_channel_arrays(void **state)
     (void)state;
     assert_int_equal(parse(200, "{\"notificationId\":\"n\",\"channels\":[]}"), HERALD_OK);
     assert_int_equal(res.nchannels, 0);
-    assert_int_equal(parse(202, "{\"notificationId\":\"n\",\"channels\":[1,\"push\",null,{},\"sms\"]}"), HERALD_OK);
+    assert_int_equal(parse(202, "{\"notificationId\":\"n\",\"channels\":[1,\"push\",null,{},\"sms\"]}"),
+                     HERALD_OK);
     assert_int_equal(res.nchannels, 2);
     assert_string_equal(res.channels[0], "push");
     assert_string_equal(res.channels[1], "sms");
@@ -64,7 +65,8 @@ static void test_codes_and_statuses_off_the_table(void **state)
     assert_int_equal(parse(599, "{\"error\":{\"code\":\"ERR_NEW\"}}"), HERALD_E_PLATFORM_SERVER);
     assert_int_equal(parse(499, "{\"error\":{\"code\":\"ERR_NEW\"}}"), HERALD_E_PLATFORM_UNKNOWN);
     /* A code that is not a string: the HTTP status decides. */
-    assert_int_equal(parse(400, "{\"error\":{\"code\":42,\"message\":\"m\"}}"), HERALD_E_PLATFORM_BAD_REQUEST);
+    assert_int_equal(parse(400, "{\"error\":{\"code\":42,\"message\":\"m\"}}"),
+                     HERALD_E_PLATFORM_BAD_REQUEST);
     assert_string_equal(err.code, "");
     assert_string_equal(err.message, "m");
     assert_int_equal(parse(302, "{\"error\":{\"code\":null}}"), HERALD_E_HTTP_STATUS);

@@ -20,14 +20,14 @@ static void test_span_sticky(void **state)
     herald_span_str(&s, "abc");
     herald_span_char(&s, '-');
     assert_int_equal(s.len, 4);
-    herald_span_str(&s, "defgh");     /* 9 > 8: refused whole */
+    herald_span_str(&s, "defgh"); /* 9 > 8: refused whole */
     assert_int_equal(s.err, 1);
     assert_int_equal(s.len, 4);
-    herald_span_char(&s, 'x');        /* fits, but the error is sticky */
+    herald_span_char(&s, 'x'); /* fits, but the error is sticky */
     assert_int_equal(s.len, 4);
     assert_memory_equal(buf, "abc-", 4);
     assert_int_equal(herald_span_finish(&s), 0);
-    assert_string_equal(buf, "");     /* never a prefix */
+    assert_string_equal(buf, ""); /* never a prefix */
 }
 
 static void test_span_exact_fit_and_finish(void **state)
@@ -40,11 +40,11 @@ static void test_span_exact_fit_and_finish(void **state)
     assert_int_equal(herald_span_finish(&s), 1);
     assert_string_equal(buf, "abc");
     herald_span_init(&s, buf, sizeof buf);
-    herald_span_str(&s, "abcd");      /* fits, but leaves no room for the NUL */
+    herald_span_str(&s, "abcd"); /* fits, but leaves no room for the NUL */
     assert_int_equal(s.err, 0);
     assert_int_equal(herald_span_finish(&s), 0);
     assert_int_equal(s.err, 1);
-    herald_span_init(&s, NULL, 10u);  /* no buffer: nothing fits */
+    herald_span_init(&s, NULL, 10u); /* no buffer: nothing fits */
     herald_span_put(&s, "", 0u);
     assert_int_equal(s.err, 0);
     herald_span_char(&s, 'a');
@@ -70,7 +70,7 @@ static void test_span_numbers(void **state)
     assert_int_equal(herald_span_finish(&s), 1);
     assert_string_equal(buf, "0 4294967295 -1 -9223372036854775808 9223372036854775807");
     herald_span_init(&s, buf, 3u);
-    herald_span_u32(&s, 1234u);       /* a number is put whole or not at all */
+    herald_span_u32(&s, 1234u); /* a number is put whole or not at all */
     assert_int_equal(s.len, 0);
     assert_int_equal(s.err, 1);
 }
@@ -84,12 +84,12 @@ static void test_sink_stages_short_pieces(void **state)
     herald_sink_init(&w, rec_sink, &r, stage, sizeof stage, 4u);
     herald_sink_str(&w, "ab");
     herald_sink_str(&w, "cd");
-    assert_int_equal(r.calls, 0);                 /* staged */
-    herald_sink_str(&w, "long piece");            /* >= 4: flushes "abcd", then goes straight */
+    assert_int_equal(r.calls, 0);      /* staged */
+    herald_sink_str(&w, "long piece"); /* >= 4: flushes "abcd", then goes straight */
     assert_int_equal(r.calls, 2);
     herald_sink_str(&w, "xyz");
     herald_sink_u32(&w, 123u);
-    herald_sink_str(&w, "456");                   /* 9 > 8: the stage fills, is written, refills */
+    herald_sink_str(&w, "456"); /* 9 > 8: the stage fills, is written, refills */
     assert_int_equal(r.calls, 3);
     assert_int_equal(r.len, 22);
     assert_int_equal(herald_sink_flush(&w), HERALD_OK);
@@ -97,7 +97,7 @@ static void test_sink_stages_short_pieces(void **state)
     assert_int_equal(r.len, 23);
     assert_memory_equal(r.buf, "abcdlong piecexyz123456", 23);
     assert_int_equal(herald_sink_flush(&w), HERALD_OK);
-    assert_int_equal(r.calls, 4);                 /* nothing waits: no empty write */
+    assert_int_equal(r.calls, 4); /* nothing waits: no empty write */
 }
 
 static void test_sink_window_every_write_full(void **state)
@@ -122,13 +122,13 @@ static void test_sink_unstaged_and_sticky_error(void **state)
     (void)state;
     herald_sink_init(&w, rec_sink, &r, NULL, 64u, 64u); /* no stage: cap and direct ignored */
     herald_sink_str(&w, "a");
-    herald_sink_put(&w, "", 0u);                         /* nothing to write: no call */
+    herald_sink_put(&w, "", 0u); /* nothing to write: no call */
     assert_int_equal(r.calls, 1);
-    herald_sink_str(&w, "b");                            /* fails */
+    herald_sink_str(&w, "b"); /* fails */
     assert_int_equal(w.st, HERALD_E_NET);
     herald_sink_str(&w, "c");
     herald_sink_u32(&w, 7u);
-    assert_int_equal(r.calls, 2);                        /* nothing after the error */
+    assert_int_equal(r.calls, 2); /* nothing after the error */
     assert_int_equal(herald_sink_flush(&w), HERALD_E_NET);
 }
 
@@ -140,9 +140,9 @@ static void test_sink_error_drops_stage(void **state)
     (void)state;
     herald_sink_init(&w, rec_sink, &r, stage, sizeof stage, 4u);
     herald_sink_str(&w, "ab");
-    herald_sink_str(&w, "long piece");  /* the flush of "ab" fails: the long piece is not written */
+    herald_sink_str(&w, "long piece"); /* the flush of "ab" fails: the long piece is not written */
     assert_int_equal(r.calls, 1);
-    herald_sink_str(&w, "cd");          /* staged after the error, never written */
+    herald_sink_str(&w, "cd"); /* staged after the error, never written */
     assert_int_equal(herald_sink_flush(&w), HERALD_E_NET);
     assert_int_equal(r.calls, 1);
 }

@@ -119,7 +119,8 @@ static void test_template_error_refreshes_the_list_keeping_the_newer(void **stat
     herald_tview_t v;
     char page1[2048], page2[1024], line[160];
     size_t limit = HERALD_SYNC_PAGE_LIMIT;
-    f->net.script[0] = resp(400, "", "{\"error\":{\"code\":\"ERR_TEMPLATE_NOT_APPROVED\",\"message\":\"no\"}}");
+    f->net.script[0] =
+        resp(400, "", "{\"error\":{\"code\":\"ERR_TEMPLATE_NOT_APPROVED\",\"message\":\"no\"}}");
     if (limit == 1) {
         snprintf(page1, sizeof page1, "{\"data\":[%s]}", ORDER_OLD);
         snprintf(page2, sizeof page2, "{\"data\":[%s]}", ALERT_V2);
@@ -136,7 +137,8 @@ static void test_template_error_refreshes_the_list_keeping_the_newer(void **stat
     run(f);
     assert_int_equal(f->outcomes[0].status, HERALD_E_PLATFORM_TEMPLATE_NOT_APPROVED);
     request_line(f, 1, line, sizeof line);
-    snprintf(page2, sizeof page2, "GET /v3/business-messaging/api/templates?page=1&limit=%zu HTTP/1.1", limit);
+    snprintf(page2, sizeof page2, "GET /v3/business-messaging/api/templates?page=1&limit=%zu HTTP/1.1",
+             limit);
     assert_string_equal(line, page2);
     assert_true(herald_idle(&f->agent));
     /* the older platform copy did not replace the device's newer one */
@@ -165,12 +167,13 @@ static void test_periodic_refresh_and_removed_template(void **state)
     }
     assert_int_equal(run(f), 60000);
     assert_int_equal(herald_notify(&f->agent, &n, NULL), HERALD_OK); /* known after the first sync */
-    f->queue.retire(f->queue.ctx, 1); /* not under test: drop it unsent */
+    f->queue.retire(f->queue.ctx, 1);                                /* not under test: drop it unsent */
     f->now += 60000;
     run(f);
     assert_int_equal(sync_stat(f).refreshes, 2);
     /* the platform has deleted a template the device asks for */
-    f->net.script[f->net.nscript++] = resp(404, "", "{\"error\":{\"code\":\"ERR_NOT_FOUND\",\"message\":\"gone\"}}");
+    f->net.script[f->net.nscript++] =
+        resp(404, "", "{\"error\":{\"code\":\"ERR_NOT_FOUND\",\"message\":\"gone\"}}");
     herald_sync_templates(&f->agent, "system-alert");
     run(f);
     assert_int_equal(herald_tcache_find(&cache, herald_str("system-alert"), NULL), HERALD_E_TEMPLATE_UNKNOWN);
@@ -215,7 +218,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cache_miss_fetches_the_template, sync_setup, teardown),
-        cmocka_unit_test_setup_teardown(test_template_error_refreshes_the_list_keeping_the_newer, sync_setup, teardown),
+        cmocka_unit_test_setup_teardown(test_template_error_refreshes_the_list_keeping_the_newer, sync_setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_periodic_refresh_and_removed_template, sync_setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_sync_never_blocks_delivery, sync_setup, teardown),
         cmocka_unit_test_setup_teardown(test_refs_that_cannot_be_asked_for, sync_setup, teardown),

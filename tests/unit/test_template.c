@@ -19,8 +19,13 @@ static const herald_tvar_t seed_vars[] = {
 static herald_template_t seed(void)
 {
     herald_template_t t = {
-        HERALD_STR_LIT("order-confirmation"), HERALD_STR_LIT("tmpl_order_confirmation"),
-        HERALD_TSTATUS_APPROVED, 1705311000, seed_vars, 2, HERALD_STR_LIT("Order Confirmed"),
+        HERALD_STR_LIT("order-confirmation"),
+        HERALD_STR_LIT("tmpl_order_confirmation"),
+        HERALD_TSTATUS_APPROVED,
+        1705311000,
+        seed_vars,
+        2,
+        HERALD_STR_LIT("Order Confirmed"),
         HERALD_STR_LIT("Hi {{customerName}}, your order {{orderId}} is confirmed."),
     };
     return t;
@@ -100,8 +105,10 @@ static void test_put_find_view(void **state)
 static void test_packed_bytes_exact(void **state)
 {
     static const herald_tvar_t vars[] = { { { "v", 1 }, HERALD_VTYPE_ACTION } };
-    herald_template_t t = { HERALD_STR_LIT("k"), HERALD_STR_LIT("i"), HERALD_TSTATUS_ARCHIVED,
-                            0x0102030405060708, vars, 1, HERALD_STR_LIT("T"), HERALD_STR_LIT("B") };
+    herald_template_t t = {
+        HERALD_STR_LIT("k"), HERALD_STR_LIT("i"), HERALD_TSTATUS_ARCHIVED, 0x0102030405060708, vars, 1,
+        HERALD_STR_LIT("T"), HERALD_STR_LIT("B")
+    };
     static const uint8_t want[] = {
         2, 8, 7, 6, 5, 4, 3, 2, 1, 1, 1, 1, 1, 0, 1, 0, 'k', 'i', 'T', 'B', 1, 'v', 2,
     };
@@ -248,8 +255,8 @@ static void test_hash_collisions(void **state)
 /* Every entry of this test packs to the same size: 16 + 2 + 0 + 0 + 4. */
 static herald_template_t tiny(char *key, size_t i)
 {
-    herald_template_t t = { { key, 2 }, { "", 0 }, HERALD_TSTATUS_APPROVED, 0, NULL, 0,
-                            { "", 0 }, { "body", 4 } };
+    herald_template_t t = { { key, 2 }, { "", 0 },    HERALD_TSTATUS_APPROVED, 0, NULL, 0,
+                            { "", 0 },  { "body", 4 } };
     key[0] = (char)('a' + i / 26);
     key[1] = (char)('a' + i % 26);
     return t;
@@ -400,7 +407,8 @@ static void test_put_validation(void **state)
     t.vars = vars;
     t.nvars = 3;
     assert_int_equal(herald_tcache_put(&cache, &t), HERALD_E_INVALID_ARG);
-    herald_tvar_t two[2] = { { HERALD_STR_LIT("a"), HERALD_VTYPE_STRING }, { HERALD_STR_LIT(""), HERALD_VTYPE_STRING } };
+    herald_tvar_t two[2] = { { HERALD_STR_LIT("a"), HERALD_VTYPE_STRING },
+                             { HERALD_STR_LIT(""), HERALD_VTYPE_STRING } };
     t.vars = two;
     t.nvars = 2;
     assert_int_equal(herald_tcache_put(&cache, &t), HERALD_E_INVALID_ARG);

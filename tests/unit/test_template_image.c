@@ -107,11 +107,13 @@ static void test_round_trip(void **state)
 static void test_exact_bytes(void **state)
 {
     static const herald_tvar_t vars[] = { { { "v", 1 }, HERALD_VTYPE_ACTION } };
-    herald_template_t t = { HERALD_STR_LIT("k"), HERALD_STR_LIT("i"), HERALD_TSTATUS_ARCHIVED,
-                            0x0102030405060708, vars, 1, HERALD_STR_LIT("T"), HERALD_STR_LIT("B") };
+    herald_template_t t = {
+        HERALD_STR_LIT("k"), HERALD_STR_LIT("i"), HERALD_TSTATUS_ARCHIVED, 0x0102030405060708, vars, 1,
+        HERALD_STR_LIT("T"), HERALD_STR_LIT("B")
+    };
     static const uint8_t want[] = {
-        'H', 'T', 'P', 'L', 1, 0, 1, 0, 23, 0, 0, 0, 0x52, 0xa2, 0x61, 0x44,
-        2, 8, 7, 6, 5, 4, 3, 2, 1, 1, 'k', 1, 'i', 1, 1, 'v', 2, 1, 0, 'T', 1, 0, 'B',
+        'H', 'T', 'P', 'L', 1, 0, 1,   0, 23,  0, 0, 0,   0x52, 0xa2, 0x61, 0x44, 2, 8, 7,   6,
+        5,   4,   3,   2,   1, 1, 'k', 1, 'i', 1, 1, 'v', 2,    1,    0,    'T',  1, 0, 'B',
     };
     static const uint8_t empty[] = { 'H', 'T', 'P', 'L', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     size_t n = 99;
@@ -145,8 +147,10 @@ static void test_seed_size(void **state)
 static void test_every_flipped_payload_byte_is_corrupt(void **state)
 {
     size_t n = 99;
-    herald_template_t keep = { HERALD_STR_LIT("keep"), HERALD_STR_LIT(""), HERALD_TSTATUS_APPROVED, 0, NULL, 0,
-                               HERALD_STR_LIT(""), HERALD_STR_LIT("") };
+    herald_template_t keep = {
+        HERALD_STR_LIT("keep"), HERALD_STR_LIT(""), HERALD_TSTATUS_APPROVED, 0, NULL, 0,
+        HERALD_STR_LIT(""),     HERALD_STR_LIT("")
+    };
     (void)state;
     load_platform_list();
     write_image(&ca);
@@ -178,8 +182,8 @@ static void test_every_flipped_payload_byte_is_corrupt(void **state)
 static void test_structure_checked_behind_a_good_crc(void **state)
 {
     static const herald_tvar_t vars[] = { { { "v", 1 }, HERALD_VTYPE_ACTION } };
-    herald_template_t t = { HERALD_STR_LIT("k"), HERALD_STR_LIT("i"), HERALD_TSTATUS_ARCHIVED,
-                            0, vars, 1, HERALD_STR_LIT("T"), HERALD_STR_LIT("B") };
+    herald_template_t t = { HERALD_STR_LIT("k"), HERALD_STR_LIT("i"), HERALD_TSTATUS_ARCHIVED, 0, vars, 1,
+                            HERALD_STR_LIT("T"), HERALD_STR_LIT("B") };
     uint8_t bad[64];
     size_t n = 99;
     (void)state;
@@ -265,7 +269,8 @@ static void test_magic_and_version(void **state)
     img[3] = 'M';
     assert_int_equal(herald_timage_load(&cb, img, img_len, NULL), HERALD_E_IMAGE_MAGIC);
     assert_int_equal(herald_timage_load(&cb, img, 4, NULL), HERALD_E_IMAGE_MAGIC);
-    assert_int_equal(herald_timage_load(&cb, (const uint8_t *)"{\"data\":[]}", 11, NULL), HERALD_E_IMAGE_MAGIC);
+    assert_int_equal(herald_timage_load(&cb, (const uint8_t *)"{\"data\":[]}", 11, NULL),
+                     HERALD_E_IMAGE_MAGIC);
     assert_int_equal(herald_timage_load(&cb, (const uint8_t *)"X", 1, NULL), HERALD_E_IMAGE_MAGIC);
     assert_int_equal(herald_timage_load(&cb, (const uint8_t *)"HT", 2, NULL), HERALD_E_IMAGE_TRUNCATED);
     assert_int_equal(herald_timage_load(&cb, NULL, 0, NULL), HERALD_E_IMAGE_TRUNCATED);

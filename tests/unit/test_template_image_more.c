@@ -25,8 +25,14 @@ static void test_payload_cut_at_every_byte(void **state)
         { { "device", 6 }, HERALD_VTYPE_STRING },
         { { "url", 3 }, HERALD_VTYPE_ACTION },
     };
-    herald_template_t t = { HERALD_STR_LIT("alert"), HERALD_STR_LIT("tpl_a"), HERALD_TSTATUS_APPROVED, 1,
-                            vars, 2, HERALD_STR_LIT("Alert: {{device}}"), HERALD_STR_LIT("See {{url}}") };
+    herald_template_t t = { HERALD_STR_LIT("alert"),
+                            HERALD_STR_LIT("tpl_a"),
+                            HERALD_TSTATUS_APPROVED,
+                            1,
+                            vars,
+                            2,
+                            HERALD_STR_LIT("Alert: {{device}}"),
+                            HERALD_STR_LIT("See {{url}}") };
     herald_tcache_t a, b;
     uint8_t img[256];
     herald_buf_sink_t s = { (char *)img, sizeof img, 0 };

@@ -95,7 +95,8 @@ static void test_data_wrapped_list_and_object(void **state)
     size_t n = 0;
     (void)state;
     assert_int_equal(load("{\"data\":[" SEED_OBJ "," ALERT_OBJ "],"
-                          "\"pagination\":{\"page\":1,\"limit\":20,\"total\":2},\"meta\":{}}", &n),
+                          "\"pagination\":{\"page\":1,\"limit\":20,\"total\":2},\"meta\":{}}",
+                          &n),
                      HERALD_OK);
     assert_int_equal(n, 2);
     assert_int_equal(herald_tcache_count(&cache), 2);
@@ -144,7 +145,8 @@ static void test_field_variants(void **state)
     (void)state;
     /* "key" wins over "templateId"; push at top level; nulls are absent. */
     assert_int_equal(load("{\"key\":\"k1\",\"templateId\":\"slug\",\"status\":\"draft\",\"id\":null,"
-                          "\"push\":{\"title\":\"T\",\"body\":\"B\"},\"variableSchema\":null}", NULL),
+                          "\"push\":{\"title\":\"T\",\"body\":\"B\"},\"variableSchema\":null}",
+                          NULL),
                      HERALD_OK);
     assert_int_equal(herald_tcache_find(&cache, HERALD_STR_LIT("k1"), &v), HERALD_OK);
     assert_str(v.push_title, "T");
@@ -156,7 +158,8 @@ static void test_field_variants(void **state)
     assert_int_equal(load("[{\"templateId\":\"k2\",\"status\":\"approved\",\"push\":{\"title\":\"no\"},"
                           "\"content\":{\"push\":{\"title\":\"yes\"}}},"
                           "{\"templateId\":\"k3\",\"status\":\"approved\","
-                          "\"content\":{\"email\":{\"subject\":\"s\",\"text\":\"t\"}}}]", NULL),
+                          "\"content\":{\"email\":{\"subject\":\"s\",\"text\":\"t\"}}}]",
+                          NULL),
                      HERALD_OK);
     assert_int_equal(herald_tcache_find(&cache, HERALD_STR_LIT("k2"), &v), HERALD_OK);
     assert_str(v.push_title, "yes");
@@ -183,22 +186,36 @@ static void test_updated_at(void **state)
         { "9999-12-31T23:59:59Z", 253402300799 },
     };
     static const char *const bad[] = {
-        "2024-01-15T09:30:00", "2024-01-15 09:30:00Z", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
-        "2024-04-31T00:00:00Z", "2024-01-15T24:00:00Z", "2024-01-15T09:60:00Z", "2024-01-15T09:30:00.Z",
-        "2024-1-15T09:30:00Z", "yesterday", "", "2024-01-15T09:30:00ZZ", "2024-01-15T09:30:00+0200",
-        "2024-00-10T00:00:00Z", "2024-01-00T00:00:00Z", "1900-02-29T00:00:00Z",
+        "2024-01-15T09:30:00",
+        "2024-01-15 09:30:00Z",
+        "2024-13-01T00:00:00Z",
+        "2023-02-29T00:00:00Z",
+        "2024-04-31T00:00:00Z",
+        "2024-01-15T24:00:00Z",
+        "2024-01-15T09:60:00Z",
+        "2024-01-15T09:30:00.Z",
+        "2024-1-15T09:30:00Z",
+        "yesterday",
+        "",
+        "2024-01-15T09:30:00ZZ",
+        "2024-01-15T09:30:00+0200",
+        "2024-00-10T00:00:00Z",
+        "2024-01-00T00:00:00Z",
+        "1900-02-29T00:00:00Z",
     };
     char json[160];
     herald_tview_t v;
     (void)state;
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        snprintf(json, sizeof json, "{\"templateId\":\"t\",\"status\":\"draft\",\"updatedAt\":\"%s\"}", ok[i].text);
+        snprintf(json, sizeof json, "{\"templateId\":\"t\",\"status\":\"draft\",\"updatedAt\":\"%s\"}",
+                 ok[i].text);
         assert_int_equal(load(json, NULL), HERALD_OK);
         assert_int_equal(herald_tcache_find(&cache, HERALD_STR_LIT("t"), &v), HERALD_OK);
         assert_int_equal(v.updated_at, ok[i].want);
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        snprintf(json, sizeof json, "{\"templateId\":\"u\",\"status\":\"draft\",\"updatedAt\":\"%s\"}", bad[i]);
+        snprintf(json, sizeof json, "{\"templateId\":\"u\",\"status\":\"draft\",\"updatedAt\":\"%s\"}",
+                 bad[i]);
         assert_int_equal(load(json, NULL), HERALD_E_JSON_SHAPE);
     }
     assert_int_equal(load("{\"templateId\":\"u\",\"status\":\"draft\",\"updatedAt\":1705311000}", NULL),
@@ -213,35 +230,45 @@ static void test_errors_insert_nothing(void **state)
         const char *json;
         herald_status_t want;
     } cases[] = {
-        { "[" SEED_OBJ ",{\"templateId\":\"x\"}]", HERALD_E_JSON_SHAPE },                  /* no status */
+        { "[" SEED_OBJ ",{\"templateId\":\"x\"}]", HERALD_E_JSON_SHAPE }, /* no status */
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"published\"}]", HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":1}]", HERALD_E_JSON_SHAPE },
-        { "[" SEED_OBJ ",{\"status\":\"draft\"}]", HERALD_E_JSON_SHAPE },                   /* no key */
+        { "[" SEED_OBJ ",{\"status\":\"draft\"}]", HERALD_E_JSON_SHAPE }, /* no key */
         { "[" SEED_OBJ ",{\"templateId\":7,\"status\":\"draft\"}]", HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"key\":7,\"templateId\":\"x\",\"status\":\"draft\"}]", HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"\",\"status\":\"draft\"}]", HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"id\":5,\"status\":\"draft\"}]", HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\","
-          "\"variableSchema\":{\"a\":{\"type\":\"number\"}}}]", HERALD_E_JSON_SHAPE },
+          "\"variableSchema\":{\"a\":{\"type\":\"number\"}}}]",
+          HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\","
-          "\"variableSchema\":{\"a\":{}}}]", HERALD_E_JSON_SHAPE },
+          "\"variableSchema\":{\"a\":{}}}]",
+          HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\","
-          "\"variableSchema\":{\"a\":\"string\"}}]", HERALD_E_JSON_SHAPE },
+          "\"variableSchema\":{\"a\":\"string\"}}]",
+          HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\","
-          "\"variableSchema\":[{\"type\":\"string\"}]}]", HERALD_E_JSON_SHAPE },
+          "\"variableSchema\":[{\"type\":\"string\"}]}]",
+          HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\","
-          "\"variableSchema\":{\"a\":{\"type\":\"string\"},\"a\":{\"type\":\"image\"}}}]", HERALD_E_JSON_SHAPE },
+          "\"variableSchema\":{\"a\":{\"type\":\"string\"},\"a\":{\"type\":\"image\"}}}]",
+          HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\","
-          "\"variableSchema\":{\"\":{\"type\":\"string\"}}}]", HERALD_E_JSON_SHAPE },
-        { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\",\"content\":\"hi\"}]", HERALD_E_JSON_SHAPE },
+          "\"variableSchema\":{\"\":{\"type\":\"string\"}}}]",
+          HERALD_E_JSON_SHAPE },
+        { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\",\"content\":\"hi\"}]",
+          HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\",\"content\":{\"push\":[]}}]",
           HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\",\"push\":{\"title\":1}}]",
           HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",{\"templateId\":\"x\",\"status\":\"draft\","
-          "\"content\":{\"push\":{\"body\":false}}}]", HERALD_E_JSON_SHAPE },
-        { "[" SEED_OBJ ",{\"templateId\":\"01234567890123456789012345678901234567890123456789012345678901234\","
-          "\"status\":\"draft\"}]", HERALD_E_JSON_SHAPE },                                     /* 65 bytes */
+          "\"content\":{\"push\":{\"body\":false}}}]",
+          HERALD_E_JSON_SHAPE },
+        { "[" SEED_OBJ
+          ",{\"templateId\":\"01234567890123456789012345678901234567890123456789012345678901234\","
+          "\"status\":\"draft\"}]",
+          HERALD_E_JSON_SHAPE }, /* 65 bytes */
         { "[" SEED_OBJ ",42]", HERALD_E_JSON_SHAPE },
         { "[" SEED_OBJ ",", HERALD_E_JSON_PARSE },
         { "not json", HERALD_E_JSON_PARSE },
@@ -252,8 +279,10 @@ static void test_errors_insert_nothing(void **state)
         { "{\"data\":null}", HERALD_E_JSON_SHAPE },
         { "{\"data\":[" SEED_OBJ ",[]]}", HERALD_E_JSON_SHAPE },
     };
-    herald_template_t keep = { HERALD_STR_LIT("keep"), HERALD_STR_LIT(""), HERALD_TSTATUS_APPROVED, 0, NULL, 0,
-                               HERALD_STR_LIT("t"), HERALD_STR_LIT("b") };
+    herald_template_t keep = {
+        HERALD_STR_LIT("keep"), HERALD_STR_LIT(""), HERALD_TSTATUS_APPROVED, 0, NULL, 0,
+        HERALD_STR_LIT("t"),    HERALD_STR_LIT("b")
+    };
     (void)state;
     assert_int_equal(herald_tcache_put(&cache, &keep), HERALD_OK);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -275,9 +304,11 @@ static void test_too_many_vars(void **state)
     char json[4096];
     size_t off;
     (void)state;
-    off = (size_t)snprintf(json, sizeof json, "{\"templateId\":\"x\",\"status\":\"draft\",\"variableSchema\":{");
+    off = (size_t)snprintf(json, sizeof json,
+                           "{\"templateId\":\"x\",\"status\":\"draft\",\"variableSchema\":{");
     for (int i = 0; i <= HERALD_MAX_VARS; i++) {
-        off += (size_t)snprintf(json + off, sizeof json - off, "%s\"v%d\":{\"type\":\"string\"}", i ? "," : "", i);
+        off += (size_t)snprintf(json + off, sizeof json - off, "%s\"v%d\":{\"type\":\"string\"}",
+                                i ? "," : "", i);
         if (i == HERALD_MAX_VARS - 1) {
             snprintf(json + off, sizeof json - off, "}}");
             assert_int_equal(load(json, NULL), HERALD_OK); /* exactly the limit */
@@ -313,7 +344,8 @@ static void test_template_bigger_than_cache(void **state)
     size_t n = 99;
     (void)state;
     assert_int_equal(herald_tcache_init(&small, a, sizeof a), HERALD_OK);
-    assert_int_equal(herald_tjson_load(&small, &json_arena, "[" ALERT_OBJ "," SEED_OBJ "]", strlen("[" ALERT_OBJ "," SEED_OBJ "]"), &n),
+    assert_int_equal(herald_tjson_load(&small, &json_arena, "[" ALERT_OBJ "," SEED_OBJ "]",
+                                       strlen("[" ALERT_OBJ "," SEED_OBJ "]"), &n),
                      HERALD_E_CACHE_FULL);
     assert_int_equal(n, 0);
     assert_int_equal(herald_tcache_count(&small), 0);

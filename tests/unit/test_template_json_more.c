@@ -50,8 +50,8 @@ static void test_good_times(void **state)
         { "2024-01-15T09:30:00.5Z", 1705311000 },
         { "2024-01-15T09:30:00.123456+01:30", 1705311000 - 5400 },
         { "2024-01-15T09:30:00-00:59", 1705311000 + 3540 },
-        { "2024-02-29T23:59:60Z", 1709251200 },   /* leap day, leap second */
-        { "2000-02-29T00:00:00Z", 951782400 },    /* divisible by 400 */
+        { "2024-02-29T23:59:60Z", 1709251200 }, /* leap day, leap second */
+        { "2000-02-29T00:00:00Z", 951782400 },  /* divisible by 400 */
         { "1970-01-01T00:00:00+23:59", -86340 },
         { "0000-03-01T00:00:00Z", -62162035200 },
     };
@@ -66,20 +66,24 @@ static void test_good_times(void **state)
 static void test_bad_times(void **state)
 {
     static const char *const bad[] = {
-        "2024-01-15T09:30:00",        /* no zone */
-        "2024-01-15T09:30:0Z",        /* short */
-        "2024/01-15T09:30:00Z", "2024-01/15T09:30:00Z", "2024-01-15 09:30:00Z",
-        "2024-01-15T09.30:00Z", "2024-01-15T09:30.00Z",
-        "2o24-01-15T09:30:00Z", "2024-0a-15T09:30:00Z", "2024-01-1bT09:30:00Z",
-        "2024-01-15T0x:30:00Z", "2024-01-15T09:3x:00Z", "2024-01-15T09:30:0xZ",
-        "2024-01-15T09:30:00.Z",      /* empty fraction */
-        "2024-01-15T09:30:00ZZ", "2024-01-15T09:30:00z",
-        "2024-01-15T09:30:00+0100", "2024-01-15T09:30:00+01:000", "2024-01-15T09:30:00*01:00",
-        "2024-01-15T09:30:00+01-00", "2024-01-15T09:30:00+a1:00", "2024-01-15T09:30:00+01:a0",
+        "2024-01-15T09:30:00", /* no zone */
+        "2024-01-15T09:30:0Z", /* short */
+        "2024/01-15T09:30:00Z",      "2024-01/15T09:30:00Z",
+        "2024-01-15 09:30:00Z",      "2024-01-15T09.30:00Z",
+        "2024-01-15T09:30.00Z",      "2o24-01-15T09:30:00Z",
+        "2024-0a-15T09:30:00Z",      "2024-01-1bT09:30:00Z",
+        "2024-01-15T0x:30:00Z",      "2024-01-15T09:3x:00Z",
+        "2024-01-15T09:30:0xZ",      "2024-01-15T09:30:00.Z", /* empty fraction */
+        "2024-01-15T09:30:00ZZ",     "2024-01-15T09:30:00z",
+        "2024-01-15T09:30:00+0100",  "2024-01-15T09:30:00+01:000",
+        "2024-01-15T09:30:00*01:00", "2024-01-15T09:30:00+01-00",
+        "2024-01-15T09:30:00+a1:00", "2024-01-15T09:30:00+01:a0",
         "2024-01-15T09:30:00+24:00", "2024-01-15T09:30:00+01:60",
-        "2024-00-15T09:30:00Z", "2024-13-15T09:30:00Z", "2024-01-00T09:30:00Z", "2024-04-31T09:30:00Z",
-        "2023-02-29T09:30:00Z", "1900-02-29T09:30:00Z",
-        "2024-01-15T24:00:00Z", "2024-01-15T09:60:00Z", "2024-01-15T09:30:61Z",
+        "2024-00-15T09:30:00Z",      "2024-13-15T09:30:00Z",
+        "2024-01-00T09:30:00Z",      "2024-04-31T09:30:00Z",
+        "2023-02-29T09:30:00Z",      "1900-02-29T09:30:00Z",
+        "2024-01-15T24:00:00Z",      "2024-01-15T09:60:00Z",
+        "2024-01-15T09:30:61Z",
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -102,14 +106,17 @@ static void test_schema_and_push_shapes(void **state)
                      HERALD_E_JSON_SHAPE);
     assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"variableSchema\":{\"a\":{}}}"),
                      HERALD_E_JSON_SHAPE);
-    assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"variableSchema\":{\"a\":{\"type\":\"video\"}}}"),
+    assert_int_equal(
+        load("{\"key\":\"k\",\"status\":\"approved\",\"variableSchema\":{\"a\":{\"type\":\"video\"}}}"),
+        HERALD_E_JSON_SHAPE);
+    assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"variableSchema\":[]}"),
                      HERALD_E_JSON_SHAPE);
-    assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"variableSchema\":[]}"), HERALD_E_JSON_SHAPE);
     assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"push\":5}"), HERALD_E_JSON_SHAPE);
     assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"content\":[]}"), HERALD_E_JSON_SHAPE);
     assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"content\":{\"push\":\"x\"}}"),
                      HERALD_E_JSON_SHAPE);
-    assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"push\":{\"title\":1}}"), HERALD_E_JSON_SHAPE);
+    assert_int_equal(load("{\"key\":\"k\",\"status\":\"approved\",\"push\":{\"title\":1}}"),
+                     HERALD_E_JSON_SHAPE);
     assert_int_equal(load("{\"key\":7,\"status\":\"approved\"}"), HERALD_E_JSON_SHAPE);
     assert_int_equal(load("{\"templateId\":\"k\",\"id\":[],\"status\":\"approved\"}"), HERALD_E_JSON_SHAPE);
     assert_int_equal(load("{\"templateId\":\"k\",\"status\":\"retired\"}"), HERALD_E_JSON_SHAPE);
@@ -137,10 +144,12 @@ static void test_merge_by_key_and_time(void **state)
                           "{\"key\":\"ac\",\"status\":\"draft\",\"updatedAt\":\"2024-01-01T00:00:00Z\"}]"),
                      HERALD_OK);
     /* Same key length, other key: a new template; older: kept as it was. */
-    static const char doc[] = "[{\"key\":\"ad\",\"status\":\"approved\"},"
-                              "{\"key\":\"ac\",\"status\":\"approved\",\"updatedAt\":\"2023-01-01T00:00:00Z\"},"
-                              "{\"key\":\"ab\",\"status\":\"approved\",\"updatedAt\":\"2024-01-02T00:00:00Z\"}]";
-    assert_int_equal(herald_tjson_merge(&cache, &json_arena, doc, sizeof doc - 1, &updated, &seen), HERALD_OK);
+    static const char doc[] =
+        "[{\"key\":\"ad\",\"status\":\"approved\"},"
+        "{\"key\":\"ac\",\"status\":\"approved\",\"updatedAt\":\"2023-01-01T00:00:00Z\"},"
+        "{\"key\":\"ab\",\"status\":\"approved\",\"updatedAt\":\"2024-01-02T00:00:00Z\"}]";
+    assert_int_equal(herald_tjson_merge(&cache, &json_arena, doc, sizeof doc - 1, &updated, &seen),
+                     HERALD_OK);
     assert_int_equal(updated, 2);
     assert_int_equal(seen, 3);
     assert_int_equal(herald_tcache_find(&cache, HERALD_STR_LIT("ab"), &v), HERALD_OK);
@@ -153,7 +162,8 @@ static void test_merge_by_key_and_time(void **state)
     assert_int_equal(herald_tjson_merge(&cache, &json_arena, "{", 1, &updated, &seen), HERALD_E_JSON_PARSE);
     assert_int_equal(updated, 0);
     assert_int_equal(seen, 0);
-    assert_int_equal(herald_tjson_merge(NULL, &json_arena, doc, sizeof doc - 1, &updated, &seen), HERALD_E_INVALID_ARG);
+    assert_int_equal(herald_tjson_merge(NULL, &json_arena, doc, sizeof doc - 1, &updated, &seen),
+                     HERALD_E_INVALID_ARG);
 }
 
 int main(void)

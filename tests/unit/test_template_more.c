@@ -14,7 +14,7 @@ static herald_tcache_t cache;
 
 static herald_template_t tmpl(const char *key)
 {
-    herald_template_t t = { herald_str(key), HERALD_STR_LIT(""), HERALD_TSTATUS_APPROVED, 0, NULL, 0,
+    herald_template_t t = { herald_str(key),     HERALD_STR_LIT(""), HERALD_TSTATUS_APPROVED, 0, NULL, 0,
                             HERALD_STR_LIT("T"), HERALD_STR_LIT("B") };
     return t;
 }

@@ -21,12 +21,12 @@
 #include "port/posix/herald_posix.h"
 #include "tls_peer.h"
 
-static char g_src[512];      /* repository root */
-static char g_certs[64];     /* temporary folder with the dev certificates */
-static char *g_ca_pem;       /* certs/ca.pem, NUL-terminated */
-static size_t g_ca_len;      /* including the NUL */
+static char g_src[512];  /* repository root */
+static char g_certs[64]; /* temporary folder with the dev certificates */
+static char *g_ca_pem;   /* certs/ca.pem, NUL-terminated */
+static size_t g_ca_len;  /* including the NUL */
 static uint8_t g_heap[256 * 1024];
-static int64_t g_fake_wall;  /* 0: the real time; else what wall_s reports */
+static int64_t g_fake_wall; /* 0: the real time; else what wall_s reports */
 
 static int64_t test_wall_s(void *ctx)
 {
@@ -154,8 +154,8 @@ static int client_exchange(client_t *c, const char *line, char *reply, size_t ca
 
 /* Connect over TLS version TLS ("1.2", "1.3", "any") to a server with
  * certificate CERT and expect the certificate to be refused with STATUS. */
-static void expect_cert_failure(const char *cert, const char *tls, const char *host,
-                                const char *server_name, int status, const char *reason)
+static void expect_cert_failure(const char *cert, const char *tls, const char *host, const char *server_name,
+                                int status, const char *reason)
 {
     client_t c;
     server_t s = server_start(cert, tls, 0);
@@ -232,8 +232,7 @@ typedef struct {
 
 /* One connection: connect, one line each way, close.  Measures the heap
  * peak of just this connection. */
-static void one_connection_to(client_t *c, uint16_t port, const char *host, const char *expect,
-                              measure_t *m)
+static void one_connection_to(client_t *c, uint16_t port, const char *host, const char *expect, measure_t *m)
 {
     char reply[128];
     herald_tls_heap_reset_peak();
@@ -276,9 +275,10 @@ static void resumption(const char *tls, herald_tls_version_t v, const char *vnam
     print_message("measure %s: full handshake %u bytes (%u out, %u in), heap peak %zu bytes in %zu blocks\n",
                   vname, hs_full, full.stats.handshake_sent, full.stats.handshake_received,
                   full.heap.peak_bytes, full.heap.peak_blocks);
-    print_message("measure %s: resumed handshake %u bytes (%u out, %u in), heap peak %zu bytes in %zu blocks\n",
-                  vname, hs_res, resumed.stats.handshake_sent, resumed.stats.handshake_received,
-                  resumed.heap.peak_bytes, resumed.heap.peak_blocks);
+    print_message(
+        "measure %s: resumed handshake %u bytes (%u out, %u in), heap peak %zu bytes in %zu blocks\n", vname,
+        hs_res, resumed.stats.handshake_sent, resumed.stats.handshake_received, resumed.heap.peak_bytes,
+        resumed.heap.peak_blocks);
 
     /* Forgetting the session forces a full handshake again. */
     size_t with_session = herald_tls_heap_stats().bytes;
@@ -476,10 +476,8 @@ static void test_session_follows_the_host(void **state)
 static void test_client_only_certificate_is_wrong_key_usage(void **state)
 {
     (void)state;
-    expect_cert_failure("clientauth", "1.3", "localhost", NULL, HERALD_E_TLS_KEY_USAGE,
-                        "wrong key usage");
-    expect_cert_failure("clientauth", "1.2", "localhost", NULL, HERALD_E_TLS_KEY_USAGE,
-                        "wrong key usage");
+    expect_cert_failure("clientauth", "1.3", "localhost", NULL, HERALD_E_TLS_KEY_USAGE, "wrong key usage");
+    expect_cert_failure("clientauth", "1.2", "localhost", NULL, HERALD_E_TLS_KEY_USAGE, "wrong key usage");
 }
 
 static void test_plain_tcp_peer_is_an_error_not_a_hang(void **state)
@@ -571,8 +569,12 @@ static int fits(uint16_t port, herald_tls_version_t v)
  * what a board has to reserve. */
 static void test_smallest_heap_that_works(void **state)
 {
-    static const struct { const char *tls; herald_tls_version_t v; } runs[] = {
-        { "1.3", HERALD_TLS_1_3 }, { "1.2", HERALD_TLS_1_2 },
+    static const struct {
+        const char *tls;
+        herald_tls_version_t v;
+    } runs[] = {
+        { "1.3", HERALD_TLS_1_3 },
+        { "1.2", HERALD_TLS_1_2 },
     };
     herald_rng_t rng = herald_posix_rng();
     herald_clock_t clock = { NULL, test_wall_s, NULL };
@@ -583,8 +585,8 @@ static void test_smallest_heap_that_works(void **state)
         size_t lo = 4096, hi = sizeof g_heap;
         while (hi - lo > 256) {
             size_t mid = lo + (hi - lo) / 2;
-            int ok = herald_tls_platform_init(g_heap, mid, &rng, &clock) == HERALD_OK &&
-                     fits(s.port, runs[r].v);
+            int ok =
+                herald_tls_platform_init(g_heap, mid, &rng, &clock) == HERALD_OK && fits(s.port, runs[r].v);
             herald_tls_platform_free();
             if (ok) {
                 hi = mid;

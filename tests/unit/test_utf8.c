@@ -16,43 +16,47 @@ static void test_accepts_well_formed(void **state)
     assert_int_equal(herald_utf8_valid(NULL, 0u), 1);
     assert_int_equal(VALID("order-confirmation"), 1);
     assert_int_equal(VALID("\x7f"), 1);
-    assert_int_equal(VALID("caf\xc3\xa9"), 1);                 /* é */
-    assert_int_equal(VALID("\xe6\xbc\xa2"), 1);                /* 漢 */
-    assert_int_equal(VALID("\xf0\x9f\x98\x80"), 1);            /* 😀 */
+    assert_int_equal(VALID("caf\xc3\xa9"), 1);      /* é */
+    assert_int_equal(VALID("\xe6\xbc\xa2"), 1);     /* 漢 */
+    assert_int_equal(VALID("\xf0\x9f\x98\x80"), 1); /* 😀 */
     /* The edges of every range in RFC 3629's table. */
-    assert_int_equal(VALID("\xc2\x80"), 1);                    /* U+0080 */
-    assert_int_equal(VALID("\xdf\xbf"), 1);                    /* U+07FF */
-    assert_int_equal(VALID("\xe0\xa0\x80"), 1);                /* U+0800 */
-    assert_int_equal(VALID("\xed\x9f\xbf"), 1);                /* U+D7FF */
-    assert_int_equal(VALID("\xee\x80\x80"), 1);                /* U+E000 */
-    assert_int_equal(VALID("\xef\xbf\xbf"), 1);                /* U+FFFF */
-    assert_int_equal(VALID("\xf0\x90\x80\x80"), 1);            /* U+10000 */
-    assert_int_equal(VALID("\xf4\x8f\xbf\xbf"), 1);            /* U+10FFFF */
+    assert_int_equal(VALID("\xc2\x80"), 1);         /* U+0080 */
+    assert_int_equal(VALID("\xdf\xbf"), 1);         /* U+07FF */
+    assert_int_equal(VALID("\xe0\xa0\x80"), 1);     /* U+0800 */
+    assert_int_equal(VALID("\xed\x9f\xbf"), 1);     /* U+D7FF */
+    assert_int_equal(VALID("\xee\x80\x80"), 1);     /* U+E000 */
+    assert_int_equal(VALID("\xef\xbf\xbf"), 1);     /* U+FFFF */
+    assert_int_equal(VALID("\xf0\x90\x80\x80"), 1); /* U+10000 */
+    assert_int_equal(VALID("\xf4\x8f\xbf\xbf"), 1); /* U+10FFFF */
 }
 
 static void test_rejects_malformed(void **state)
 {
     (void)state;
     assert_int_equal(herald_utf8_valid(NULL, 1u), 0);
-    assert_int_equal(VALID("a\0b"), 0);                        /* NUL */
-    assert_int_equal(VALID("\x80"), 0);                        /* stray continuation */
+    assert_int_equal(VALID("a\0b"), 0); /* NUL */
+    assert_int_equal(VALID("\x80"), 0); /* stray continuation */
     assert_int_equal(VALID("a\xbf"), 0);
-    assert_int_equal(VALID("\xc0\xaf"), 0);                    /* overlong '/' */
+    assert_int_equal(VALID("\xc0\xaf"), 0); /* overlong '/' */
     assert_int_equal(VALID("\xc1\xbf"), 0);
-    assert_int_equal(VALID("\xc0\x80"), 0);                    /* overlong NUL */
-    assert_int_equal(VALID("\xe0\x9f\xbf"), 0);                /* overlong U+07FF */
-    assert_int_equal(VALID("\xf0\x8f\xbf\xbf"), 0);            /* overlong U+FFFF */
-    assert_int_equal(VALID("\xed\xa0\x80"), 0);                /* U+D800 */
-    assert_int_equal(VALID("\xed\xbf\xbf"), 0);                /* U+DFFF */
-    assert_int_equal(VALID("\xf4\x90\x80\x80"), 0);            /* U+110000 */
+    assert_int_equal(VALID("\xc0\x80"), 0);         /* overlong NUL */
+    assert_int_equal(VALID("\xe0\x9f\xbf"), 0);     /* overlong U+07FF */
+    assert_int_equal(VALID("\xf0\x8f\xbf\xbf"), 0); /* overlong U+FFFF */
+    assert_int_equal(VALID("\xed\xa0\x80"), 0);     /* U+D800 */
+    assert_int_equal(VALID("\xed\xbf\xbf"), 0);     /* U+DFFF */
+    assert_int_equal(VALID("\xf4\x90\x80\x80"), 0); /* U+110000 */
     assert_int_equal(VALID("\xf5\x80\x80\x80"), 0);
     assert_int_equal(VALID("\xff"), 0);
     assert_int_equal(VALID("\xfe"), 0);
-    assert_int_equal(VALID("\xc3"), 0);                        /* truncated */
+    assert_int_equal(VALID("\xc3"), 0); /* truncated */
     assert_int_equal(VALID("\xe6\xbc"), 0);
     assert_int_equal(VALID("\xf0\x9f\x98"), 0);
-    assert_int_equal(VALID("\xe6\xbc" "a"), 0);                /* bad continuation */
-    assert_int_equal(VALID("\xf0\x9f\x98" "a"), 0);
+    assert_int_equal(VALID("\xe6\xbc"
+                           "a"),
+                     0); /* bad continuation */
+    assert_int_equal(VALID("\xf0\x9f\x98"
+                           "a"),
+                     0);
     assert_int_equal(VALID("\xc3\xc3\xa9"), 0);
 }
 

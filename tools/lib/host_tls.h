@@ -17,17 +17,17 @@ typedef struct {
     herald_net_t tcp_net;
     herald_net_t tls_net; /* the agent's transport: bind &tls_net before host_tls_open, it fills it in */
     herald_tls_t tls;
-    int platform_up;      /* Mbed TLS's heap and RNG are set up (once per process) */
-    int live;             /* TLS is set up: tls's stats and verify reason can be read */
+    int platform_up; /* Mbed TLS's heap and RNG are set up (once per process) */
+    int live;        /* TLS is set up: tls's stats and verify reason can be read */
     int freed;
 } host_tls_t;
 
 typedef struct {
-    uint8_t *heap;        /* Mbed TLS's static heap; must outlive the process's TLS use */
+    uint8_t *heap; /* Mbed TLS's static heap; must outlive the process's TLS use */
     size_t heap_len;
     const herald_rng_t *rng;
-    const char *ca_pem;   /* NUL-terminated PEM (herald_posix_read_file's result); copied */
-    size_t ca_len;        /* without the NUL */
+    const char *ca_pem; /* NUL-terminated PEM (herald_posix_read_file's result); copied */
+    size_t ca_len;      /* without the NUL */
     herald_tls_version_t min_version, max_version;
 } host_tls_config_t;
 

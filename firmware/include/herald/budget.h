@@ -9,11 +9,11 @@
 #include <stdint.h>
 
 typedef struct {
-    uint32_t rate_per_min;   /* 0: no budget */
-    uint32_t burst;          /* tokens the bucket holds at most */
-    uint64_t units;          /* tokens * 60000, so refill needs no division */
+    uint32_t rate_per_min; /* 0: no budget */
+    uint32_t burst;        /* tokens the bucket holds at most */
+    uint64_t units;        /* tokens * 60000, so refill needs no division */
     uint64_t last_ms;
-    uint64_t hold_until_ms;  /* the platform said: nothing left until then */
+    uint64_t hold_until_ms; /* the platform said: nothing left until then */
 } herald_budget_t;
 
 void herald_budget_init(herald_budget_t *b, uint32_t rate_per_min, uint32_t burst, uint64_t now_ms);
@@ -27,6 +27,7 @@ void herald_budget_take(herald_budget_t *b);
 /* Apply a response's X-RateLimit-Remaining and X-RateLimit-Reset (unix s;
  * -1 when absent).  now_s is the wall clock (-1 unknown: then a zero
  * remaining holds for one second, the shortest window that is safe). */
-void herald_budget_sync(herald_budget_t *b, uint64_t now_ms, int64_t remaining, int64_t reset_s, int64_t now_s);
+void herald_budget_sync(herald_budget_t *b, uint64_t now_ms, int64_t remaining, int64_t reset_s,
+                        int64_t now_s);
 
 #endif

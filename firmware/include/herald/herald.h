@@ -45,41 +45,41 @@ typedef void (*herald_result_fn)(void *ctx, const herald_outcome_t *outcome);
 /* What herald_notify does when the queue is full.  Either way it is counted
  * and reported, never silent. */
 typedef enum {
-    HERALD_FULL_REFUSE = 0,      /* refuse the new one: HERALD_E_QUEUE_FULL */
-    HERALD_FULL_DROP_OLDEST = 1  /* drop the oldest waiting one; its outcome is
+    HERALD_FULL_REFUSE = 0,     /* refuse the new one: HERALD_E_QUEUE_FULL */
+    HERALD_FULL_DROP_OLDEST = 1 /* drop the oldest waiting one; its outcome is
                                     reported as HERALD_E_QUEUE_FULL */
 } herald_full_policy_t;
 
 typedef struct {
-    const char *app_id;          /* required: letters, digits, '-', '_', '.' */
-    const char *api_key;         /* required; never logged, never in any output */
-    const char *region;          /* "us", "eu" or "in"; used when base_url is NULL */
-    const char *base_url;        /* "https://host[:port]"; overrides region */
-    herald_net_t *transport;     /* the TLS stream (port/mbedtls over TCP) */
-    herald_rng_t *rng;           /* backoff jitter; NULL: no jitter (tests only) */
-    herald_log_t *log;           /* NULL: silent */
-    herald_tcache_t *templates;  /* NULL: no local schema check */
-    herald_queue_t *queue;       /* where accepted notifications wait */
-    herald_result_fn on_result;  /* NULL: no callback */
+    const char *app_id;         /* required: letters, digits, '-', '_', '.' */
+    const char *api_key;        /* required; never logged, never in any output */
+    const char *region;         /* "us", "eu" or "in"; used when base_url is NULL */
+    const char *base_url;       /* "https://host[:port]"; overrides region */
+    herald_net_t *transport;    /* the TLS stream (port/mbedtls over TCP) */
+    herald_rng_t *rng;          /* backoff jitter; NULL: no jitter (tests only) */
+    herald_log_t *log;          /* NULL: silent */
+    herald_tcache_t *templates; /* NULL: no local schema check */
+    herald_queue_t *queue;      /* where accepted notifications wait */
+    herald_result_fn on_result; /* NULL: no callback */
     void *result_ctx;
-    uint32_t timeout_ms;         /* connect, send and response each, restarted by
+    uint32_t timeout_ms;              /* connect, send and response each, restarted by
                                     progress; 0: HERALD_TIMEOUT_MS */
-    uint32_t request_max_ms;     /* a whole request, however it trickles;
+    uint32_t request_max_ms;          /* a whole request, however it trickles;
                                     0: HERALD_REQUEST_MAX_MS */
-    uint32_t backoff_base_ms;    /* 0: HERALD_BACKOFF_BASE_MS */
-    uint32_t backoff_cap_ms;     /* 0: HERALD_BACKOFF_CAP_MS */
-    uint16_t max_attempts;       /* 0: HERALD_MAX_ATTEMPTS; then reported and retired */
-    const herald_clock_t *clock; /* wall time for expiry and X-RateLimit-Reset;
+    uint32_t backoff_base_ms;         /* 0: HERALD_BACKOFF_BASE_MS */
+    uint32_t backoff_cap_ms;          /* 0: HERALD_BACKOFF_CAP_MS */
+    uint16_t max_attempts;            /* 0: HERALD_MAX_ATTEMPTS; then reported and retired */
+    const herald_clock_t *clock;      /* wall time for expiry and X-RateLimit-Reset;
                                     NULL: neither can be honoured */
     herald_full_policy_t full_policy; /* when the queue is full */
-    herald_queue_t *alert_queue; /* system alerts (priority 1) wait here and go
+    herald_queue_t *alert_queue;      /* system alerts (priority 1) wait here and go
                                     first; NULL: they share `queue`, in order */
-    uint32_t coalesce_window_ms; /* identical notifications within it are sent
+    uint32_t coalesce_window_ms;      /* identical notifications within it are sent
                                     once (HERALD_E_COALESCED); 0: off */
-    uint32_t rate_per_min;       /* rate budget; 0: HERALD_RATE_PER_MIN;
+    uint32_t rate_per_min;            /* rate budget; 0: HERALD_RATE_PER_MIN;
                                     HERALD_RATE_UNLIMITED: none */
-    uint32_t rate_burst;         /* 0: HERALD_RATE_BURST */
-    uint32_t sync_period_ms;     /* refresh the template cache from the platform
+    uint32_t rate_burst;              /* 0: HERALD_RATE_BURST */
+    uint32_t sync_period_ms;          /* refresh the template cache from the platform
                                     this often (and at start-up); 0: only on a
                                     cache miss or a template error */
     /* After a sync changed the cache: persist it (e.g. herald_timage_write to
@@ -102,24 +102,24 @@ typedef struct {
 #define HERALD_ROTATE_NEVER 0xFFFFu
 
 typedef struct {
-    uint32_t raised;             /* herald_notify calls */
-    uint32_t refused_local;      /* refused by the local check */
-    uint32_t queued;             /* accepted into the queue */
-    uint32_t sent;               /* accepted by the platform */
-    uint32_t refused_platform;   /* permanent platform errors */
-    uint32_t retried;            /* transient failures that were retried */
-    uint32_t failed;             /* given up after max_attempts */
+    uint32_t raised;           /* herald_notify calls */
+    uint32_t refused_local;    /* refused by the local check */
+    uint32_t queued;           /* accepted into the queue */
+    uint32_t sent;             /* accepted by the platform */
+    uint32_t refused_platform; /* permanent platform errors */
+    uint32_t retried;          /* transient failures that were retried */
+    uint32_t failed;           /* given up after max_attempts */
     uint32_t expired;
-    uint32_t dropped;            /* refused or dropped because the queue was full */
-    uint32_t coalesced;          /* identical to one raised within the window */
-    uint32_t unreadable;         /* accepted (2xx, so also in sent) but the answer
+    uint32_t dropped;    /* refused or dropped because the queue was full */
+    uint32_t coalesced;  /* identical to one raised within the window */
+    uint32_t unreadable; /* accepted (2xx, so also in sent) but the answer
                                     could not be read: HERALD_E_ACCEPTED_UNREADABLE */
-    uint32_t rotated;            /* heads moved behind the others (not new queued) */
-    uint32_t requests;           /* HTTP requests written */
-    uint32_t connects;           /* transport connections opened */
-    uint64_t bytes_sent;         /* application bytes (HTTP) */
+    uint32_t rotated;    /* heads moved behind the others (not new queued) */
+    uint32_t requests;   /* HTTP requests written */
+    uint32_t connects;   /* transport connections opened */
+    uint64_t bytes_sent; /* application bytes (HTTP) */
     uint64_t bytes_received;
-    uint32_t damaged;            /* records the queues lost to damage of their medium
+    uint32_t damaged; /* records the queues lost to damage of their medium
                                     (bit rot; see queue.h), as of the last herald_poll */
 } herald_counters_t;
 
@@ -127,18 +127,16 @@ typedef struct {
  * size and alignment for it (agent.c checks both at compile time for every
  * board's configuration).  Declare one, static or in a struct, and use it only
  * through the functions below. */
-#define HERALD_AGENT_STORAGE                                                                                 \
-    (sizeof(herald_config_t) + sizeof(herald_http_reader_t) + sizeof(herald_send_result_t) +             \
-     sizeof(herald_platform_error_t) + sizeof(herald_counters_t) + sizeof(herald_budget_t) +              \
-     sizeof(herald_coalesce_t) + sizeof(herald_queue_rec_t) + sizeof(herald_json_arena_t) + HERALD_TX_HEAD_MAX + HERALD_HTTP_HDR_MAX +   \
-     HERALD_HTTP_BODY_MAX + HERALD_RX_CHUNK + HERALD_HOST_MAX_LEN + 2u * HERALD_NAME_MAX_LEN +            \
-     16u * HERALD_ROTATE_SLOTS + 52u * sizeof(void *) + 96u)
+#define HERALD_AGENT_STORAGE \
+    (sizeof(herald_config_t) + sizeof(herald_http_reader_t) + sizeof(herald_send_result_t) + \
+     sizeof(herald_platform_error_t) + sizeof(herald_counters_t) + sizeof(herald_budget_t) + \
+     sizeof(herald_coalesce_t) + sizeof(herald_queue_rec_t) + sizeof(herald_json_arena_t) + \
+     (size_t)HERALD_TX_HEAD_MAX + (size_t)HERALD_HTTP_HDR_MAX + (size_t)HERALD_HTTP_BODY_MAX + \
+     (size_t)HERALD_RX_CHUNK + (size_t)HERALD_HOST_MAX_LEN + ((size_t)HERALD_NAME_MAX_LEN * 2u) + \
+     ((size_t)HERALD_ROTATE_SLOTS * 16u) + (sizeof(void *) * 52u) + 96u)
 
-typedef union {
-    uint8_t bytes[HERALD_AGENT_STORAGE];
-    uint64_t align_u64;
-    void *align_ptr;
-    void (*align_fn)(void);
+typedef struct {
+    uint64_t words[(HERALD_AGENT_STORAGE + 7u) / 8u];
 } herald_agent_t;
 
 /* What herald_poll() waits on the transport for, for a poll() loop. */
@@ -156,9 +154,9 @@ typedef struct {
 } herald_head_t;
 
 typedef struct {
-    uint32_t refreshes;          /* full refreshes completed */
-    uint32_t updated;            /* templates that came in newer */
-    uint32_t failures;           /* syncs that failed (each waits for its next trigger) */
+    uint32_t refreshes; /* full refreshes completed */
+    uint32_t updated;   /* templates that came in newer */
+    uint32_t failures;  /* syncs that failed (each waits for its next trigger) */
 } herald_sync_stats_t;
 
 /* Bind the agent to its configuration (copied; the strings, transport,

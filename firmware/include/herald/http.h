@@ -33,20 +33,19 @@ typedef struct {
     char *body;
     size_t body_cap;
     /* parser state (private) */
-    int state;                   /* a phase, or the (negative) error it stopped on */
-    int flags;                   /* Connection tokens and version seen so far */
-    size_t hdr_len;              /* bytes of hdr kept (header block, then trailers) */
-    size_t chunk_left;           /* body bytes still due in this chunk or body */
-    size_t line_len;             /* bytes of the line being read, after hdr_len */
-    size_t pend_off;             /* a header line read but not yet interpreted, */
-    size_t pend_len;             /* in case an obs-fold continues it (0: none) */
+    int state;         /* a phase, or the (negative) error it stopped on */
+    int flags;         /* Connection tokens and version seen so far */
+    size_t hdr_len;    /* bytes of hdr kept (header block, then trailers) */
+    size_t chunk_left; /* body bytes still due in this chunk or body */
+    size_t line_len;   /* bytes of the line being read, after hdr_len */
+    size_t pend_off;   /* a header line read but not yet interpreted, */
+    size_t pend_len;   /* in case an obs-fold continues it (0: none) */
     herald_http_response_t resp;
 } herald_http_reader_t;
 
 /* Prepare a reader for one response.  hdr_cap and body_cap are at least 64;
  * the body buffer keeps one byte for the terminating NUL. */
-void herald_http_reader_init(herald_http_reader_t *r, char *hdr, size_t hdr_cap,
-                             char *body, size_t body_cap);
+void herald_http_reader_init(herald_http_reader_t *r, char *hdr, size_t hdr_cap, char *body, size_t body_cap);
 
 /* Feed len bytes (any split works, down to one byte at a time).  *consumed
  * receives how many were used (bytes after the end of the response are left

@@ -25,7 +25,7 @@ typedef struct {
     /* Internal: read only through the functions below. */
     uint64_t words_[(HERALD_JSON_ARENA_SIZE + 7u) / 8u]; /* 8-byte aligned blocks */
     size_t used_;
-    size_t limit_;     /* below a copy of the text, when one is kept */
+    size_t limit_; /* below a copy of the text, when one is kept */
     size_t peak_;
     int exhausted_;
 } herald_json_arena_t;

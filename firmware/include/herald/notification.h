@@ -9,13 +9,13 @@
 #include "herald/template.h"
 
 typedef enum {
-    HERALD_MODE_REALTIME = 0,  /* exactly one target, delivered at once */
-    HERALD_MODE_BATCH = 1      /* 1..10,000 targets, queued by the platform */
+    HERALD_MODE_REALTIME = 0, /* exactly one target, delivered at once */
+    HERALD_MODE_BATCH = 1     /* 1..10,000 targets, queued by the platform */
 } herald_mode_t;
 
 /* "realtime" or "batch".  HERALD_E_MODE_INVALID otherwise. */
 herald_status_t herald_mode_parse(const char *s, herald_mode_t *out);
-const char *herald_mode_str(herald_mode_t m);   /* NULL for a bad value */
+const char *herald_mode_str(herald_mode_t m); /* NULL for a bad value */
 
 /* One variable.  value_len 0 means value is NUL-terminated; give the length
  * explicitly to pass bytes that may hold a NUL (which the check refuses). */
@@ -36,8 +36,8 @@ size_t herald_var_len(const herald_var_t *v);
 typedef const char *(*herald_target_fn)(void *ctx, size_t i);
 
 typedef struct {
-    const char *template_key;      /* slug; NULL when template_id is used */
-    const char *template_id;       /* platform id; NULL when key is used */
+    const char *template_key; /* slug; NULL when template_id is used */
+    const char *template_id;  /* platform id; NULL when key is used */
     const herald_var_t *vars;
     size_t nvars;
     /* template.notificationPushData: extra key/values the platform adds to
@@ -45,16 +45,16 @@ typedef struct {
      * with npush_data 0 the field is left out of the request. */
     const herald_var_t *push_data;
     size_t npush_data;
-    const char *const *targets;    /* user ids */
+    const char *const *targets; /* user ids */
     size_t ntargets;
     herald_mode_t mode;
-    const char *title;             /* optional: NULL for none */
-    const char *tag;               /* optional: NULL for none */
-    uint32_t expires_at;           /* unix seconds after which it must not be
+    const char *title;          /* optional: NULL for none */
+    const char *tag;            /* optional: NULL for none */
+    uint32_t expires_at;        /* unix seconds after which it must not be
                                       sent (reported HERALD_E_EXPIRED); 0: never */
-    herald_target_fn target_at;    /* used when targets is NULL */
+    herald_target_fn target_at; /* used when targets is NULL */
     void *target_ctx;
-    uint8_t priority;              /* HERALD_PRIO_ROUTINE or HERALD_PRIO_ALERT */
+    uint8_t priority; /* HERALD_PRIO_ROUTINE or HERALD_PRIO_ALERT */
 } herald_notification_t;
 
 #define HERALD_PRIO_ROUTINE 0u

@@ -80,14 +80,14 @@ typedef struct herald_queue_stats {
 typedef struct {
     uint8_t *buf;
     size_t cap;
-    size_t head;        /* offset of the oldest record */
-    size_t tail;        /* end of the newest committed record */
-    size_t wr;          /* write position of the record being begun */
+    size_t head; /* offset of the oldest record */
+    size_t tail; /* end of the newest committed record */
+    size_t wr;   /* write position of the record being begun */
     size_t wr_end;
     size_t count;
     uint32_t next_seq;
     int writing;
-    uint32_t wk_seq;    /* the record the walk gave last (read takes it too) */
+    uint32_t wk_seq; /* the record the walk gave last (read takes it too) */
     int have_wk;
 } herald_ram_queue_t;
 
@@ -206,30 +206,30 @@ typedef struct {
     const herald_flash_t *flash;
     uint32_t sector_size;
     uint32_t sector_count;
-    uint32_t unit;        /* program granularity; every field is unit-aligned */
-    uint32_t wsec;        /* the sector being written */
-    uint32_t wepoch;      /* its epoch: sectors are numbered as they are opened */
-    uint32_t woff;        /* where the next record goes; sector_size when closed */
-    uint32_t head;        /* flash address of the oldest waiting record */
+    uint32_t unit;   /* program granularity; every field is unit-aligned */
+    uint32_t wsec;   /* the sector being written */
+    uint32_t wepoch; /* its epoch: sectors are numbered as they are opened */
+    uint32_t woff;   /* where the next record goes; sector_size when closed */
+    uint32_t head;   /* flash address of the oldest waiting record */
     herald_queue_rec_t head_meta;
     uint32_t count;
     uint32_t next_seq;
-    uint32_t erases;      /* sector erases done by this instance */
-    uint32_t damaged;     /* records lost to damage found by this instance */
+    uint32_t erases;  /* sector erases done by this instance */
+    uint32_t damaged; /* records lost to damage found by this instance */
     /* the record being written */
-    uint32_t rec;         /* its address */
+    uint32_t rec; /* its address */
     herald_queue_rec_t wmeta;
-    uint32_t wr;          /* next body address to program */
-    uint32_t left;        /* body bytes still to come */
+    uint32_t wr;   /* next body address to program */
+    uint32_t left; /* body bytes still to come */
     uint32_t crc;
-    uint8_t stage[16];    /* body bytes short of a whole program unit */
+    uint8_t stage[16]; /* body bytes short of a whole program unit */
     uint8_t staged;
-    uint8_t writing;      /* 1 begun, 2 commit started */
-    uint8_t wfail;        /* a program of this record failed */
-    uint8_t have_w;       /* wsec holds a valid sector header */
-    uint8_t fault;        /* a read failed mid-update: init again */
-    uint8_t w_adopted;    /* wsec was taken by its place (both header copies damaged) */
-    uint32_t w_seq;       /* next_seq in the header of the newest sector with one */
+    uint8_t writing;   /* 1 begun, 2 commit started */
+    uint8_t wfail;     /* a program of this record failed */
+    uint8_t have_w;    /* wsec holds a valid sector header */
+    uint8_t fault;     /* a read failed mid-update: init again */
+    uint8_t w_adopted; /* wsec was taken by its place (both header copies damaged) */
+    uint32_t w_seq;    /* next_seq in the header of the newest sector with one */
     /* the check of the head's CRC over reads from offset 0 (see read) */
     uint32_t rcrc;
     uint32_t roff;
@@ -245,7 +245,7 @@ typedef struct {
     uint32_t wk_addr;
     herald_queue_rec_t wk_meta;
     uint8_t have_wk;
-    uint32_t raddr;       /* the record the read check runs over */
+    uint32_t raddr; /* the record the read check runs over */
 } herald_flash_queue_t;
 
 /* Recover the queue from flash and fill *out with its operations.  Nothing
@@ -255,7 +255,8 @@ typedef struct {
  * HERALD_E_INVALID_ARG: NULL, program_size not 1/4/8/16, fewer than 2
  * sectors, or sectors too small (under 64 bytes, or not a multiple of
  * program_size); HERALD_E_FLASH: a read failed. */
-herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out);
+herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_flash_t *flash,
+                                        herald_queue_t *out);
 
 /* Flags for herald_flash_queue_init_ex().
  * DEFER_MARKS: records found damaged are counted in `damaged` but their
@@ -271,8 +272,8 @@ herald_status_t herald_flash_queue_init(herald_flash_queue_t *q, const herald_fl
  *   counts a record twice, but one before the count was reported (stats)
  *   loses that count: the records stay lost and retired, uncounted. */
 #define HERALD_FLASH_QUEUE_DEFER_MARKS 1u
-herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald_flash_t *flash, herald_queue_t *out,
-                                           unsigned flags);
+herald_status_t herald_flash_queue_init_ex(herald_flash_queue_t *q, const herald_flash_t *flash,
+                                           herald_queue_t *out, unsigned flags);
 
 /* Program the retire marks of the damaged records in pend[] (DEFER_MARKS);
  * those whose program fails stay there.  HERALD_OK when none is left;

@@ -8,8 +8,8 @@
 #include "herald/notification.h"
 
 typedef enum {
-    HERALD_RENDER_RAW = 0,   /* values copied as they are */
-    HERALD_RENDER_JSON = 1   /* template text and values JSON-string-escaped
+    HERALD_RENDER_RAW = 0, /* values copied as they are */
+    HERALD_RENDER_JSON = 1 /* template text and values JSON-string-escaped
                                 (RFC 8259), without the surrounding quotes */
 } herald_render_mode_t;
 

@@ -13,13 +13,13 @@
 
 /* Bits of herald_send_result_t.truncated: which field was cut. */
 #define HERALD_CUT_NOTIFICATION_ID 0x01
-#define HERALD_CUT_TEMPLATE_KEY    0x02
-#define HERALD_CUT_MODE            0x04
-#define HERALD_CUT_TITLE           0x08
-#define HERALD_CUT_TAG             0x10
-#define HERALD_CUT_SENT_FROM       0x20
-#define HERALD_CUT_CREATED_AT      0x40
-#define HERALD_CUT_CHANNELS        0x80 /* a channel name cut, or channels dropped */
+#define HERALD_CUT_TEMPLATE_KEY 0x02
+#define HERALD_CUT_MODE 0x04
+#define HERALD_CUT_TITLE 0x08
+#define HERALD_CUT_TAG 0x10
+#define HERALD_CUT_SENT_FROM 0x20
+#define HERALD_CUT_CREATED_AT 0x40
+#define HERALD_CUT_CHANNELS 0x80 /* a channel name cut, or channels dropped */
 
 typedef struct {
     char notification_id[64];
@@ -31,17 +31,17 @@ typedef struct {
     char created_at[32];
     char channels[HERALD_RESULT_MAX_CHANNELS][16];
     size_t nchannels;
-    int truncated;             /* HERALD_CUT_* of each field that was cut; 0: none */
+    int truncated; /* HERALD_CUT_* of each field that was cut; 0: none */
 } herald_send_result_t;
 
 typedef struct {
     int http_status;
-    char code[48];             /* e.g. "ERR_INVALID_VARIABLES"; "" when none */
+    char code[48]; /* e.g. "ERR_INVALID_VARIABLES"; "" when none */
     char message[160];
     char dev_message[160];
-    char details[256];         /* the details object as compact JSON; "" when none */
-    int truncated;             /* 1 when a string or the details were cut */
-    herald_status_t cause;     /* HERALD_OK, or why the body could not be read as
+    char details[256];     /* the details object as compact JSON; "" when none */
+    int truncated;         /* 1 when a string or the details were cut */
+    herald_status_t cause; /* HERALD_OK, or why the body could not be read as
                                   expected: HERALD_E_JSON_ARENA, HERALD_E_JSON_DEPTH,
                                   HERALD_E_RESPONSE_INVALID (not JSON, or a 2xx
                                   without a notificationId string or body) */
@@ -75,8 +75,8 @@ typedef struct {
  *   read (e.g. a 5xx whose body exhausted the arena).
  * HERALD_E_HTTP_STATUS: a status outside 2xx, 4xx and 5xx without an
  *   envelope code. */
-herald_status_t herald_response_read(herald_json_arena_t *arena, int http_status, const char *body, size_t len,
-                                     herald_send_result_t *result, herald_platform_error_t *err);
+herald_status_t herald_response_read(herald_json_arena_t *arena, int http_status, const char *body,
+                                     size_t len, herald_send_result_t *result, herald_platform_error_t *err);
 
 /* Write the result as one compact JSON object (for the CLI's stdout):
  * {"notificationId":..,"templateKey":..,"channels":[..],"mode":..,"title":..,

@@ -16,11 +16,7 @@ typedef enum {
     HERALD_TSTATUS_ARCHIVED = 2
 } herald_tstatus_t;
 
-typedef enum {
-    HERALD_VTYPE_STRING = 0,
-    HERALD_VTYPE_IMAGE = 1,
-    HERALD_VTYPE_ACTION = 2
-} herald_vtype_t;
+typedef enum { HERALD_VTYPE_STRING = 0, HERALD_VTYPE_IMAGE = 1, HERALD_VTYPE_ACTION = 2 } herald_vtype_t;
 
 typedef struct {
     herald_str_t name;
@@ -29,13 +25,13 @@ typedef struct {
 
 /* A template handed to the cache; the cache copies every byte. */
 typedef struct {
-    herald_str_t key;          /* slug, e.g. "order-confirmation"; required */
-    herald_str_t id;           /* platform id; may be empty */
+    herald_str_t key; /* slug, e.g. "order-confirmation"; required */
+    herald_str_t id;  /* platform id; may be empty */
     herald_tstatus_t status;
-    int64_t updated_at;        /* unix seconds from updatedAt; 0 when unknown */
+    int64_t updated_at; /* unix seconds from updatedAt; 0 when unknown */
     const herald_tvar_t *vars;
     size_t nvars;
-    herald_str_t push_title;   /* may contain {{var}} placeholders */
+    herald_str_t push_title; /* may contain {{var}} placeholders */
     herald_str_t push_body;
 } herald_template_t;
 
@@ -49,22 +45,22 @@ typedef struct {
     size_t nvars;
     herald_str_t push_title;
     herald_str_t push_body;
-    const uint8_t *vars_;      /* packed variable table: use herald_tview_var() */
+    const uint8_t *vars_; /* packed variable table: use herald_tview_var() */
 } herald_tview_t;
 
 typedef struct {
-    uint32_t hash;             /* FNV-1a of the key; index sorted by it */
-    uint16_t offset;           /* entry's offset in the arena */
-    uint16_t size;             /* entry's packed size */
-    uint32_t last_used;        /* LRU stamp */
+    uint32_t hash;      /* FNV-1a of the key; index sorted by it */
+    uint16_t offset;    /* entry's offset in the arena */
+    uint16_t size;      /* entry's packed size */
+    uint32_t last_used; /* LRU stamp */
 } herald_tindex_t;
 
 typedef struct {
     uint8_t *arena;
     size_t arena_size;
-    size_t used;               /* bytes of the arena in use, packed from 0 */
+    size_t used; /* bytes of the arena in use, packed from 0 */
     size_t count;
-    uint32_t clock;            /* LRU clock, bumped on every find and put */
+    uint32_t clock; /* LRU clock, bumped on every find and put */
     uint32_t evictions;
     herald_tindex_t index[HERALD_TCACHE_MAX_TEMPLATES];
 } herald_tcache_t;
@@ -122,15 +118,15 @@ herald_status_t herald_tview_var(const herald_tview_t *v, size_t i, herald_tvar_
  * HERALD_E_NOSPACE: the JSON arena is too small.  HERALD_E_CACHE_FULL: a
  * template is larger than the whole cache arena.  HERALD_E_INVALID_ARG: NULL
  * c, arena or json. */
-herald_status_t herald_tjson_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
-                                  size_t *loaded);
+herald_status_t herald_tjson_load(herald_tcache_t *c, herald_json_arena_t *arena, const char *json,
+                                  size_t len, size_t *loaded);
 
 /* As herald_tjson_load, for a sync from the platform: a template the cache
  * already holds is replaced only when the document's updatedAt is newer.
  * *updated (may be NULL) receives how many went in, *seen (may be NULL) how
  * many the document held (a full page means there may be another). */
-herald_status_t herald_tjson_merge(herald_tcache_t *c, herald_json_arena_t *arena, const char *json, size_t len,
-                                   size_t *updated, size_t *seen);
+herald_status_t herald_tjson_merge(herald_tcache_t *c, herald_json_arena_t *arena, const char *json,
+                                   size_t len, size_t *updated, size_t *seen);
 
 /* The compact binary image: magic "HTPL", version, count, payload length,
  * CRC-32 of the payload, then the packed templates.  Written from a cache

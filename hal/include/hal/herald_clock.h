@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 typedef struct herald_clock {
-    uint64_t (*monotonic_ms)(void *ctx);   /* never goes backwards */
-    int64_t (*wall_s)(void *ctx);          /* unix seconds; <0 unknown */
+    uint64_t (*monotonic_ms)(void *ctx); /* never goes backwards */
+    int64_t (*wall_s)(void *ctx);        /* unix seconds; <0 unknown */
     void *ctx;
 } herald_clock_t;
 

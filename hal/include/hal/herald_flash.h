@@ -46,9 +46,9 @@
 #include <stdint.h>
 
 typedef struct {
-    uint32_t sector_size;   /* bytes per erase sector, a multiple of program_size */
-    uint32_t sector_count;  /* sectors in the region; addresses run 0..size*count-1 */
-    uint32_t program_size;  /* program granularity in bytes: 1, 4, 8 or 16 */
+    uint32_t sector_size;  /* bytes per erase sector, a multiple of program_size */
+    uint32_t sector_count; /* sectors in the region; addresses run 0..size*count-1 */
+    uint32_t program_size; /* program granularity in bytes: 1, 4, 8 or 16 */
 } herald_flash_geometry_t;
 
 typedef struct herald_flash {

@@ -64,7 +64,8 @@ int main(int argc, char **argv)
     /* An image holds what one cache holds; losing templates silently to LRU
      * eviction would ship an incomplete image. */
     if (cache.evictions > 0u) {
-        fprintf(stderr, "herald-mkimage: %s: %zu templates do not fit in one image "
+        fprintf(stderr,
+                "herald-mkimage: %s: %zu templates do not fit in one image "
                 "(at most %u templates and %u packed bytes)\n",
                 argv[1], loaded, (unsigned)HERALD_TCACHE_MAX_TEMPLATES, ARENA_MAX);
         return 1;

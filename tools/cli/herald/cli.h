@@ -42,8 +42,8 @@ typedef struct {
     double wait_s;
     int wait_given;
     const char *api_key_file;
-    char *key_from_file;  /* malloc'd; wiped and freed at exit */
-    int strict_order;     /* --strict-order: a failing head is never moved */
+    char *key_from_file; /* malloc'd; wiped and freed at exit */
+    int strict_order;    /* --strict-order: a failing head is never moved */
 } cli_opts_t;
 
 /* Read a whole file; NULL (and a message on stderr) on failure. */

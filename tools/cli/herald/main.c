@@ -45,19 +45,20 @@ static const char USAGE[] =
     "--templates (template JSON or image) turns on the local schema check.\n"
     "--push-data: a key/value for the push payload (template.notificationPushData);\n"
     "      repeat it for more, each key once.\n"
-    "--wait: keep retrying transient failures for up to SECONDS, 0 to " STR(CLI_WAIT_MAX_S) "\n"
-    "      (default: one attempt).\n"
-    "sync: refresh the templates from the platform (keeping the newer of each by\n"
-    "      updatedAt) and write them as a template image to --out.\n"
-    "--queue: the notification is first written to the persistent queue in FILE\n"
-    "      (a flash image, locked while in use), then delivered with retries for\n"
-    "      up to --wait; what is left is delivered by a later send or drain.\n"
-    "      A notification that keeps failing (e.g. a 5xx for it alone) moves behind\n"
-    "      the others after 3 tries; --strict-order keeps the queue in order instead.\n"
-    "exit: 0 delivered, 2 usage, 3 refused locally, 4 refused by the platform,\n"
-    "      5 could not deliver (network or TLS), 6 still queued, 7 accepted by the\n"
-    "      platform but its answer could not be read (do not resend), 8 --queue FILE\n"
-    "      is not a Herald queue, 1 internal error\n";
+    "--wait: keep retrying transient failures for up to SECONDS, 0 to " STR(
+        CLI_WAIT_MAX_S) "\n"
+                        "      (default: one attempt).\n"
+                        "sync: refresh the templates from the platform (keeping the newer of each by\n"
+                        "      updatedAt) and write them as a template image to --out.\n"
+                        "--queue: the notification is first written to the persistent queue in FILE\n"
+                        "      (a flash image, locked while in use), then delivered with retries for\n"
+                        "      up to --wait; what is left is delivered by a later send or drain.\n"
+                        "      A notification that keeps failing (e.g. a 5xx for it alone) moves behind\n"
+                        "      the others after 3 tries; --strict-order keeps the queue in order instead.\n"
+                        "exit: 0 delivered, 2 usage, 3 refused locally, 4 refused by the platform,\n"
+                        "      5 could not deliver (network or TLS), 6 still queued, 7 accepted by the\n"
+                        "      platform but its answer could not be read (do not resend), 8 --queue FILE\n"
+                        "      is not a Herald queue, 1 internal error\n";
 
 static uint8_t arena[HERALD_TCACHE_ARENA_SIZE];
 static size_t key_file_len; /* bytes of o->key_from_file to wipe */
@@ -104,7 +105,8 @@ int cli_load_templates(herald_tcache_t *c, const char *path)
     }
     free(buf);
     if (st != HERALD_OK) {
-        fprintf(stderr, "herald: templates %s: %s (%s)\n", path, herald_status_name(st), herald_status_str(st));
+        fprintf(stderr, "herald: templates %s: %s (%s)\n", path, herald_status_name(st),
+                herald_status_str(st));
         return -1;
     }
     return 0;
@@ -176,10 +178,12 @@ static int read_key_file(cli_opts_t *o)
     /* Others must neither read it nor write another key into it, and it
      * must be the user's own (a root herald taking nobody's file would
      * take a key that nobody may change). */
-    if ((st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) || (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
-        fprintf(stderr, "herald: --api-key-file %s is not private (mode %03o, owner %u): an API key must be "
-                "the user's own, readable and writable by no one else; run: chown %u %s && chmod 600 %s\n", path,
-                (unsigned)(st.st_mode & 0777u), (unsigned)st.st_uid, (unsigned)geteuid(), path, path);
+    if ((st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) ||
+        (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
+        fprintf(stderr,
+                "herald: --api-key-file %s is not private (mode %03o, owner %u): an API key must be "
+                "the user's own, readable and writable by no one else; run: chown %u %s && chmod 600 %s\n",
+                path, (unsigned)(st.st_mode & 0777u), (unsigned)st.st_uid, (unsigned)geteuid(), path, path);
         close(fd);
         return EXIT_USAGE;
     }
@@ -230,7 +234,8 @@ static int apply_environment(cli_opts_t *o)
         if (o->region && *o->region && o->base_url && *o->base_url) {
             /* which one was meant cannot be told: neither is guessed */
             return usage_error("HERALD_REGION and HERALD_BASE_URL are both set: unset one, or give "
-                               "--region or --base-url", NULL);
+                               "--region or --base-url",
+                               NULL);
         }
     }
     if (!o->app_id) {
@@ -275,20 +280,34 @@ static int parse_args(int argc, char **argv, cli_opts_t *o)
             o->strict_order = 1;
             continue;
         }
-        if (strcmp(a, "--template") == 0) slot = &o->template_key;
-        else if (strcmp(a, "--template-id") == 0) slot = &o->template_id;
-        else if (strcmp(a, "--mode") == 0) slot = &o->mode;
-        else if (strcmp(a, "--title") == 0) slot = &o->title;
-        else if (strcmp(a, "--tag") == 0) slot = &o->tag;
-        else if (strcmp(a, "--app-id") == 0) slot = &o->app_id;
-        else if (strcmp(a, "--api-key") == 0) slot = &o->api_key;
-        else if (strcmp(a, "--api-key-file") == 0) slot = &o->api_key_file;
-        else if (strcmp(a, "--region") == 0) slot = &o->region;
-        else if (strcmp(a, "--base-url") == 0) slot = &o->base_url;
-        else if (strcmp(a, "--ca") == 0) slot = &o->ca;
-        else if (strcmp(a, "--templates") == 0) slot = &o->templates;
-        else if (strcmp(a, "--queue") == 0) slot = &o->queue;
-        else if (strcmp(a, "--out") == 0) slot = &o->out;
+        if (strcmp(a, "--template") == 0)
+            slot = &o->template_key;
+        else if (strcmp(a, "--template-id") == 0)
+            slot = &o->template_id;
+        else if (strcmp(a, "--mode") == 0)
+            slot = &o->mode;
+        else if (strcmp(a, "--title") == 0)
+            slot = &o->title;
+        else if (strcmp(a, "--tag") == 0)
+            slot = &o->tag;
+        else if (strcmp(a, "--app-id") == 0)
+            slot = &o->app_id;
+        else if (strcmp(a, "--api-key") == 0)
+            slot = &o->api_key;
+        else if (strcmp(a, "--api-key-file") == 0)
+            slot = &o->api_key_file;
+        else if (strcmp(a, "--region") == 0)
+            slot = &o->region;
+        else if (strcmp(a, "--base-url") == 0)
+            slot = &o->base_url;
+        else if (strcmp(a, "--ca") == 0)
+            slot = &o->ca;
+        else if (strcmp(a, "--templates") == 0)
+            slot = &o->templates;
+        else if (strcmp(a, "--queue") == 0)
+            slot = &o->queue;
+        else if (strcmp(a, "--out") == 0)
+            slot = &o->out;
         else if (strcmp(a, "--target") != 0 && strcmp(a, "--var") != 0 && strcmp(a, "--wait") != 0) {
             return usage_error("unknown option", a);
         }
@@ -420,7 +439,8 @@ int main(int argc, char **argv)
     cli_opts_t o;
     int rc;
     no_core_dumps();
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_DELIVERED;
     }

@@ -31,7 +31,8 @@ static int load_state(qfile_t *q)
         qfile_rec_t r;
         unsigned handle, attempts, seq = 0, addr;
         long long created, next;
-        if (sscanf(line, "rec %u %lld %u %lld %47s %u", &handle, &created, &attempts, &next, last, &seq) >= 4 &&
+        if (sscanf(line, "rec %u %lld %u %lld %47s %u", &handle, &created, &attempts, &next, last, &seq) >=
+                4 &&
             q->nrecs < QFILE_MAX_RECORDS) {
             memset(&r, 0, sizeof r);
             r.handle = handle;
@@ -44,7 +45,9 @@ static int load_state(qfile_t *q)
         } else if (sscanf(line, "pending %u", &addr) == 1 && q->npend_saved < HERALD_FLASH_QUEUE_PEND) {
             q->pend_saved[q->npend_saved++] = addr;
         } else if (sscanf(line, "counter %63s %llu", name, &v) == 2) {
-#define QFILE_X(n) if (strcmp(name, #n) == 0) q->counters.n = v;
+#define QFILE_X(n) \
+    if (strcmp(name, #n) == 0) \
+        q->counters.n = v;
             QFILE_COUNTERS(QFILE_X)
 #undef QFILE_X
         }
@@ -183,7 +186,9 @@ herald_status_t qfile_lock(qfile_t *q)
     }
     {
         /* `counted` is this run's, not the file's: keep it across the reload */
-        struct { uint32_t handle, counted; } keep[64];
+        struct {
+            uint32_t handle, counted;
+        } keep[64];
         size_t nkeep = 0;
         for (size_t i = 0; i < q->nrecs && nkeep < sizeof keep / sizeof keep[0]; i++) {
             if (q->recs[i].counted) {
@@ -328,9 +333,11 @@ int qfile_open(qfile_t *q, const char *path)
     }
     st = qfile_lock(q);
     if (st == HERALD_E_INVALID_ARG) {
-        fprintf(stderr, "herald: queue %s: its geometry (%u sectors of %u bytes, program size %u) is too small "
-                        "for a queue\n", path, (unsigned)q->flash.geometry.sector_count,
-                (unsigned)q->flash.geometry.sector_size, (unsigned)q->flash.geometry.program_size);
+        fprintf(stderr,
+                "herald: queue %s: its geometry (%u sectors of %u bytes, program size %u) is too small "
+                "for a queue\n",
+                path, (unsigned)q->flash.geometry.sector_count, (unsigned)q->flash.geometry.sector_size,
+                (unsigned)q->flash.geometry.program_size);
         herald_flash_file_close(&q->file);
         return EXIT_QUEUE_FILE;
     }
@@ -341,8 +348,15 @@ int qfile_open(qfile_t *q, const char *path)
     }
     qfile_unlock(q, 0);
     /* no damaged(): the CLI counts damage itself, in the state file */
-    q->queue = (herald_queue_t){ .begin = lk_begin, .write = lk_write, .commit = lk_commit, .abort = lk_abort,
-                                 .peek = lk_peek, .read = lk_read, .retire = lk_retire, .count = lk_count, .ctx = q };
+    q->queue = (herald_queue_t){ .begin = lk_begin,
+                                 .write = lk_write,
+                                 .commit = lk_commit,
+                                 .abort = lk_abort,
+                                 .peek = lk_peek,
+                                 .read = lk_read,
+                                 .retire = lk_retire,
+                                 .count = lk_count,
+                                 .ctx = q };
     q->open = 1;
     return 0;
 }

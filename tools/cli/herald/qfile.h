@@ -35,20 +35,34 @@
 
 typedef struct {
     uint32_t handle;
-    int64_t created;      /* unix seconds */
+    int64_t created; /* unix seconds */
     uint32_t attempts;
-    int64_t next_try;     /* unix seconds; 0 unknown */
-    char last[48];        /* status name of the last attempt; "" none */
-    uint32_t seq;         /* the queue record holding it: handle, or its copy's
+    int64_t next_try; /* unix seconds; 0 unknown */
+    char last[48];    /* status name of the last attempt; "" none */
+    uint32_t seq;     /* the queue record holding it: handle, or its copy's
                              seq once it was moved behind the others */
-    uint32_t counted;     /* attempts of this run already added (not saved) */
+    uint32_t counted; /* attempts of this run already added (not saved) */
 } qfile_rec_t;
 
 /* Counters kept across runs, by name, as herald stats prints them. */
 #define QFILE_COUNTERS(X) \
-    X(raised) X(refused_local) X(queued) X(sent) X(refused_platform) X(retried) X(failed) \
-    X(expired) X(dropped) X(coalesced) X(bytes_sent) X(bytes_received) X(handshakes_full) \
-    X(handshakes_resumed) X(damaged) X(unreadable) X(rotated)
+    X(raised) \
+    X(refused_local) \
+    X(queued) \
+    X(sent) \
+    X(refused_platform) \
+    X(retried) \
+    X(failed) \
+    X(expired) \
+    X(dropped) \
+    X(coalesced) \
+    X(bytes_sent) \
+    X(bytes_received) \
+    X(handshakes_full) \
+    X(handshakes_resumed) \
+    X(damaged) \
+    X(unreadable) \
+    X(rotated)
 
 typedef struct {
 #define QFILE_X(name) uint64_t name;
@@ -62,10 +76,10 @@ typedef struct {
     herald_flash_file_t file;
     herald_flash_t flash;
     herald_flash_queue_t fq;
-    herald_queue_t raw;       /* the flash queue itself */
-    herald_queue_t queue;     /* the same, taking the file lock to append or retire: give this to the agent */
-    uint32_t wseq;            /* the record being appended */
-    int claim_fd;             /* FILE.lock while this process holds the delivery claim; else -1 */
+    herald_queue_t raw;   /* the flash queue itself */
+    herald_queue_t queue; /* the same, taking the file lock to append or retire: give this to the agent */
+    uint32_t wseq;        /* the record being appended */
+    int claim_fd;         /* FILE.lock while this process holds the delivery claim; else -1 */
     qfile_rec_t recs[QFILE_MAX_RECORDS];
     size_t nrecs;
     qfile_counters_t counters;
@@ -73,8 +87,8 @@ typedef struct {
      * have landed yet (see fold_damage): flash addresses */
     uint32_t pend_saved[HERALD_FLASH_QUEUE_PEND];
     size_t npend_saved;
-    uint64_t damaged_run;     /* records this run found damaged */
-    int hold;                 /* the agent is shown an empty queue: it starts nothing new
+    uint64_t damaged_run; /* records this run found damaged */
+    int hold;             /* the agent is shown an empty queue: it starts nothing new
                                  (send --queue, once its own notification is done) */
     int open;
 } qfile_t;

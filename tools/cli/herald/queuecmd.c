@@ -17,13 +17,13 @@ static qfile_t qf;
 static cli_session_t session;
 
 typedef struct {
-    uint32_t mine;        /* the handle `send` waits for; 0 for drain */
+    uint32_t mine; /* the handle `send` waits for; 0 for drain */
     int mine_done;
     herald_status_t mine_status;
     herald_status_t mine_detail;
     int mine_http;
     herald_send_result_t mine_result; /* its answer, on HERALD_OK */
-    int print_all;        /* drain: print every answer */
+    int print_all;                    /* drain: print every answer */
     unsigned refused;
     unsigned unreadable;  /* accepted, answer unreadable */
     herald_status_t auth; /* a 401/403 held the queue */
@@ -188,7 +188,8 @@ static void note_head(void)
     if (h.qid == head.seq) {
         uint64_t now = session.clock.monotonic_ms(NULL);
         r->attempts += h.attempts >= r->counted ? h.attempts - r->counted : 0u;
-        r->next_try = (int64_t)time(NULL) + (h.next_try_ms > now ? (int64_t)((h.next_try_ms - now) / 1000u) : 0);
+        r->next_try =
+            (int64_t)time(NULL) + (h.next_try_ms > now ? (int64_t)((h.next_try_ms - now) / 1000u) : 0);
         snprintf(r->last, sizeof r->last, "%s", herald_status_name(h.last_status));
     }
 }
@@ -238,7 +239,8 @@ static int open_session(const cli_opts_t *o, herald_tcache_t *cache, run_t *r)
 static void report_damage(uint64_t n, const char *path, const char *how)
 {
     if (n > 0u) {
-        fprintf(stderr, "herald: %llu record%s %s %s %s lost to flash damage (counted as damaged in herald stats)\n",
+        fprintf(stderr,
+                "herald: %llu record%s %s %s %s lost to flash damage (counted as damaged in herald stats)\n",
                 (unsigned long long)n, n == 1u ? "" : "s", how, path, n == 1u ? "was" : "were");
     }
 }
@@ -262,7 +264,8 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
          * is one sector's worth (10,000 targets of up to ~10 bytes each). */
         size_t len = 0;
         (void)herald_request_length(&n, &len);
-        fprintf(stderr, "herald: refused locally: %s: the notification is %zu bytes; a record of the queue "
+        fprintf(stderr,
+                "herald: refused locally: %s: the notification is %zu bytes; a record of the queue "
                 "holds at most %u (send it without --queue, or in smaller batches)\n",
                 herald_status_name(st), len, (unsigned)herald_flash_queue_max_body(&qf.fq));
         finish();
@@ -288,7 +291,8 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
         fprintf(stderr, "herald: notification %u is queued in %s\n", (unsigned)r.mine, o->queue);
         return EXIT_QUEUED;
     }
-    cli_session_run(&session, mine_done, &r, session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
+    cli_session_run(&session, mine_done, &r,
+                    session.clock.monotonic_ms(NULL) + (uint64_t)(o->wait_s * 1000.0));
     if (r.mine_done && r.mine_status == HERALD_OK) {
         rc = cli_print_result(&r.mine_result);
         finish();
@@ -309,8 +313,8 @@ int cli_send_queued(const cli_opts_t *o, herald_tcache_t *cache)
         return rc;
     }
     st = herald_last_status(&session.agent);
-    fprintf(stderr, "herald: queued: notification %u waits in %s (last attempt: %s)\n", (unsigned)r.mine, o->queue,
-            herald_status_name(st));
+    fprintf(stderr, "herald: queued: notification %u waits in %s (last attempt: %s)\n", (unsigned)r.mine,
+            o->queue, herald_status_name(st));
     finish();
     return EXIT_QUEUED;
 }
@@ -364,12 +368,14 @@ int cli_drain(const cli_opts_t *o)
         return credentials_refused(&r, o->queue);
     }
     if (left > 0u) {
-        fprintf(stderr, "herald: queued: %zu notification(s) still wait in %s (last attempt: %s)\n", left, o->queue,
-                herald_status_name(herald_last_status(&session.agent)));
+        fprintf(stderr, "herald: queued: %zu notification(s) still wait in %s (last attempt: %s)\n", left,
+                o->queue, herald_status_name(herald_last_status(&session.agent)));
     }
     finish();
-    return r.refused ? EXIT_REFUSED_PLATFORM : left ? EXIT_QUEUED
-           : r.unreadable ? EXIT_ACCEPTED_UNREADABLE : EXIT_DELIVERED;
+    return r.refused      ? EXIT_REFUSED_PLATFORM
+           : left         ? EXIT_QUEUED
+           : r.unreadable ? EXIT_ACCEPTED_UNREADABLE
+                          : EXIT_DELIVERED;
 }
 
 /* A summary of a record's body for the listing: template and targets. */
@@ -445,7 +451,8 @@ static int gather(qline_t **lines, size_t *n, size_t *total)
         return -1;
     }
     *total = qf.raw.count(qf.raw.ctx);
-    for (st = qf.raw.walk(qf.raw.ctx, NULL, &rec); st == HERALD_OK; st = qf.raw.walk(qf.raw.ctx, &prev, &rec)) {
+    for (st = qf.raw.walk(qf.raw.ctx, NULL, &rec); st == HERALD_OK;
+         st = qf.raw.walk(qf.raw.ctx, &prev, &rec)) {
         if (*n == cap) {
             qline_t *more = realloc(*lines, (cap = cap ? 2u * cap : 64u) * sizeof *more);
             if (!more) {
@@ -481,12 +488,12 @@ int cli_queue_list(const cli_opts_t *o)
         qfile_close(&qf);
         return EXIT_INTERNAL;
     }
-    printf("%-8s %-24s %-24s %8s %-20s %8s %s\n", "HANDLE", "TEMPLATE", "TARGET", "ATTEMPTS", "NEXT TRY", "AGE",
-           "LAST");
+    printf("%-8s %-24s %-24s %8s %-20s %8s %s\n", "HANDLE", "TEMPLATE", "TARGET", "ATTEMPTS", "NEXT TRY",
+           "AGE", "LAST");
     for (size_t i = 0; i < n; i++) {
         const qline_t *l = &lines[i];
-        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", l->handle, l->tmpl, l->targets, l->attempts, l->next, l->age,
-               l->last);
+        printf("%-8u %-24s %-24s %8u %-20s %7llds %s\n", l->handle, l->tmpl, l->targets, l->attempts, l->next,
+               l->age, l->last);
     }
     free(lines);
     printf("%zu queued in %s\n", n, o->queue);
@@ -523,8 +530,9 @@ static void print_flash(const herald_queue_stats_t *s, const uint32_t *counts)
         if (c == HERALD_QUEUE_ERASES_UNKNOWN) {
             len += (size_t)sprintf(list + len, "%s?", i ? "," : "");
         } else {
-            len += (size_t)sprintf(list + len, "%s%u%s", i ? "," : "", (unsigned)(c & ~HERALD_QUEUE_ERASES_MORE),
-                                   (c & HERALD_QUEUE_ERASES_MORE) ? "+" : "");
+            len +=
+                (size_t)sprintf(list + len, "%s%u%s", i ? "," : "", (unsigned)(c & ~HERALD_QUEUE_ERASES_MORE),
+                                (c & HERALD_QUEUE_ERASES_MORE) ? "+" : "");
         }
     }
     printf("%-20s %llu%s\n", "flash_erases", sum, more ? "+" : "");

@@ -23,7 +23,8 @@ static void on_result(void *ctx, const herald_outcome_t *o)
         if (o->error->cause != HERALD_OK) {
             /* e.g. a 5xx whose body exhausted the JSON arena: say so, not just "5xx" */
             fprintf(stderr, "herald: note: the platform's answer (HTTP %d) could not be read: %s (%s)\n",
-                    o->error->http_status, herald_status_name(o->error->cause), herald_status_str(o->error->cause));
+                    o->error->http_status, herald_status_name(o->error->cause),
+                    herald_status_str(o->error->cause));
         }
     }
     if (s->on_outcome) {
@@ -94,8 +95,13 @@ int cli_session_connectable(cli_session_t *s, const cli_opts_t *o)
         fprintf(stderr, "herald: no CA: give --ca FILE or HERALD_CA\n");
         return EXIT_USAGE;
     }
-    tcfg = (host_tls_config_t){ .heap = tls_heap, .heap_len = sizeof tls_heap, .rng = &s->rng, .ca_pem = ca,
-                                .ca_len = ca_len, .min_version = HERALD_TLS_1_2, .max_version = HERALD_TLS_1_3 };
+    tcfg = (host_tls_config_t){ .heap = tls_heap,
+                                .heap_len = sizeof tls_heap,
+                                .rng = &s->rng,
+                                .ca_pem = ca,
+                                .ca_len = ca_len,
+                                .min_version = HERALD_TLS_1_2,
+                                .max_version = HERALD_TLS_1_3 };
     st = host_tls_open(&s->net, &tcfg);
     free(ca);
     if (st != HERALD_OK && !s->net.platform_up) {
@@ -131,7 +137,8 @@ void cli_session_run(cli_session_t *s, int (*done)(void *ctx), void *ctx, uint64
 
 static void print_platform_error(cli_session_t *s, herald_status_t st)
 {
-    fprintf(stderr, "herald: refused by the platform: %s (%s)", herald_status_name(st), herald_status_str(st));
+    fprintf(stderr, "herald: refused by the platform: %s (%s)", herald_status_name(st),
+            herald_status_str(st));
     if (s->have_error) {
         fprintf(stderr, " http %d", s->error.http_status);
         if (s->error.code[0]) {
@@ -168,8 +175,9 @@ int cli_print_result(const herald_send_result_t *r)
 
 void cli_print_unreadable(unsigned handle, int http_status, herald_status_t cause)
 {
-    fprintf(stderr, "herald: accepted: the platform took notification %u (HTTP %d) but its answer could not "
-                    "be read: %s (%s); it is delivered, do not send it again\n",
+    fprintf(stderr,
+            "herald: accepted: the platform took notification %u (HTTP %d) but its answer could not "
+            "be read: %s (%s); it is delivered, do not send it again\n",
             handle, http_status, herald_status_name(cause), herald_status_str(cause));
 }
 
@@ -185,8 +193,8 @@ int cli_session_failure(cli_session_t *s, herald_status_t st)
         return EXIT_REFUSED_PLATFORM;
     }
     if (st == HERALD_E_TLS_VERIFY && s->net.live) {
-        fprintf(stderr, "herald: could not deliver: %s (%s: %s)\n", herald_status_name(st), herald_status_str(st),
-                herald_tls_verify_reason(&s->net.tls));
+        fprintf(stderr, "herald: could not deliver: %s (%s: %s)\n", herald_status_name(st),
+                herald_status_str(st), herald_tls_verify_reason(&s->net.tls));
         return EXIT_UNDELIVERED;
     }
     if (st == HERALD_E_PLATFORM_SERVER || st == HERALD_E_PLATFORM_RATE_LIMITED) {

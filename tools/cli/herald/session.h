@@ -11,7 +11,7 @@
 
 typedef struct {
     herald_agent_t agent;
-    host_tls_t net;              /* net.live: TLS was set up (its verify reason is readable) */
+    host_tls_t net; /* net.live: TLS was set up (its verify reason is readable) */
     herald_rng_t rng;
     herald_clock_t clock;
     herald_log_t log;
@@ -20,7 +20,7 @@ typedef struct {
     herald_outcome_t last;
     herald_send_result_t result;
     herald_platform_error_t error;
-    int http_status;             /* of the latest accepted answer */
+    int http_status; /* of the latest accepted answer */
     int have_error;
     void (*on_outcome)(void *ctx, const herald_outcome_t *o); /* optional, for the command */
     void *outcome_ctx;

@@ -73,7 +73,7 @@ int cli_sync(const cli_opts_t *o, herald_tcache_t *cache)
     if (save_image(cache, o->out) != 0) {
         return EXIT_INTERNAL;
     }
-    printf("synced %zu templates (%u updated) into %s\n", herald_tcache_count(cache),
-           (unsigned)ss.updated, o->out);
+    printf("synced %zu templates (%u updated) into %s\n", herald_tcache_count(cache), (unsigned)ss.updated,
+           o->out);
     return EXIT_DELIVERED;
 }

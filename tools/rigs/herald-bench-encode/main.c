@@ -41,8 +41,12 @@ size_t ref_body_len;
 __attribute__((noinline)) int bench_herald(void)
 {
     const char *targets[1] = { bench_target };
-    herald_notification_t n = { .template_key = bench_key, .vars = bench_vars, .nvars = bench_nvars,
-                                .targets = targets, .ntargets = 1, .mode = HERALD_MODE_REALTIME,
+    herald_notification_t n = { .template_key = bench_key,
+                                .vars = bench_vars,
+                                .nvars = bench_nvars,
+                                .targets = targets,
+                                .ntargets = 1,
+                                .mode = HERALD_MODE_REALTIME,
                                 .title = bench_title };
     herald_buf_sink_t sink = { bench_out, sizeof bench_out, 0 };
 

@@ -64,8 +64,12 @@ int main(int argc, char **argv)
 {
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
     static const char *const target[] = { "user-jane-123" };
-    const herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2,
-                                      .targets = target, .ntargets = 1, .mode = HERALD_MODE_REALTIME,
+    const herald_notification_t n = { .template_key = "order-confirmation",
+                                      .vars = vars,
+                                      .nvars = 2,
+                                      .targets = target,
+                                      .ntargets = 1,
+                                      .mode = HERALD_MODE_REALTIME,
                                       .title = "Order Confirmed" };
     herald_flash_geometry_t geo = { 4096, 8, 4 };
     unsigned long cycles = 10000;
@@ -80,11 +84,16 @@ int main(int argc, char **argv)
 
     for (int i = 1; i + 1 < argc; i += 2) {
         unsigned long v = strtoul(argv[i + 1], NULL, 10);
-        if (!strcmp(argv[i], "--cycles")) cycles = v;
-        else if (!strcmp(argv[i], "--sectors")) geo.sector_count = (uint32_t)v;
-        else if (!strcmp(argv[i], "--sector-size")) geo.sector_size = (uint32_t)v;
-        else if (!strcmp(argv[i], "--program-size")) geo.program_size = (uint32_t)v;
-        else if (!strcmp(argv[i], "--ram")) ram = v != 0;
+        if (!strcmp(argv[i], "--cycles"))
+            cycles = v;
+        else if (!strcmp(argv[i], "--sectors"))
+            geo.sector_count = (uint32_t)v;
+        else if (!strcmp(argv[i], "--sector-size"))
+            geo.sector_size = (uint32_t)v;
+        else if (!strcmp(argv[i], "--program-size"))
+            geo.program_size = (uint32_t)v;
+        else if (!strcmp(argv[i], "--ram"))
+            ram = v != 0;
         else {
             fprintf(stderr, "usage: herald-bench-queue [--cycles N] [--sectors S] [--sector-size B] "
                             "[--program-size P] [--ram 1]\n");
@@ -116,7 +125,7 @@ int main(int argc, char **argv)
         if (st == HERALD_OK && (st = q.peek(q.ctx, &rec)) == HERALD_OK &&
             (st = q.read(q.ctx, &rec, 0, back, rec.body_len)) == HERALD_OK) {
             st = rec.body_len == sink.len && !memcmp(back, body, sink.len) ? q.retire(q.ctx, rec.seq)
-                                                                            : HERALD_E_FLASH;
+                                                                           : HERALD_E_FLASH;
         }
         if (st != HERALD_OK) {
             fprintf(stderr, "herald-bench-queue: cycle %lu: %s\n", c, herald_status_name(st));
@@ -137,8 +146,8 @@ int main(int argc, char **argv)
            "\"erase_min\":%u,\"violations\":%u}\n",
            cycles, geo.sector_count, geo.sector_size, geo.program_size, sink.len,
            cycles ? (double)ff.stats.bytes_programmed / (double)cycles : 0.0,
-           cycles ? (double)ff.stats.programs / (double)cycles : 0.0, (unsigned long long)ff.stats.erases, emax,
-           emin, ff.stats.violations);
+           cycles ? (double)ff.stats.programs / (double)cycles : 0.0, (unsigned long long)ff.stats.erases,
+           emax, emin, ff.stats.violations);
     herald_flash_file_close(&ff);
     return 0;
 }

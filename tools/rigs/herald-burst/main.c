@@ -31,7 +31,9 @@ typedef struct {
 static void note_handshake(const herald_tls_t *tls, hs_cost_t *full, hs_cost_t *resumed)
 {
     herald_tls_stats_t ts = herald_tls_stats(tls);
-    hs_cost_t *k = ts.full_handshakes != full->seen ? full : ts.resumed_handshakes != resumed->seen ? resumed : NULL;
+    hs_cost_t *k = ts.full_handshakes != full->seen         ? full
+                   : ts.resumed_handshakes != resumed->seen ? resumed
+                                                            : NULL;
     full->seen = ts.full_handshakes;
     resumed->seen = ts.resumed_handshakes;
     if (k) {
@@ -74,8 +76,13 @@ int main(int argc, char **argv)
     uint32_t rate_per_min = HERALD_RATE_UNLIMITED;
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
     static const char *const to[] = { "user-jane-123" };
-    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = to,
-                                .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
+    herald_notification_t n = { .template_key = "order-confirmation",
+                                .vars = vars,
+                                .nvars = 2,
+                                .targets = to,
+                                .ntargets = 1,
+                                .mode = HERALD_MODE_REALTIME,
+                                .title = "Order Confirmed" };
     rig_t rig;
     herald_clock_t clock = herald_posix_clock();
     herald_config_t cfg;
@@ -89,21 +96,27 @@ int main(int argc, char **argv)
     size_t heap_peak_all = 0;
 
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (rig_target_option(&target, argv[i], argv[i + 1])) continue;
-        if (!strcmp(argv[i], "--count")) count = (unsigned)atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--reconnect-every")) reconnect_every = (unsigned)atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--rate-per-min")) rate_per_min = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        if (rig_target_option(&target, argv[i], argv[i + 1]))
+            continue;
+        if (!strcmp(argv[i], "--count"))
+            count = (unsigned)atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--reconnect-every"))
+            reconnect_every = (unsigned)atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--rate-per-min"))
+            rate_per_min = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "herald-burst: unknown option %s\n", argv[i]);
             return 2;
         }
     }
     if (!rig_target_complete(&target)) {
-        fprintf(stderr, "usage: herald-burst --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
-                        "                    [--reconnect-every K] [--tls 1.2|1.3] [--rate-per-min N]\n");
+        fprintf(stderr,
+                "usage: herald-burst --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
+                "                    [--reconnect-every K] [--tls 1.2|1.3] [--rate-per-min N]\n");
         return 2;
     }
-    if (rig_open(&rig, &target, tls_heap, sizeof tls_heap, queue_buf, sizeof queue_buf, &cfg, "herald-burst")) {
+    if (rig_open(&rig, &target, tls_heap, sizeof tls_heap, queue_buf, sizeof queue_buf, &cfg,
+                 "herald-burst")) {
         return 2;
     }
     cfg.on_result = on_result;
@@ -155,11 +168,11 @@ int main(int argc, char **argv)
            "\"http_bytes_sent\":%llu,\"http_bytes_received\":%llu,\"tls_heap_peak\":%zu,"
            "\"full_handshake_sent\":%u,\"full_handshake_received\":%u,\"full_heap_peak\":%zu,"
            "\"resumed_handshake_sent\":%u,\"resumed_handshake_received\":%u,\"resumed_heap_peak\":%zu}\n",
-           sent, tally.ok, tally.failed, herald_status_name(tally.last), ts.full_handshakes, ts.resumed_handshakes,
-           herald_counters(&agent)->connects, (unsigned long long)ts.bytes_sent,
+           sent, tally.ok, tally.failed, herald_status_name(tally.last), ts.full_handshakes,
+           ts.resumed_handshakes, herald_counters(&agent)->connects, (unsigned long long)ts.bytes_sent,
            (unsigned long long)ts.bytes_received, (unsigned long long)herald_counters(&agent)->bytes_sent,
-           (unsigned long long)herald_counters(&agent)->bytes_received, heap_peak_all, full.sent, full.received,
-           full.heap_peak, resumed.sent, resumed.received, resumed.heap_peak);
+           (unsigned long long)herald_counters(&agent)->bytes_received, heap_peak_all, full.sent,
+           full.received, full.heap_peak, resumed.sent, resumed.received, resumed.heap_peak);
     rig_close(&rig);
     return tally.ok == count ? 0 : 1;
 }

@@ -67,7 +67,8 @@ static void print_report(const soak_t *s, const herald_counters_t *c, uint64_t e
             permanent += s->slots[i].outcomes != 0u;
         }
     }
-    printf("{\"count\":%u,\"delivered\":%u,\"permanent\":%u,\"permanent_failures\":[", s->count, ok, permanent);
+    printf("{\"count\":%u,\"delivered\":%u,\"permanent\":%u,\"permanent_failures\":[", s->count, ok,
+           permanent);
     for (unsigned i = 0; i < s->count && listed < MAX_LISTED; i++) {
         if (s->slots[i].outcomes != 0u && !delivered(s, i)) {
             printf("%s{\"orderId\":\"ORD-%u\",\"status\":\"%s\",\"attempts\":%u}", sep, i,
@@ -76,10 +77,11 @@ static void print_report(const soak_t *s, const herald_counters_t *c, uint64_t e
             listed++;
         }
     }
-    printf("],\"unreadable\":%u,\"retried\":%u,\"requests\":%u,\"connects\":%u,\"elapsed_ms\":%llu,\"timed_out\":%s,"
+    printf("],\"unreadable\":%u,\"retried\":%u,\"requests\":%u,\"connects\":%u,\"elapsed_ms\":%llu,\"timed_"
+           "out\":%s,"
            "\"stray_outcomes\":%u,\"last_status\":\"%s\",\"not_ok_count\":%u,\"not_ok\":[",
-           c->unreadable, c->retried, c->requests, c->connects, (unsigned long long)elapsed_ms, timed_out ? "true" : "false",
-           s->stray, herald_status_name(herald_last_status(&agent)), not_ok);
+           c->unreadable, c->retried, c->requests, c->connects, (unsigned long long)elapsed_ms,
+           timed_out ? "true" : "false", s->stray, herald_status_name(herald_last_status(&agent)), not_ok);
     sep = "";
     listed = 0;
     for (unsigned i = 0; i < s->count && listed < MAX_LISTED; i++) {
@@ -101,8 +103,13 @@ int main(int argc, char **argv)
     static const char *const to[] = { "user-jane-123" };
     char order_id[24];
     herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", order_id, 0 } };
-    herald_notification_t n = { .template_key = "order-confirmation", .vars = vars, .nvars = 2, .targets = to,
-                                .ntargets = 1, .mode = HERALD_MODE_REALTIME, .title = "Order Confirmed" };
+    herald_notification_t n = { .template_key = "order-confirmation",
+                                .vars = vars,
+                                .nvars = 2,
+                                .targets = to,
+                                .ntargets = 1,
+                                .mode = HERALD_MODE_REALTIME,
+                                .title = "Order Confirmed" };
     rig_t rig;
     herald_clock_t clock = herald_posix_clock();
     herald_config_t cfg;
@@ -121,14 +128,22 @@ int main(int argc, char **argv)
             fprintf(stderr, "herald-soak: %s needs a value\n", argv[i]);
             return 2;
         }
-        if (rig_target_option(&target, argv[i], argv[i + 1])) continue;
-        if (!strcmp(argv[i], "--count")) count = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--timeout-ms")) timeout_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--backoff-base-ms")) base_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--backoff-cap-ms")) cap_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--deadline-s")) deadline_s = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--rate-per-min")) rate = (uint32_t)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--rate-burst")) burst = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        if (rig_target_option(&target, argv[i], argv[i + 1]))
+            continue;
+        if (!strcmp(argv[i], "--count"))
+            count = (unsigned)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--timeout-ms"))
+            timeout_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--backoff-base-ms"))
+            base_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--backoff-cap-ms"))
+            cap_ms = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--deadline-s"))
+            deadline_s = (unsigned)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--rate-per-min"))
+            rate = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--rate-burst"))
+            burst = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "herald-soak: unknown option %s\n", argv[i]);
             return 2;
@@ -136,10 +151,11 @@ int main(int argc, char **argv)
     }
     if (!rig_target_complete(&target) || count == 0u || count > MAX_COUNT || !timeout_ms || !base_ms ||
         cap_ms < base_ms) {
-        fprintf(stderr, "usage: herald-soak --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
-                        "                   [--timeout-ms MS] [--backoff-base-ms MS] [--backoff-cap-ms MS]\n"
-                        "                   [--deadline-s S] [--tls 1.2|1.3] [--rate-per-min N] [--rate-burst B]\n"
-                        "                   [--verbose]\n");
+        fprintf(stderr,
+                "usage: herald-soak --base-url URL --ca FILE --api-key KEY [--app-id ID] [--count N]\n"
+                "                   [--timeout-ms MS] [--backoff-base-ms MS] [--backoff-cap-ms MS]\n"
+                "                   [--deadline-s S] [--tls 1.2|1.3] [--rate-per-min N] [--rate-burst B]\n"
+                "                   [--verbose]\n");
         return 2;
     }
     soak.slots = calloc(count, sizeof *soak.slots);
@@ -148,7 +164,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "herald-soak: out of memory\n");
         return 2;
     }
-    if (rig_open(&rig, &target, tls_heap, sizeof tls_heap, queue_buf, sizeof queue_buf, &cfg, "herald-soak")) {
+    if (rig_open(&rig, &target, tls_heap, sizeof tls_heap, queue_buf, sizeof queue_buf, &cfg,
+                 "herald-soak")) {
         return 2;
     }
     cfg.clock = &clock;
@@ -158,7 +175,7 @@ int main(int argc, char **argv)
     cfg.timeout_ms = timeout_ms;
     cfg.backoff_base_ms = base_ms;
     cfg.backoff_cap_ms = cap_ms;
-    cfg.max_attempts = 0; /* HERALD_MAX_ATTEMPTS: unlimited unless the board says otherwise */
+    cfg.max_attempts = 0;    /* HERALD_MAX_ATTEMPTS: unlimited unless the board says otherwise */
     cfg.rate_per_min = rate; /* off unless --rate-per-min: faults, not pacing, are under test */
     cfg.rate_burst = burst;
     if (herald_init(&agent, &cfg) != HERALD_OK) {
