@@ -401,49 +401,14 @@ static herald_status_t fq_walk(void *ctx, const herald_queue_rec_t *prev, herald
     return st == HERALD_OK && !found ? HERALD_E_QUEUE_EMPTY : st;
 }
 
-/* What new records may take: the rest of the write sector and every sector
- * after it up to the one that holds the head (all of them when none waits). */
-static size_t bytes_free(const herald_flash_queue_t *q, uint32_t wend)
-{
-    uint32_t area = TAIL_OFF(q) - FIRST_REC(q);
-    uint32_t hsec = q->count > 0u ? q->head / q->sector_size : q->wsec;
-    size_t n;
-    if (!q->have_w) {
-        return (size_t)area * q->sector_count;
-    }
-    n = TAIL_OFF(q) - wend;
-    for (uint32_t s = herald_fq_next_sec(q, q->wsec); s != q->wsec && s != hsec;
-         s = herald_fq_next_sec(q, s)) {
-        n += area;
-    }
-    return n;
-}
-
-/* From the head to where the write sector's records end. */
-static size_t bytes_used(const herald_flash_queue_t *q, uint32_t wend)
-{
-    uint32_t s = q->head / q->sector_size;
-    uint32_t from = q->head % q->sector_size;
-    size_t n = 0u;
-    if (q->count == 0u) {
-        return 0u;
-    }
-    for (; s != q->wsec; s = herald_fq_next_sec(q, s)) {
-        n += TAIL_OFF(q) - from;
-        from = FIRST_REC(q);
-    }
-    from = wend - from; /* in the write sector */
-    return n + from;
-}
-
 static herald_status_t fq_stats(void *ctx, herald_queue_stats_t *out, uint32_t *erase_counts, size_t n)
 {
     herald_flash_queue_t *q = ctx;
     uint32_t wend = q->woff < TAIL_OFF(q) ? q->woff : TAIL_OFF(q); /* closed: nothing more goes there */
     herald_status_t st = HERALD_OK;
     out->records = q->count;
-    out->bytes_used = bytes_used(q, wend);
-    out->bytes_free = bytes_free(q, wend);
+    out->bytes_used = herald_fq_bytes_used(q, wend);
+    out->bytes_free = herald_fq_bytes_free(q, wend);
     out->damaged = q->damaged;
     out->erases = q->erases;
     out->sectors = q->sector_count;

@@ -429,3 +429,40 @@ herald_status_t herald_fq_open_next(herald_flash_queue_t *q)
     q->woff = q->sector_size;
     return HERALD_E_FLASH;
 }
+
+/* ---- room ------------------------------------------------------------------ */
+
+/* What new records may take: the rest of the write sector and every sector
+ * after it up to the one that holds the head (all of them when none waits). */
+size_t herald_fq_bytes_free(const herald_flash_queue_t *q, uint32_t wend)
+{
+    uint32_t area = TAIL_OFF(q) - FIRST_REC(q);
+    uint32_t hsec = q->count > 0u ? q->head / q->sector_size : q->wsec;
+    size_t n;
+    if (!q->have_w) {
+        return (size_t)area * q->sector_count;
+    }
+    n = TAIL_OFF(q) - wend;
+    for (uint32_t s = herald_fq_next_sec(q, q->wsec); s != q->wsec && s != hsec;
+         s = herald_fq_next_sec(q, s)) {
+        n += area;
+    }
+    return n;
+}
+
+/* From the head to where the write sector's records end. */
+size_t herald_fq_bytes_used(const herald_flash_queue_t *q, uint32_t wend)
+{
+    uint32_t s = q->head / q->sector_size;
+    uint32_t from = q->head % q->sector_size;
+    size_t n = 0u;
+    if (q->count == 0u) {
+        return 0u;
+    }
+    for (; s != q->wsec; s = herald_fq_next_sec(q, s)) {
+        n += TAIL_OFF(q) - from;
+        from = FIRST_REC(q);
+    }
+    from = wend - from; /* in the write sector */
+    return n + from;
+}

@@ -206,4 +206,9 @@ herald_status_t herald_fq_open_next(herald_flash_queue_t *q);
 /* ---- queue_flash_recover.c */
 herald_status_t herald_fq_recover(herald_flash_queue_t *q);
 
+/* Bytes from the head to wend (where the write sector's records end), and
+ * what new records may still take (queue_flash_log.c). */
+size_t herald_fq_bytes_used(const herald_flash_queue_t *q, uint32_t wend);
+size_t herald_fq_bytes_free(const herald_flash_queue_t *q, uint32_t wend);
+
 #endif
