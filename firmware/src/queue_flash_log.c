@@ -85,29 +85,74 @@ herald_status_t herald_fq_next_slot(herald_flash_queue_t *q, herald_fq_pos_t *p,
     return st;
 }
 
+/* Visit the slots of sec whose headers check out, in order, until visit
+ * says stop (returns 1) or the sector ends. */
+typedef int (*slot_visit_fn)(herald_flash_queue_t *q, uint32_t addr, const slot_t *r, void *ctx);
+
+static herald_status_t each_slot(herald_flash_queue_t *q, uint32_t sec, slot_visit_fn visit, void *ctx)
+{
+    herald_fq_pos_t p = { sec, FIRST_REC(q) };
+    slot_t r;
+    int kind;
+    int gap = 0;
+    for (;;) {
+        herald_status_t st = herald_fq_next_slot(q, &p, &r, &kind, 0, &gap);
+        if (st != HERALD_OK || kind == SLOT_END || visit(q, herald_fq_sec_addr(q, sec) + p.off, &r, ctx)) {
+            return st;
+        }
+        p.off += r.size;
+    }
+}
+
+typedef struct {
+    int older_go;
+    int yes;
+} live_ctx_t;
+
+static int live_visit(herald_flash_queue_t *q, uint32_t addr, const slot_t *r, void *ctx)
+{
+    live_ctx_t *c = ctx;
+    c->yes =
+        r->live && !herald_fq_is_dud(q, addr) && !(c->older_go && herald_fq_after(q->w_seq, r->meta.seq));
+    return c->yes;
+}
+
 /* Whether sector sec holds a record that checks out and is not retired
  * (the dud aside); with `older_go`, records numbered before the write
  * sector's header (an erase already decided may have brought their retire
  * marks back) do not count. */
 static herald_status_t holds_live(herald_flash_queue_t *q, uint32_t sec, int older_go, int *yes)
 {
-    herald_fq_pos_t p = { sec, FIRST_REC(q) };
-    slot_t r;
-    int kind;
-    int gap = 0;
-    *yes = 0;
-    for (;;) {
-        herald_status_t st = herald_fq_next_slot(q, &p, &r, &kind, 0, &gap);
-        if (st != HERALD_OK || kind == SLOT_END) {
-            return st;
-        }
-        if (r.live && !herald_fq_is_dud(q, herald_fq_sec_addr(q, sec) + p.off) &&
-            !(older_go && herald_fq_after(q->w_seq, r.meta.seq))) {
-            *yes = 1;
-            return HERALD_OK;
-        }
-        p.off += r.size;
+    live_ctx_t c = { older_go, 0 };
+    herald_status_t st = each_slot(q, sec, live_visit, &c);
+    *yes = c.yes;
+    return st;
+}
+
+typedef struct {
+    uint32_t n;
+    uint32_t first;
+    uint32_t last;
+    int ordered;
+} seqs_ctx_t;
+
+/* Every record whose header checks out took its number, whole, damaged or
+ * never committed: its CRC vouches for the number. */
+static int seqs_visit(herald_flash_queue_t *q, uint32_t addr, const slot_t *r, void *ctx)
+{
+    seqs_ctx_t *c = ctx;
+    (void)q;
+    (void)addr;
+    if (c->n == 0u) {
+        c->first = r->meta.seq;
+    } else if (!herald_fq_after(r->meta.seq, c->last)) {
+        c->ordered = 0;
+    } else {
+        /* in order */
     }
+    c->last = r->meta.seq;
+    c->n++;
+    return 0;
 }
 
 /* The numbers of the records in sec that check out: how many, the first and
@@ -115,32 +160,13 @@ static herald_status_t holds_live(herald_flash_queue_t *q, uint32_t sec, int old
 herald_status_t herald_fq_seqs_of(herald_flash_queue_t *q, uint32_t sec, uint32_t *n, uint32_t *first,
                                   uint32_t *last, int *ordered)
 {
-    herald_fq_pos_t p = { sec, FIRST_REC(q) };
-    slot_t r;
-    int kind;
-    int gap = 0;
-    *n = 0u;
-    *first = 0u;
-    *last = 0u;
-    *ordered = 1;
-    for (;;) {
-        herald_status_t st = herald_fq_next_slot(q, &p, &r, &kind, 0, &gap);
-        if (st != HERALD_OK || kind == SLOT_END) {
-            return st;
-        }
-        /* every record whose header checks out took its number, whole,
-         * damaged or never committed: its CRC vouches for the number */
-        if (*n == 0u) {
-            *first = r.meta.seq;
-        } else if (!herald_fq_after(r.meta.seq, *last)) {
-            *ordered = 0;
-        } else {
-            /* in order */
-        }
-        *last = r.meta.seq;
-        (*n)++;
-        p.off += r.size;
-    }
+    seqs_ctx_t c = { 0u, 0u, 0u, 1 };
+    herald_status_t st = each_slot(q, sec, seqs_visit, &c);
+    *n = c.n;
+    *first = c.first;
+    *last = c.last;
+    *ordered = c.ordered;
+    return st;
 }
 
 /* A sector whose two header copies are both damaged, dist sectors behind

@@ -66,3 +66,18 @@ void rig_close(rig_t *r)
     free(r->ca);
     r->ca = NULL;
 }
+
+herald_notification_t rig_seed(const herald_var_t vars[2])
+{
+    static const char *const to[] = { "user-jane-123" };
+    herald_notification_t n;
+    memset(&n, 0, sizeof n);
+    n.template_key = "order-confirmation";
+    n.vars = vars;
+    n.nvars = 2;
+    n.targets = to;
+    n.ntargets = 1;
+    n.mode = HERALD_MODE_REALTIME;
+    n.title = "Order Confirmed";
+    return n;
+}

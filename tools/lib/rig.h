@@ -48,6 +48,11 @@ typedef struct {
 int rig_open(rig_t *r, const rig_target_t *t, uint8_t *heap, size_t heap_len, uint8_t *queue_buf,
              size_t queue_len, herald_config_t *cfg, const char *who);
 
+/* The seed's order confirmation (template order-confirmation, realtime, to
+ * user-jane-123, "Order Confirmed") with the two variables given: what every
+ * rig sends or queues. */
+herald_notification_t rig_seed(const herald_var_t vars[2]);
+
 /* After herald_close: free the TLS session and the CA. */
 void rig_close(rig_t *r);
 

@@ -18,6 +18,7 @@
 #include "herald/queue.h"
 #include "herald/request.h"
 #include "herald_flash_file.h"
+#include "rig.h"
 
 /* A minimal RAM "flash" for counting the queue's instructions: none of the
  * emulator's rule checks and counters, which are no part of the queue's cost. */
@@ -63,14 +64,7 @@ __attribute__((noinline)) herald_status_t bench_enqueue(const herald_queue_t *q,
 int main(int argc, char **argv)
 {
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
-    static const char *const target[] = { "user-jane-123" };
-    const herald_notification_t n = { .template_key = "order-confirmation",
-                                      .vars = vars,
-                                      .nvars = 2,
-                                      .targets = target,
-                                      .ntargets = 1,
-                                      .mode = HERALD_MODE_REALTIME,
-                                      .title = "Order Confirmed" };
+    const herald_notification_t n = rig_seed(vars);
     herald_flash_geometry_t geo = { 4096, 8, 4 };
     unsigned long cycles = 10000;
     static char body[1024], back[1024];

@@ -75,14 +75,7 @@ int main(int argc, char **argv)
     unsigned count = 1, reconnect_every = 0;
     uint32_t rate_per_min = HERALD_RATE_UNLIMITED;
     static const herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", "ORD-12345", 0 } };
-    static const char *const to[] = { "user-jane-123" };
-    herald_notification_t n = { .template_key = "order-confirmation",
-                                .vars = vars,
-                                .nvars = 2,
-                                .targets = to,
-                                .ntargets = 1,
-                                .mode = HERALD_MODE_REALTIME,
-                                .title = "Order Confirmed" };
+    herald_notification_t n = rig_seed(vars);
     rig_t rig;
     herald_clock_t clock = herald_posix_clock();
     herald_config_t cfg;

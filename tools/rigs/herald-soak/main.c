@@ -100,16 +100,9 @@ int main(int argc, char **argv)
     unsigned count = 1000, deadline_s = 120;
     uint32_t timeout_ms = 1500, base_ms = 20, cap_ms = 500;
     uint32_t rate = HERALD_RATE_UNLIMITED, burst = 0;
-    static const char *const to[] = { "user-jane-123" };
     char order_id[24];
     herald_var_t vars[] = { { "customerName", "Jane", 0 }, { "orderId", order_id, 0 } };
-    herald_notification_t n = { .template_key = "order-confirmation",
-                                .vars = vars,
-                                .nvars = 2,
-                                .targets = to,
-                                .ntargets = 1,
-                                .mode = HERALD_MODE_REALTIME,
-                                .title = "Order Confirmed" };
+    herald_notification_t n = rig_seed(vars);
     rig_t rig;
     herald_clock_t clock = herald_posix_clock();
     herald_config_t cfg;
