@@ -14,64 +14,12 @@
 #include <cmocka.h>
 #include "herald/queue.h"
 #include "herald_flash_file.h"
+#include "queue_fixture.h"
 
 static const char SEED_BODY[] =
     "{\"template\":{\"key\":\"order-confirmation\",\"variables\":{\"customerName\":\"Jane\","
     "\"orderId\":\"ORD-12345\"}},\"targets\":[\"user-jane-123\"],\"mode\":\"realtime\","
     "\"title\":\"Order Confirmed\"}";
-
-typedef struct {
-    int flash; /* 0: the RAM queue */
-    herald_flash_geometry_t geo;
-} qkind_t;
-
-static const qkind_t RAM = { 0, { 0u, 0u, 0u } };
-static const qkind_t FL1 = { 1, { 512u, 4u, 1u } };
-static const qkind_t FL4 = { 1, { 512u, 4u, 4u } };
-static const qkind_t FL8 = { 1, { 512u, 4u, 8u } };
-static const qkind_t FL16 = { 1, { 512u, 4u, 16u } };
-
-typedef struct {
-    const qkind_t *kind;
-    herald_ram_queue_t rq;
-    uint8_t ram[2048];
-    herald_flash_file_t ff;
-    herald_flash_t flash;
-    herald_flash_queue_t fq;
-    herald_queue_t q;
-} fx_t;
-
-static void reopen(fx_t *f)
-{
-    assert_int_equal(herald_flash_queue_init(&f->fq, &f->flash, &f->q), HERALD_OK);
-}
-
-static int setup(void **state)
-{
-    fx_t *f = calloc(1, sizeof *f);
-    f->kind = *state;
-    if (f->kind->flash) {
-        assert_int_equal(herald_flash_file_open(&f->ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC,
-                                                &f->flash),
-                         HERALD_OK);
-        reopen(f);
-    } else {
-        assert_int_equal(herald_ram_queue_init(&f->rq, f->ram, sizeof f->ram, &f->q), HERALD_OK);
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_t *f = *state;
-    if (f->kind->flash) {
-        assert_int_equal(f->ff.stats.violations, 0u); /* the queue never broke a NOR rule */
-        herald_flash_file_close(&f->ff);
-    }
-    free(f);
-    return 0;
-}
 
 /* Enqueue as the agent does: begin, write in pieces of `piece` bytes, commit. */
 static herald_status_t put(herald_queue_t *q, const char *body, size_t len, uint32_t expires, uint8_t prio,
@@ -215,7 +163,7 @@ static void test_write_contract(void **state)
     put_ok(&f->q, "", 5u, 1u, &s1); /* an empty body is a record too */
     put_ok(&f->q, "after abort", 0u, 0u, &s2);
     if (f->kind->flash) {
-        reopen(f); /* what follows an aborted record survives a reboot */
+        queue_fx_reopen(f); /* what follows an aborted record survives a reboot */
         assert_int_equal(f->q.count(f->q.ctx), 2u);
     }
     take(&f->q, "", 5u, 1u, s1);
@@ -272,9 +220,9 @@ static void test_reopen_recovers_everything(void **state)
     for (unsigned i = 0; i < 5; i++) {
         take(&f->q, b[i], i, (uint8_t)(i % 2u), seq[i]);
     }
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 7u);
-    reopen(f); /* recovery writes nothing, so twice is the same */
+    queue_fx_reopen(f); /* recovery writes nothing, so twice is the same */
     assert_int_equal(f->q.count(f->q.ctx), 7u);
     put_ok(&f->q, "new after reboot", 7u, 1u, &s);
     assert_true(s > seq[11]);
@@ -282,10 +230,10 @@ static void test_reopen_recovers_everything(void **state)
         take(&f->q, b[i], i, (uint8_t)(i % 2u), seq[i]);
     }
     take(&f->q, "new after reboot", 7u, 1u, s);
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
     put_ok(&f->q, "and again", 0u, 0u, &s);
-    reopen(f);
+    queue_fx_reopen(f);
     take(&f->q, "and again", 0u, 0u, s);
 }
 
@@ -361,20 +309,20 @@ static void test_torn_and_half_marked_records(void **state)
     f->ff.mem[find_body(f, "rec-3") + 6u] ^= 0x01;
     /* a header bit flipped (its length): the walk resyncs on rec-5 */
     f->ff.mem[find_body(f, "rec-4") - 36u + 8u] ^= 0x04;
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 3u);
     assert_int_equal(f->fq.damaged, 2u); /* rec-3 and rec-4 */
     take(&f->q, "rec-0 delivered, retire half done", 0u, 0u, s[0]);
     take(&f->q, "rec-1 waiting", 0u, 0u, s[1]);
     take(&f->q, "rec-5 found behind it", 0u, 0u, s[5]);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
     assert_int_equal(f->fq.damaged, 0u); /* counted once, not at every boot */
     /* nothing is written after a torn header in its sector; writing goes on */
     put_ok(&f->q, "rec-6", 0u, 0u, &s[0]);
     assert_true(find_body(f, "rec-6") >= 512u);
-    reopen(f);
+    queue_fx_reopen(f);
     take(&f->q, "rec-6", 0u, 0u, s[0]);
 }
 
@@ -403,7 +351,7 @@ static void test_damage_after_write_does_not_stall(void **state)
     take(&f->q, "rot-4 found behind it", 0u, 0u, s[4]);
     put_ok(&f->q, "rot-5", 0u, 0u, &s[0]);
     assert_true(find_body(f, "rot-5") >= 512u);
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 1u);
     assert_int_equal(f->fq.damaged, 0u);
     take(&f->q, "rot-5", 0u, 0u, s[0]);
@@ -419,18 +367,18 @@ static void test_sector_header_damage(void **state)
     put_ok(&f->q, "hdr-2", 0u, 0u, &s[2]);
     /* one copy damaged (its epoch): costs nothing */
     f->ff.mem[5] ^= 0x01;
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 3u);
     take(&f->q, "hdr-0", 0u, 0u, s[0]);
     /* the other copy damaged instead: nothing either */
     f->ff.mem[5] ^= 0x01;
     f->ff.mem[16u + 9u] ^= 0x40;
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 2u);
     /* both damaged: the sector is outside the log, but the two intact
      * records in it are never erased: the queue reports full instead */
     f->ff.mem[2] ^= 0x08;
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
     assert_int_equal(put(&f->q, "hdr-3", 5u, 0u, 0u, 5u, NULL), HERALD_E_QUEUE_FULL);
     assert_int_equal(f->ff.stats.erases, 1u);
@@ -487,13 +435,13 @@ static void test_cut_then_flip_keeps_the_records(void **state)
     body_of(body, sizeof body, 6u, 150u);
     assert_int_equal(put(&f->q, body, 150u, 0u, 0u, 150u, NULL), HERALD_E_FLASH);
     herald_flash_file_power_on(&f->ff);
-    reopen(f);
+    queue_fx_reopen(f);
     for (unsigned i = 0; i < 3u; i++) {
         snprintf(body, sizeof body, "late-%u", i);
         put_ok(&f->q, body, 0u, 0u, &late[i]);
     }
     herald_flash_file_flip(&f->ff, 3u * 512u + 5u, 0x01u); /* copy 1 of sector 3: its epoch */
-    reopen(f);
+    queue_fx_reopen(f);
     late_records_come_out(f, s, late, 3u);
 }
 
@@ -515,7 +463,7 @@ static void test_stuck_header_bit_then_flip_keeps_the_records(void **state)
     }
     assert_true(find_body(f, "late-0") < 512u);                  /* not in sector 3 */
     herald_flash_file_flip(&f->ff, 3u * 512u + 16u + 5u, 0x01u); /* copy 2 */
-    reopen(f);
+    queue_fx_reopen(f);
     late_records_come_out(f, s, late, 3u);
     herald_flash_file_unstick_all(&f->ff);
 }
@@ -544,7 +492,7 @@ static void test_body_damaged_after_init_is_not_read_out(void **state)
     assert_int_equal(f->fq.damaged, 1u);
     assert_int_equal(f->q.count(f->q.ctx), 1u);
     take(&f->q, "rot-b", 0u, 0u, sb);
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
     assert_int_equal(f->fq.damaged, 0u); /* counted once */
 }
@@ -571,7 +519,7 @@ static void test_failed_commit_is_not_taken_off_the_count(void **state)
     take(&f->q, "head-h", 0u, 0u, sh);
     assert_int_equal(f->q.count(f->q.ctx), 1u);
     assert_int_equal(f->fq.damaged, 0u); /* its caller was told */
-    reopen(f);
+    queue_fx_reopen(f);
     take(&f->q, "intact-b", 0u, 0u, sb);
     herald_flash_file_unstick_all(&f->ff);
 }
@@ -589,18 +537,18 @@ static void both_copies_damaged(fx_t *f, uint32_t sec)
     }
     herald_flash_file_flip(&f->ff, sec * 512u + 5u, 0x01u);
     herald_flash_file_flip(&f->ff, sec * 512u + 16u + 9u, 0x10u);
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 4u);
     assert_int_equal(f->fq.damaged, 0u);
     put_ok(&f->q, "behind them", 0u, 0u, &s4);
     assert_true(s4 > s[3]); /* a handle is never given twice */
-    reopen(f);
+    queue_fx_reopen(f);
     for (unsigned i = 0; i < 4u; i++) {
         body_of(body, sizeof body, i, 150u);
         take(&f->q, body, 0u, 0u, s[i]);
     }
     take(&f->q, "behind them", 0u, 0u, s4);
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
 }
 
@@ -632,7 +580,7 @@ static void test_epoch_wrap(void **state)
     }
     assert_int_equal(f->fq.wsec, 3u);
     assert_int_equal(f->fq.wepoch, 1u);
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 8u);
     for (unsigned i = 0; i < 8u; i++) {
         body_of(body, sizeof body, i, 150u);
@@ -640,7 +588,7 @@ static void test_epoch_wrap(void **state)
     }
     body_of(body, sizeof body, 8u, 150u);
     put_ok(&f->q, body, 0u, 0u, NULL); /* sector 0 again, epoch 2 */
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 1u);
     assert_int_equal(f->fq.wepoch, 2u);
 }
@@ -659,7 +607,7 @@ static void test_seq_wrap(void **state)
         put_ok(&f->q, body, 0u, 0u, &s);
         assert_int_equal(s, want[i]);
     }
-    reopen(f);
+    queue_fx_reopen(f);
     for (unsigned i = 0; i < 4u; i++) {
         snprintf(body, sizeof body, "seq-%u", i);
         take(&f->q, body, 0u, 0u, want[i]);
@@ -681,7 +629,7 @@ static void test_failed_sector_open_closes_the_old_sector(void **state)
     assert_int_equal(f->q.begin(f->q.ctx, &m), HERALD_E_FLASH);
     put_ok(&f->q, "second", 0u, 0u, &s1);
     assert_true(find_body(f, "second") >= 512u); /* not behind "first" */
-    reopen(f);
+    queue_fx_reopen(f);
     take(&f->q, "first", 0u, 0u, s0);
     take(&f->q, "second", 0u, 0u, s1);
     put_ok(&f->q, "third", 0u, 0u, &s2);
@@ -716,7 +664,7 @@ static void test_interrupted_erase_is_ignored(void **state)
         memset(f->ff.mem + find_body(f, body) - 4u, 0xFF, 4u);
     }
     memset(f->ff.mem + 512u + 32u, 0x00, 4u); /* sector 1's erase mark (after the two headers) */
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 3u);
     for (i = 0; i < 3u; i++) {
         body_of(body, sizeof body, 100u + i, 150u);
@@ -726,7 +674,7 @@ static void test_interrupted_erase_is_ignored(void **state)
         body_of(body, sizeof body, 200u + i, 150u);
         put_ok(&f->q, body, 0u, 0u, NULL);
     }
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 3u);
 }
 
@@ -741,7 +689,7 @@ static void test_foreign_image_is_an_empty_queue(void **state)
         x ^= x << 5;
         f->ff.mem[a] = (uint8_t)x;
     }
-    reopen(f);
+    queue_fx_reopen(f);
     assert_int_equal(f->q.count(f->q.ctx), 0u);
     for (unsigned i = 0; i < 40u; i++) {
         body_of(body, sizeof body, i, 50u);
@@ -857,12 +805,12 @@ static void test_bytes_per_notification(void **state)
     }
 }
 
-static const qkind_t FL4_SMALL = { 1, { 256u, 4u, 4u } };
+static const qkind_t QK_FL4_SMALL = { 1, { 256u, 4u, 4u } };
 
 /* One entry per queue kind, named "test (kind)" so a failure says which. */
 #define CONTRACT(fn, k) \
     { \
-#fn " (" #k ")", fn, setup, teardown, (void *)&(k) \
+#fn " (" #k ")", fn, queue_fx_setup, queue_fx_teardown, (void *)&(QK_##k) \
     }
 #define CONTRACT_ALL(fn) \
     CONTRACT(fn, RAM), CONTRACT(fn, FL1), CONTRACT(fn, FL4), CONTRACT(fn, FL8), CONTRACT(fn, FL16)

@@ -12,56 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "herald/le.h"
 #include "herald/queue.h"
 #include "herald_flash_file.h"
+#include "queue_fixture.h"
 #include "firmware/src/crc32.h"
-
-typedef struct {
-    int flash; /* 0: the RAM queue */
-    herald_flash_geometry_t geo;
-} qkind_t;
-
-static const qkind_t RAM = { 0, { 0u, 0u, 0u } };
-static const qkind_t FL1 = { 1, { 512u, 4u, 1u } };
-static const qkind_t FL4 = { 1, { 512u, 4u, 4u } };
-static const qkind_t FL16 = { 1, { 512u, 4u, 16u } };
-
-typedef struct {
-    const qkind_t *kind;
-    herald_ram_queue_t rq;
-    uint8_t ram[2048];
-    herald_flash_file_t ff;
-    herald_flash_t flash;
-    herald_flash_queue_t fq;
-    herald_queue_t q;
-} fx_t;
-
-static int setup(void **state)
-{
-    fx_t *f = calloc(1, sizeof *f);
-    f->kind = *state;
-    if (f->kind->flash) {
-        assert_int_equal(herald_flash_file_open(&f->ff, NULL, &f->kind->geo, HERALD_FLASH_FILE_ECC,
-                                                &f->flash),
-                         HERALD_OK);
-        assert_int_equal(herald_flash_queue_init(&f->fq, &f->flash, &f->q), HERALD_OK);
-    } else {
-        assert_int_equal(herald_ram_queue_init(&f->rq, f->ram, sizeof f->ram, &f->q), HERALD_OK);
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_t *f = *state;
-    if (f->kind->flash) {
-        assert_int_equal(f->ff.stats.violations, 0u);
-        herald_flash_file_close(&f->ff);
-    }
-    free(f);
-    return 0;
-}
 
 /* Body i: "b<i>:" and then filler, len bytes. */
 static size_t body(unsigned i, char *buf, size_t len)
@@ -324,21 +279,14 @@ static void test_unknown_erase_count(void **state)
 
 /* ---- format 1: records up to the sector's end, no tail ---------------------- */
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (unsigned i = 0; i < 4u; i++) {
-        p[i] = (uint8_t)(v >> (8u * i));
-    }
-}
-
 /* A format 1 sector header (both copies) at program size 4. */
 static void v1_sector(uint8_t *sec, uint32_t epoch, uint32_t next_seq)
 {
     uint8_t h[16];
-    put_le32(h, 0x31534851u);
-    put_le32(h + 4, epoch);
-    put_le32(h + 8, next_seq);
-    put_le32(h + 12, herald_crc32(0, h, 12u));
+    herald_le32_put(h, 0x31534851u);
+    herald_le32_put(h + 4, epoch);
+    herald_le32_put(h + 8, next_seq);
+    herald_le32_put(h + 12, herald_crc32(0, h, 12u));
     memcpy(sec, h, 16u);
     memcpy(sec + 16, h, 16u);
 }
@@ -347,14 +295,14 @@ static void v1_sector(uint8_t *sec, uint32_t epoch, uint32_t next_seq)
 static uint32_t v1_record(uint8_t *at, uint32_t seq, const char *b, uint32_t len)
 {
     uint32_t crc;
-    put_le32(at, 0x31524851u);
-    put_le32(at + 4, seq);
-    put_le32(at + 8, len);
-    put_le32(at + 12, 100u + seq);
+    herald_le32_put(at, 0x31524851u);
+    herald_le32_put(at + 4, seq);
+    herald_le32_put(at + 8, len);
+    herald_le32_put(at + 12, 100u + seq);
     at[16] = (uint8_t)(seq & 1u);
-    put_le32(at + 17, herald_crc32(0, at, 17u));
+    herald_le32_put(at + 17, herald_crc32(0, at, 17u));
     crc = herald_crc32(herald_crc32(0, at, 21u), b, len);
-    put_le32(at + 24, crc);
+    herald_le32_put(at + 24, crc);
     memset(at + 28, 0x00, 4u); /* committed */
     memcpy(at + 36, b, len);
     return 36u + (len + 3u) / 4u * 4u;
@@ -529,7 +477,7 @@ static void test_walk_after_every_cut(void **state)
 
 #define CASE(fn, k) \
     { \
-#fn " (" #k ")", fn, setup, teardown, (void *)&(k) \
+#fn " (" #k ")", fn, queue_fx_setup, queue_fx_teardown, (void *)&(QK_##k) \
     }
 
 int main(void)
