@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The firmware application: load the template image from flash, raise the
  * seed's order confirmation and a system alert, deliver them over TLS
- * (lwIP + Mbed TLS) to the platform, print each answer, and stop QEMU with
+ * (lwIP + Mbed TLS) to the platform, print a line per outcome, and stop QEMU with
  * status 0 when every notification was delivered.
  *
  * Options come on the semihosting command line (QEMU -semihosting-config

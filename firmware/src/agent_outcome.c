@@ -91,13 +91,19 @@ static void report(herald_agent_priv_t *p, herald_status_t st, int with_error, i
     herald_agent_emit(p, p->head.qid, p->head.tries.attempts + (tried ? 1u : 0u), st, with_error);
 }
 
-void herald_agent_retire(herald_agent_priv_t *p)
+/* The head is out of its queue: forget its state; the next one may go at once. */
+static void head_gone(herald_agent_priv_t *p)
 {
-    (void)p->cur->retire(p->cur->ctx, p->rec.seq);
     herald_agent_moved_forget(p, p->head.qid);
     herald_backoff_reset(&p->head.tries);
     p->head.resent = 0u;
     p->next_try_ms = p->now_ms;
+}
+
+void herald_agent_retire(herald_agent_priv_t *p)
+{
+    (void)p->cur->retire(p->cur->ctx, p->rec.seq);
+    head_gone(p);
 }
 
 /* ---- rotation ----------------------------------------------------------------- */
@@ -296,10 +302,7 @@ static int head_dropped(herald_agent_priv_t *p)
         return 0;
     }
     report(p, HERALD_E_FLASH, 0, 1);
-    herald_agent_moved_forget(p, p->head.qid);
-    herald_backoff_reset(&p->head.tries);
-    p->head.resent = 0u;
-    p->next_try_ms = p->now_ms;
+    head_gone(p); /* the queue dropped it itself */
     return 1;
 }
 
