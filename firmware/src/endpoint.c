@@ -37,6 +37,16 @@ static int header_char_ok(char ch, int id_chars_only)
     return !id_chars_only || is_id_char(ch);
 }
 
+int herald_is_slug(const char *s)
+{
+    for (; *s; s++) {
+        if (!is_id_char(*s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int header_value_ok(const char *s, int id_chars_only)
 {
     if (!s || !*s) {

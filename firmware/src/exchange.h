@@ -32,6 +32,10 @@ typedef struct {
 herald_status_t herald_endpoint_set(herald_endpoint_t *ep, const char *base_url, const char *region,
                                     const char *app_id, const char *api_key);
 
+/* 1 when s holds only [0-9A-Za-z._-]: what an app id may hold, and a
+ * template key or id that can go in a URL path unescaped. */
+int herald_is_slug(const char *s);
+
 /* Gives the body of a request in pieces: n bytes from offset off. */
 typedef herald_status_t (*herald_hx_body_fn)(void *ctx, size_t off, char *buf, size_t n);
 

@@ -85,25 +85,13 @@ static int choose(herald_sync_t *s, uint64_t now_ms)
     return 0;
 }
 
-/* Keys and ids are slugs; anything else would need escaping in the path. */
-static int is_slug(const char *ref)
-{
-    for (const char *c = ref; *c; c++) {
-        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == '-' ||
-              *c == '_' || *c == '.')) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* The GET's query: "/ref" for one template, "?page=&limit=" for the list. */
 static int write_query(const herald_sync_t *s, char *buf, size_t cap)
 {
     herald_span_t q;
     herald_span_init(&q, buf, cap - 1u);
     if (s->state == SYNC_ONE) {
-        if (!is_slug(s->inflight)) {
+        if (!herald_is_slug(s->inflight)) { /* anything else would need escaping in the path */
             return 0;
         }
         herald_span_str(&q, "/");
